@@ -1,0 +1,44 @@
+/**
+ * One command invocation as it travels the middleware chain. Built-in stages
+ * and user middleware read and rewrite its fields; the executor settles it.
+ */
+import type { CommandSpec } from "../commands/spec";
+import type { ShapeContext, ShapeEnv } from "../commands/reply-values";
+
+export class Call implements ShapeContext {
+  /** the command name as the caller wrote it ("get", "GET", "hset", a defined script name) */
+  command: string;
+  /**
+   * Arguments after the command name. As given by the caller on entry; after
+   * the argument normalizer, a flat list of strings and Buffers.
+   */
+  args: unknown[] & (string | Buffer)[];
+  /** the caller asked for Buffers: an xxxBuffer method or callBuffer */
+  buffer: boolean;
+  /** what the command table knows about `command` */
+  spec: CommandSpec;
+  /** set by the native-method resolver: decode the reply as Buffers */
+  decodeAsBytes = false;
+  /** set by the native-method resolver: run on the blocking connection */
+  blocking = false;
+  /** per-client shaping settings (stringNumbers, how the server prints doubles) */
+  env: ShapeEnv;
+  /** free space for middleware to carry data from the way in to the way out */
+  meta: Record<string, unknown> | undefined;
+
+  // Executor bookkeeping (not for middleware).
+  /** @internal */ resolve: ((value: unknown) => void) | undefined = undefined;
+  /** @internal */ reject: ((error: Error) => void) | undefined = undefined;
+  /** @internal */ settled = false;
+  /** @internal */ seq = 0;
+  /** @internal */ timer: NodeJS.Timeout | undefined = undefined;
+
+  constructor(command: string, args: unknown[], buffer: boolean, spec: CommandSpec, env: ShapeEnv) {
+    this.command = command;
+    this.args = args as Call["args"];
+    this.buffer = buffer;
+    this.spec = spec;
+    this.env = env;
+    this.meta = undefined;
+  }
+}

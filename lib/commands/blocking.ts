@@ -1,0 +1,55 @@
+/**
+ * Blocking commands and where their timeout argument sits (ioredis's own
+ * classification). The executor sends them on a dedicated connection so they
+ * never stall other calls; XREAD/XREADGROUP block only with a BLOCK option.
+ */
+export type BlockingTimeoutPosition = "last" | "first" | "block-option";
+
+export const BLOCKING_TIMEOUT_POSITION: Record<string, BlockingTimeoutPosition> = {
+  blpop: "last",
+  brpop: "last",
+  brpoplpush: "last",
+  blmove: "last",
+  bzpopmin: "last",
+  bzpopmax: "last",
+  blmpop: "first",
+  bzmpop: "first",
+  xread: "block-option",
+  xreadgroup: "block-option",
+};
+
+/** True when this call will block on the server (XREAD without BLOCK does not). */
+export function blocksOnServer(position: BlockingTimeoutPosition | undefined, args: readonly (string | Buffer)[]): boolean {
+  if (position === undefined) return false;
+  if (position !== "block-option") return true;
+  return blockOptionIndex(args) >= 0;
+}
+
+function blockOptionIndex(args: readonly (string | Buffer)[]): number {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg.length === 5 && String(arg).toLowerCase() === "block") return i;
+    if (String(arg).toLowerCase() === "streams") return -1;
+  }
+  return -1;
+}
+
+/**
+ * The blocking timeout in milliseconds: 0 means forever, undefined when the
+ * argument cannot be read (the server will reject the call anyway).
+ */
+export function blockingTimeoutMs(position: BlockingTimeoutPosition, args: readonly (string | Buffer)[]): number | undefined {
+  let raw: string | Buffer | undefined;
+  let scale = 1000;
+  if (position === "last") raw = args[args.length - 1];
+  else if (position === "first") raw = args[0];
+  else {
+    const i = blockOptionIndex(args);
+    raw = i >= 0 ? args[i + 1] : undefined;
+    scale = 1;
+  }
+  if (raw === undefined) return undefined;
+  const value = Number(String(raw));
+  if (!Number.isFinite(value)) return undefined;
+  return value <= 0 ? 0 : value * scale;
+}

@@ -1,0 +1,129 @@
+/**
+ * The value-level translation from GLIDE's decoded replies to ioredis's RESP2
+ * shapes, shared by every per-command shaper in replies.ts:
+ *
+ * - GLIDE records `[{key, value}]` and Maps become flat `[key, value, ...]`;
+ * - RESP booleans become 1/0, Sets become arrays, bigints become numbers;
+ * - Buffers become strings (lossy UTF-8, as ioredis) unless the caller asked
+ *   for Buffers, and then status strings become Buffers too;
+ * - with `stringNumbers`, integers become strings.
+ */
+export interface ShapeContext {
+  /** normalized arguments of the call (after the command name) */
+  readonly args: readonly (string | Buffer)[];
+  /** the caller asked for Buffers (an xxxBuffer method or callBuffer) */
+  readonly buffer: boolean;
+  readonly env: ShapeEnv;
+}
+
+/** Per-client settings the shaper needs. */
+export interface ShapeEnv {
+  stringNumbers: boolean;
+  /** how the connected server prints a double (depends on its version) */
+  formatDouble: (value: number) => string;
+}
+
+interface GlideRecord {
+  key: unknown;
+  value: unknown;
+}
+
+export function isRecord(value: unknown): value is GlideRecord {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value) && "key" in value && "value" in value;
+}
+
+/** A bulk or status string as the caller wants it. */
+export function text(value: unknown, ctx: ShapeContext): unknown {
+  if (ctx.buffer) return typeof value === "string" ? Buffer.from(value) : value;
+  return Buffer.isBuffer(value) ? value.toString() : value;
+}
+
+/** A number that ioredis receives as an integer reply. */
+function integer(value: number | bigint, ctx: ShapeContext): unknown {
+  if (ctx.env.stringNumbers) return String(value);
+  return typeof value === "bigint" ? Number(value) : value;
+}
+
+/** A double that the server sent as a bulk string and GLIDE parsed into a number. */
+export function double(value: unknown, ctx: ShapeContext): unknown {
+  if (typeof value === "number") {
+    const s = ctx.env.formatDouble(value);
+    return ctx.buffer ? Buffer.from(s) : s;
+  }
+  return generic(value, ctx);
+}
+
+/** The default translation, applied recursively. */
+export function generic(value: unknown, ctx: ShapeContext): unknown {
+  switch (typeof value) {
+    case "string":
+      return ctx.buffer ? Buffer.from(value) : value;
+    case "number":
+    case "bigint":
+      return integer(value, ctx);
+    case "boolean":
+      return value ? 1 : 0;
+    case "object":
+      if (value === null) return null;
+      if (Buffer.isBuffer(value)) return ctx.buffer ? value : value.toString();
+      if (Array.isArray(value)) return genericArray(value, ctx);
+      if (value instanceof Set) return genericArray([...value], ctx);
+      if (value instanceof Map) {
+        const flat: unknown[] = [];
+        value.forEach((v, k) => flat.push(generic(k, ctx), generic(v, ctx)));
+        return flat;
+      }
+      if (value instanceof Error) return value;
+      if (isRecord(value)) return [generic(value.key, ctx), generic(value.value, ctx)];
+      return value;
+    default:
+      return value;
+  }
+}
+
+function genericArray(items: unknown[], ctx: ShapeContext): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (isRecord(item)) out.push(generic(item.key, ctx), generic(item.value, ctx));
+    else out.push(generic(item, ctx));
+  }
+  return out;
+}
+
+/** `%.17g`, the way Redis < 7.2 prints doubles. */
+export function formatDoubleG17(n: number): string {
+  if (n === Infinity) return "inf";
+  if (n === -Infinity) return "-inf";
+  if (Number.isNaN(n)) return "nan";
+  if (n === 0) return Object.is(n, -0) ? "-0" : "0";
+  const [mantissa, expText] = n.toExponential(16).split("e");
+  const exp = parseInt(expText, 10);
+  if (exp < -4 || exp >= 17) {
+    const sign = exp < 0 ? "-" : "+";
+    const digits = String(Math.abs(exp)).padStart(2, "0");
+    return `${stripZeros(mantissa)}e${sign}${digits}`;
+  }
+  return stripZeros(n.toFixed(16 - exp));
+}
+
+/** Shortest round-trip form, the way Redis >= 7.2 and Valkey print doubles. */
+export function formatDoubleShortest(n: number): string {
+  if (n === Infinity) return "inf";
+  if (n === -Infinity) return "-inf";
+  if (Number.isNaN(n)) return "nan";
+  const s = String(n);
+  const e = s.indexOf("e");
+  if (e < 0) return s;
+  const sign = s[e + 1];
+  const digits = s.slice(e + 2).padStart(2, "0");
+  return `${s.slice(0, e)}e${sign}${digits}`;
+}
+
+function stripZeros(fixed: string): string {
+  if (fixed.indexOf(".") < 0) return fixed;
+  let end = fixed.length;
+  while (fixed.charCodeAt(end - 1) === 48 /* 0 */) end--;
+  if (fixed.charCodeAt(end - 1) === 46 /* . */) end--;
+  return fixed.slice(0, end);
+}

@@ -1,0 +1,82 @@
+/**
+ * What ioglide knows about one command, derived once per name from the
+ * `@ioredis/commands` table (the list ioredis itself is generated from) plus
+ * the small tables under lib/commands/. Everything per-command is looked up
+ * here, so the hot path never parses flags.
+ */
+import { exists, getKeyIndexes, hasFlag, list } from "@ioredis/commands";
+import { ARGUMENT_TRANSFORMS, ArgumentTransform } from "./arguments";
+import { REPLY_SHAPERS, ReplyShaper } from "./replies";
+import { BLOCKING_TIMEOUT_POSITION, BlockingTimeoutPosition } from "./blocking";
+import { DECODE_AS_BYTES, REPEATABLE } from "./decoding";
+
+/** Every command name ioredis offers as a method, lowercase. */
+export const COMMAND_NAMES: readonly string[] = Object.freeze([
+  ...list.filter((name) => name !== "monitor"),
+  "sentinel",
+]);
+const COMMAND_SET = new Set(COMMAND_NAMES);
+
+export interface CommandSpec {
+  /** lowercase name, the key of every table */
+  readonly name: string;
+  /** in the command table (unknown names still run through `call`) */
+  readonly known: boolean;
+  readonly readonly: boolean;
+  /** may block the connection: runs on the blocking lane */
+  readonly blocking: boolean;
+  /** where the blocking timeout sits, for commands that have one */
+  readonly timeoutAt: BlockingTimeoutPosition | undefined;
+  /** ask GLIDE for Buffers even for string replies (conversion is ours) */
+  readonly decodeAsBytes: (args: readonly unknown[]) => boolean;
+  /** safe to send again when a reply could not be decoded as UTF-8 */
+  readonly repeatable: boolean;
+  readonly transformArgs: ArgumentTransform | undefined;
+  readonly shapeReply: ReplyShaper | undefined;
+}
+
+const specs = new Map<string, CommandSpec>();
+
+export function isCommandName(name: string): boolean {
+  return COMMAND_SET.has(name);
+}
+
+export function specFor(commandName: string): CommandSpec {
+  let spec = specs.get(commandName);
+  if (spec) return spec;
+  const name = commandName.toLowerCase();
+  spec = specs.get(name);
+  if (!spec) {
+    spec = buildSpec(name);
+    specs.set(name, spec);
+  }
+  if (commandName !== name) specs.set(commandName, spec);
+  return spec;
+}
+
+const never = (): boolean => false;
+const always = (): boolean => true;
+
+function buildSpec(name: string): CommandSpec {
+  const known = exists(name);
+  const readonly = known && hasFlag(name, "readonly");
+  const bytes = DECODE_AS_BYTES[name];
+  return {
+    name,
+    known,
+    readonly,
+    blocking: known && hasFlag(name, "blocking"),
+    timeoutAt: BLOCKING_TIMEOUT_POSITION[name],
+    // Unknown commands (modules, newer servers) may return anything: decode safely.
+    decodeAsBytes: bytes === undefined ? (known ? never : always) : bytes === true ? always : bytes,
+    repeatable: readonly || REPEATABLE.has(name),
+    transformArgs: ARGUMENT_TRANSFORMS[name],
+    shapeReply: REPLY_SHAPERS[name],
+  };
+}
+
+/** Argument positions holding keys, per ioredis's own rules (for keyPrefix). */
+export function keyPositions(spec: CommandSpec, args: (string | Buffer)[]): number[] {
+  if (!spec.known) return [];
+  return getKeyIndexes(spec.name, args);
+}

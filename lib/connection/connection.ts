@@ -1,0 +1,396 @@
+/**
+ * The connection lifecycle of one ioglide client: status, ioredis's events in
+ * ioredis's order, the GLIDE clients underneath, and the reconnect loop.
+ *
+ * GLIDE has no event API and reconnects on its own, so the state is observed:
+ * - a request failing with a connection error means the connection dropped;
+ * - a heartbeat (CLIENT ID, once a second) notices a server that went away
+ *   while idle (a slow heartbeat plus a refused TCP connect) and a connection
+ *   GLIDE re-established behind our back (the id changed);
+ * - each reconnect attempt is a TCP connect (Node's own ECONNREFUSED, at once)
+ *   then a request through GLIDE, paced by ioredis's `retryStrategy`.
+ * Calls wait in the lanes while the connection is not ready (ioredis's
+ * offline queue), interrupted ones are sent again, and `maxRetriesPerRequest`
+ * flushes them as ioredis does.
+ */
+import { Batch, ConnectionError, GlideHandle, createStandalone } from "../glide";
+import { CONNECTION_CLOSED_ERROR_MSG, MaxRetriesPerRequestError, ReplyError, redact, serverErrorText } from "../errors";
+import type { RedisOptions } from "../options";
+import type { ShapeEnv } from "../commands/reply-values";
+import { formatDoubleG17 } from "../commands/reply-values";
+import { OrderedLane, LaneHost } from "../executor/ordered-lane";
+import { BlockingLane, BlockingLaneHost } from "../executor/blocking-lane";
+import { glideConfig } from "./glide-config";
+import { probeTcp } from "./probe";
+import { parseInfo, ServerInfo } from "./server-info";
+
+export type Status = "wait" | "connecting" | "connect" | "ready" | "close" | "reconnecting" | "end";
+
+/** The client as the connection sees it: where status lives and events go. */
+export interface ConnectionOwner {
+  status: string;
+  emit(event: string, ...args: unknown[]): boolean;
+  listenerCount(event: string): number;
+}
+
+const HEARTBEAT_MS = 1000;
+/** a heartbeat this late makes us check whether the server still accepts connections */
+const HEARTBEAT_SUSPECT_MS = 1000;
+
+const noop = (): void => undefined;
+
+export class Connection implements LaneHost, BlockingLaneHost {
+  readonly ordered: OrderedLane;
+  readonly blocking: BlockingLane;
+  readonly env: ShapeEnv;
+  serverInfo: ServerInfo | null = null;
+  /** the database selected now (SELECT changes it; new connections use it) */
+  db: number;
+
+  private main: GlideHandle | null = null;
+  private blockingGlide: Promise<GlideHandle> | null = null;
+  /** bumped whenever GLIDE clients are closed; async steps of an older generation stop */
+  private generation = 0;
+  private retryAttempts = 0;
+  private manuallyClosing = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private heartbeatSentAt = 0;
+  private heartbeatChecking = false;
+  private clientId: unknown = undefined;
+  private binarySeen = false;
+
+  constructor(
+    private readonly owner: ConnectionOwner,
+    private readonly options: RedisOptions,
+  ) {
+    this.db = options.db;
+    this.env = { stringNumbers: !!options.stringNumbers, formatDouble: formatDoubleG17 };
+    this.ordered = new OrderedLane(this);
+    this.blocking = new BlockingLane(this, this.ordered);
+  }
+
+  // ---- LaneHost ---------------------------------------------------------
+
+  get commandTimeout(): number | undefined {
+    return typeof this.options.commandTimeout === "number" ? this.options.commandTimeout : undefined;
+  }
+
+  get resendOnReconnect(): boolean {
+    return this.options.autoResendUnfulfilledCommands !== false;
+  }
+
+  glideClient(): GlideHandle | null {
+    return this.main;
+  }
+
+  canSend(): boolean {
+    return this.owner.status === "ready" && this.main !== null;
+  }
+
+  sawBinaryReply(): void {
+    this.binarySeen = true;
+  }
+
+  get binary(): boolean {
+    return this.binarySeen;
+  }
+
+  connectionLost(_error: Error): void {
+    if (this.owner.status !== "ready") return;
+    this.onClose();
+  }
+
+  blockingClient(): Promise<GlideHandle> {
+    if (!this.blockingGlide) {
+      const generation = this.generation;
+      const created = createStandalone(glideConfig(this.options, "blocking", this.db)).catch((err: Error) => {
+        if (this.blockingGlide === created) this.blockingGlide = null;
+        throw new ConnectionError(err.message);
+      });
+      this.blockingGlide = created;
+      created.then((client) => {
+        if (generation !== this.generation) client.close();
+      }, noop);
+    }
+    return this.blockingGlide;
+  }
+
+  // ---- status and events --------------------------------------------------
+
+  private setStatus(status: Status, arg?: unknown): void {
+    this.owner.status = status;
+    process.nextTick(() => this.owner.emit(status, arg));
+  }
+
+  /** ioredis's silentEmit: errors without listeners are printed, never thrown. */
+  emitError(error: Error): void {
+    if (this.owner.status === "end") return;
+    if (this.owner.listenerCount("error") > 0) this.owner.emit("error", error);
+    else console.error("[ioglide] Unhandled error event:", redact(error.stack ?? String(error), this.options.password));
+  }
+
+  // ---- connect ------------------------------------------------------------
+
+  connect(): Promise<void> {
+    const status = this.owner.status;
+    if (status === "connecting" || status === "connect" || status === "ready") {
+      return Promise.reject(new Error("Redis is already connecting/connected"));
+    }
+    return new Promise((resolve, reject) => {
+      const owner = this.owner as unknown as {
+        once(e: string, f: () => void): void;
+        removeListener(e: string, f: () => void): void;
+      };
+      const onReady = () => {
+        owner.removeListener("close", onClose);
+        resolve();
+      };
+      const onClose = () => {
+        owner.removeListener("ready", onReady);
+        reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
+      };
+      owner.once("ready", onReady);
+      owner.once("close", onClose);
+      this.attempt();
+    });
+  }
+
+  private async attempt(): Promise<void> {
+    const generation = this.generation;
+    const stale = () => generation !== this.generation;
+    this.setStatus("connecting");
+    try {
+      await probeTcp(this.options.host, this.options.port, this.options.connectTimeout);
+      if (stale()) return;
+      if (this.main) {
+        await this.verify(this.main, this.options.connectTimeout);
+      } else {
+        const client = await createStandalone(glideConfig(this.options, "main", this.db));
+        if (stale()) return client.close();
+        this.main = client;
+      }
+    } catch (err) {
+      if (stale()) return;
+      this.emitError(this.connectError(err));
+      return this.onClose();
+    }
+    if (stale()) return;
+    this.setStatus("connect");
+    try {
+      await this.handshake(generation);
+    } catch (err) {
+      if (stale()) return;
+      this.emitError(new Error("Ready check failed: " + (err as Error).message));
+      return this.onClose();
+    }
+    if (stale() || this.owner.status !== "connect") return;
+    this.setStatus("ready");
+    this.retryAttempts = 0;
+    this.startHeartbeat();
+    this.ordered.kick();
+    this.blocking.kick();
+  }
+
+  /** Turn a failed connect into what ioredis reports (Node errors pass through). */
+  private connectError(err: unknown): Error {
+    if (!(err instanceof Error)) return new Error(String(err));
+    if ((err as NodeJS.ErrnoException).syscall) return err;
+    const message = err.message;
+    const server = /(WRONGPASS|NOAUTH|NOPERM)[: ]\s*([^'"\n)]*)/.exec(message);
+    if (server) return new ReplyError(`${server[1]} ${server[2].trim()}`);
+    return new Error(redact(serverErrorText(message), this.options.password));
+  }
+
+  /** One request through GLIDE with a deadline: proves the connection works. */
+  private async verify(client: GlideHandle, timeoutMs: number): Promise<void> {
+    const batch = new Batch(false);
+    batch.customCommand(["CLIENT", "ID"]);
+    const [id] = (await client.exec(batch, false, { timeout: timeoutMs })) ?? [];
+    if (!(id instanceof Error)) this.clientId = id;
+  }
+
+  /** After connect: ready check (INFO, waiting while the server loads), READONLY. */
+  private async handshake(generation: number): Promise<void> {
+    const client = this.main!;
+    for (;;) {
+      let info: ServerInfo;
+      try {
+        info = parseInfo(String(await client.customCommand(this.options.enableReadyCheck ? ["INFO"] : ["INFO", "SERVER"])));
+      } catch (err) {
+        if (/NOPERM/.test((err as Error).message)) break;
+        throw err;
+      }
+      this.serverInfo = info;
+      this.env.formatDouble = info.formatDouble;
+      if (!this.options.enableReadyCheck || !info.loading) break;
+      const max = Number(this.options.maxLoadingRetryTime) || 10000;
+      await new Promise((r) => setTimeout(r, Math.min(max, info.loadingEtaMs)));
+      if (generation !== this.generation) return;
+    }
+    try {
+      await this.verify(client, this.options.connectTimeout);
+    } catch {
+      /* CLIENT may be denied by ACL: the heartbeat then only measures time */
+    }
+    if (this.options.readOnly) await client.customCommand(["READONLY"]).catch(noop);
+  }
+
+  // ---- loss and reconnect -------------------------------------------------
+
+  /** ioredis's close handler: 'close', then 'reconnecting' per retryStrategy, or 'end'. */
+  private onClose(): void {
+    this.stopHeartbeat();
+    this.setStatus("close");
+    if (this.manuallyClosing) {
+      this.manuallyClosing = false;
+      return this.end();
+    }
+    const strategy = this.options.retryStrategy;
+    if (typeof strategy !== "function") return this.end();
+    const delay = strategy(++this.retryAttempts);
+    if (typeof delay !== "number") return this.end();
+    this.setStatus("reconnecting", delay);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect().catch(noop);
+    }, delay);
+    const max = this.options.maxRetriesPerRequest;
+    if (typeof max === "number" && max >= 0 && this.retryAttempts % (max + 1) === 0) {
+      this.flush(new MaxRetriesPerRequestError(max));
+    }
+  }
+
+  private end(): void {
+    this.setStatus("end");
+    this.flush(new Error(CONNECTION_CLOSED_ERROR_MSG));
+    this.closeGlide(false);
+  }
+
+  private flush(error: Error): void {
+    this.ordered.rejectAll(error);
+    this.blocking.rejectAll(error);
+  }
+
+  private closeGlide(requeue: boolean): void {
+    this.generation++;
+    this.stopHeartbeat();
+    if (requeue) {
+      this.ordered.requeueInFlight();
+      this.blocking.requeueCurrent();
+    }
+    const main = this.main;
+    const blocking = this.blockingGlide;
+    this.main = null;
+    this.blockingGlide = null;
+    this.clientId = undefined;
+    main?.close();
+    blocking?.then((c) => c.close(), noop);
+  }
+
+  // ---- heartbeat ----------------------------------------------------------
+
+  private startHeartbeat(): void {
+    this.stopHeartbeat();
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
+    this.heartbeatTimer.unref();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+    this.heartbeatSentAt = 0;
+  }
+
+  private heartbeat(): void {
+    const client = this.main;
+    if (!client || this.owner.status !== "ready") return;
+    if (this.heartbeatSentAt) {
+      // The previous one is still out: is the server gone, or just busy?
+      if (!this.heartbeatChecking && Date.now() - this.heartbeatSentAt > HEARTBEAT_SUSPECT_MS) {
+        this.heartbeatChecking = true;
+        const generation = this.generation;
+        probeTcp(this.options.host, this.options.port, this.options.connectTimeout).then(
+          () => (this.heartbeatChecking = false),
+          () => {
+            this.heartbeatChecking = false;
+            if (generation === this.generation) this.connectionLost(new Error("server unreachable"));
+          },
+        );
+      }
+      return;
+    }
+    const generation = this.generation;
+    const sentAt = (this.heartbeatSentAt = Date.now());
+    client.customCommand(["CLIENT", "ID"]).then(
+      (id) => {
+        if (generation !== this.generation || this.heartbeatSentAt !== sentAt) return;
+        this.heartbeatSentAt = 0;
+        // A different id: GLIDE reconnected on its own; report it the way ioredis would have.
+        if (this.clientId !== undefined && id !== this.clientId) this.connectionLost(new Error("reconnected"));
+        else this.clientId = id;
+      },
+      (err: Error) => {
+        if (generation !== this.generation || this.heartbeatSentAt !== sentAt) return;
+        this.heartbeatSentAt = 0;
+        if (err instanceof ConnectionError) this.connectionLost(err);
+      },
+    );
+  }
+
+  // ---- closing ------------------------------------------------------------
+
+  /** ioredis's disconnect(reconnect). */
+  disconnect(reconnect = false): void {
+    if (!reconnect) this.manuallyClosing = true;
+    if (this.reconnectTimer && !reconnect) {
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = null;
+    }
+    const status = this.owner.status;
+    if (status === "end") {
+      this.manuallyClosing = false;
+      return;
+    }
+    if (status === "wait") return this.onClose();
+    if (status === "close" || status === "reconnecting") {
+      if (reconnect) return;
+      this.manuallyClosing = false;
+      return this.end();
+    }
+    this.closeGlide(reconnect);
+    this.onClose();
+  }
+
+  /** ioredis's quit: answered calls first, then the connection closes ('close', 'end'). */
+  async quit(): Promise<"OK"> {
+    const status = this.owner.status;
+    if (status === "end") throw new Error(CONNECTION_CLOSED_ERROR_MSG);
+    if (status !== "ready" && this.ordered.queued === 0) {
+      this.disconnect();
+      return "OK";
+    }
+    this.manuallyClosing = true;
+    const drained = this.ordered.drained(this.ordered.lastSubmitted);
+    if (drained) await drained;
+    if (this.owner.status !== "end") {
+      this.manuallyClosing = true;
+      this.closeGlide(false);
+      this.onClose();
+    }
+    return "OK";
+  }
+
+  /** SELECT changed the database: the blocking connection must follow. */
+  selected(db: number): void {
+    if (db === this.db) return;
+    this.db = db;
+    const blocking = this.blockingGlide;
+    if (blocking && this.blocking.idle) {
+      this.blockingGlide = null;
+      blocking.then((c) => c.close(), noop);
+    } else if (blocking) {
+      blocking.then((c) => c.customCommand(["SELECT", String(db)]), noop).catch(noop);
+    }
+  }
+}

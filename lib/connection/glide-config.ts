@@ -1,0 +1,49 @@
+/**
+ * ioredis options -> GLIDE client configuration.
+ */
+import { GlideClientConfiguration, NO_TIMEOUT_MS, ProtocolVersion } from "../glide";
+import type { RedisOptions } from "../options";
+
+export type ConnectionRole = "main" | "blocking" | "subscriber";
+
+/** GLIDE reconnects by itself; keep its backoff short so a returning server is found quickly. */
+const RECONNECT_BACKOFF = { numberOfRetries: 4, factor: 100, exponentBase: 2, jitterPercent: 20 };
+
+function caText(ca: unknown): string | Buffer | undefined {
+  if (ca === undefined || ca === null) return undefined;
+  if (Array.isArray(ca)) return ca.map((c) => (Buffer.isBuffer(c) ? c.toString() : String(c))).join("\n");
+  return Buffer.isBuffer(ca) ? ca : String(ca);
+}
+
+export function glideConfig(options: RedisOptions, role: ConnectionRole, db: number): GlideClientConfiguration {
+  const tls = options.tls && typeof options.tls === "object" ? (options.tls as Record<string, unknown>) : undefined;
+  const config: GlideClientConfiguration = {
+    addresses: [{ host: options.host, port: options.port }],
+    requestTimeout: NO_TIMEOUT_MS,
+    // Commands speak RESP2 like ioredis; subscribers need RESP3 in GLIDE.
+    protocol: role === "subscriber" ? ProtocolVersion.RESP3 : ProtocolVersion.RESP2,
+    connectionBackoff: RECONNECT_BACKOFF,
+    libName: "ioglide",
+    advancedConfiguration: {
+      connectionTimeout: options.connectTimeout,
+      tcpNoDelay: options.noDelay !== false,
+    },
+  };
+  if (db) config.databaseId = db;
+  if (options.password) {
+    config.credentials = options.username
+      ? { username: options.username, password: options.password }
+      : { password: options.password };
+  }
+  // Only the main connection carries the name, so CLIENT LIST shows one named connection per client.
+  if (options.connectionName && role === "main") config.clientName = options.connectionName;
+  if (options.tls) {
+    config.useTLS = true;
+    const advanced: { rootCertificates?: string | Buffer; insecure?: boolean } = {};
+    const ca = caText(tls?.ca);
+    if (ca !== undefined) advanced.rootCertificates = ca;
+    if (tls?.rejectUnauthorized === false) advanced.insecure = true;
+    config.advancedConfiguration!.tlsAdvancedConfiguration = advanced;
+  }
+  return config;
+}

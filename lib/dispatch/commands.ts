@@ -1,0 +1,39 @@
+/**
+ * The methods the Proxy synthesizes: `name(...args, callback?)` and its
+ * `nameBuffer` twin for every command in the table. Each builds a Call and
+ * runs the client's chain for that command.
+ */
+import asCallback from "standard-as-callback";
+import { isCommandName } from "../commands/spec";
+
+/**
+ * The entry point a synthesized method calls on its object. A symbol, so no
+ * public method name is taken (BullMQ changes behaviour when a client has a
+ * `runCommand` method).
+ */
+export const RUN = Symbol("ioglide.run");
+
+export interface CommandRunner {
+  [RUN](command: string, args: unknown[], buffer: boolean): Promise<unknown>;
+}
+
+type Callback = (err: Error | null, value?: unknown) => void;
+
+export function commandMethod(command: string, buffer: boolean) {
+  return function (this: CommandRunner, ...args: unknown[]): Promise<unknown> {
+    let callback: Callback | undefined;
+    if (typeof args[args.length - 1] === "function") callback = args.pop() as Callback;
+    const promise = this[RUN](command, args, buffer);
+    return callback ? asCallback(promise, callback) : promise;
+  };
+}
+
+/** Synthesizer for the command table: `get`, `getBuffer`, ... */
+export function synthesizeCommand(name: string): ReturnType<typeof commandMethod> | undefined {
+  if (isCommandName(name)) return commandMethod(name, false);
+  if (name.endsWith("Buffer")) {
+    const base = name.slice(0, -6);
+    if (isCommandName(base)) return commandMethod(base, true);
+  }
+  return undefined;
+}

@@ -1,0 +1,110 @@
+/**
+ * Errors as ioredis raises them. Server errors are `ReplyError` from
+ * `redis-errors` (the class ioredis itself exports), so `instanceof` checks
+ * written for ioredis hold; GLIDE's rewritten messages are turned back into the
+ * server's text.
+ */
+import { AbortError, RedisError, ReplyError } from "redis-errors";
+import { ClosingError, ConnectionError, RequestError, TimeoutError } from "./glide";
+
+export { AbortError, RedisError, ReplyError };
+
+/** ioredis's exact text; Bull and BullMQ compare against it. */
+export const CONNECTION_CLOSED_ERROR_MSG = "Connection is closed.";
+
+export class MaxRetriesPerRequestError extends AbortError {
+  constructor(maxRetriesPerRequest: number) {
+    super(
+      `Reached the max retries per request limit (which is ${maxRetriesPerRequest}). Refer to "maxRetriesPerRequest" option for details.`,
+    );
+  }
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/** A call ioglide cannot accept (bad argument, unsupported feature). */
+export class ArgumentError extends TypeError {}
+
+/**
+ * GLIDE prints known server error codes as kinds
+ * ("An error was signalled by the server: - ResponseError: ..."). This table
+ * maps each kind back to the code the server sent.
+ */
+const KIND_TO_CODE: Record<string, string> = {
+  ResponseError: "ERR",
+  ExecAbortError: "EXECABORT",
+  BusyLoadingError: "LOADING",
+  NoScriptError: "NOSCRIPT",
+  Moved: "MOVED",
+  Ask: "ASK",
+  TryAgain: "TRYAGAIN",
+  ClusterDown: "CLUSTERDOWN",
+  CrossSlot: "CROSSSLOT",
+  MasterDown: "MASTERDOWN",
+  ReadOnly: "READONLY",
+  NotBusy: "NOTBUSY",
+  PermissionDenied: "NOPERM",
+  NoSub: "NOSUB",
+  NoGroup: "NOGROUP",
+  Busy: "BUSY",
+  BusyGroup: "BUSYGROUP",
+  WrongPass: "WRONGPASS",
+};
+
+const SIGNALLED = "An error was signalled by the server: - ";
+
+/** Recover the server's own error line from GLIDE's rendering of it. */
+export function serverErrorText(message: string): string {
+  if (message.startsWith(SIGNALLED)) {
+    const rest = message.slice(SIGNALLED.length);
+    const colon = rest.indexOf(": ");
+    if (colon > 0) {
+      const code = KIND_TO_CODE[rest.slice(0, colon)];
+      if (code) return `${code} ${rest.slice(colon + 2)}`;
+    }
+    return rest;
+  }
+  // Other codes are printed as "<CODE>: <detail>": GLIDE added the colon.
+  const space = message.indexOf(" ");
+  if (space > 1 && message.charCodeAt(space - 1) === 58 /* : */) {
+    return message.slice(0, space - 1) + message.slice(space);
+  }
+  return message;
+}
+
+/** Client-side GLIDE failures carry "<text>- <Kind>"; these are not server replies. */
+const CLIENT_SIDE = /- (ClientError|IoError|FatalReceiveError|FatalSendError|InvalidClientConfig|ExtensionError)\b/;
+
+export type ErrorClass = "reply" | "connection" | "closed" | "timeout" | "other";
+
+export function classifyGlideError(err: unknown): ErrorClass {
+  if (err instanceof ClosingError) return "closed";
+  if (err instanceof TimeoutError) return "timeout";
+  if (err instanceof ConnectionError) return "connection";
+  if (err instanceof RequestError || (err instanceof Error && err.name === "RequestError")) {
+    return CLIENT_SIDE.test(err.message) ? "connection" : "reply";
+  }
+  return "other";
+}
+
+/** Turn an error from GLIDE into what ioredis would have produced. */
+export function toIoredisError(err: unknown): Error {
+  if (!(err instanceof Error)) return new Error(String(err));
+  switch (classifyGlideError(err)) {
+    case "reply":
+      return new ReplyError(serverErrorText(err.message));
+    case "closed":
+      return new Error(CONNECTION_CLOSED_ERROR_MSG);
+    case "timeout":
+      return new Error("Command timed out");
+    default:
+      return err;
+  }
+}
+
+/** Mask a password wherever a message might echo it. */
+export function redact(text: string, secret: string | null | undefined): string {
+  if (!secret) return text;
+  return text.split(secret).join("***");
+}

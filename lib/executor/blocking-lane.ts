@@ -1,0 +1,108 @@
+/**
+ * The blocking lane: BLPOP, BRPOPLPUSH, BZPOPMIN, XREAD BLOCK, ... run on a
+ * dedicated GLIDE connection, so they never stall the ordered lane.
+ *
+ * - One at a time, in order, as on ioredis's single connection (a second
+ *   BLPOP waits for the first), which also keeps GLIDE's per-command blocking
+ *   timeout (blocking timeout + 0.5 s, none for 0) from starting early.
+ * - Each waits until every call its client issued before it has been answered
+ *   on the ordered lane, so it observes those writes.
+ * - The connection is opened on first use and closed with the client.
+ */
+import { Decoder, GlideHandle } from "../glide";
+import type { Call } from "../chain/call";
+import { classifyGlideError, toIoredisError } from "../errors";
+import { Fifo } from "./fifo";
+import { argv, fail, pending, succeed } from "./settle";
+import type { OrderedLane } from "./ordered-lane";
+
+export interface BlockingLaneHost {
+  /** the dedicated GLIDE client, created on first use */
+  blockingClient(): Promise<GlideHandle>;
+  canSend(): boolean;
+  connectionLost(error: Error): void;
+  readonly commandTimeout: number | undefined;
+  readonly resendOnReconnect: boolean;
+}
+
+export class BlockingLane {
+  private readonly queue = new Fifo<{ call: Call; after: number }>();
+  private current: Call | null = null;
+
+  constructor(
+    private readonly host: BlockingLaneHost,
+    private readonly ordered: OrderedLane,
+  ) {}
+
+  get idle(): boolean {
+    return this.current === null && this.queue.length === 0;
+  }
+
+  submit(call: Call): Promise<unknown> {
+    const promise = pending(call, this.host.commandTimeout);
+    this.queue.push({ call, after: this.ordered.lastSubmitted });
+    this.kick();
+    return promise;
+  }
+
+  kick(): void {
+    if (this.current !== null || this.queue.length === 0 || !this.host.canSend()) return;
+    const { call, after } = this.queue.shift()!;
+    if (call.settled) return this.kick(); // timed out or flushed while waiting
+    this.current = call;
+    this.run(call, after).catch(() => undefined);
+  }
+
+  private async run(call: Call, after: number): Promise<void> {
+    const barrier = this.ordered.drained(after);
+    if (barrier) await barrier;
+    let glide: GlideHandle;
+    try {
+      glide = await this.host.blockingClient();
+    } catch (err) {
+      return this.onError(call, after, err);
+    }
+    if (this.current !== call) return; // requeued meanwhile
+    try {
+      const value = await glide.customCommand(argv(call), { decoder: call.decodeAsBytes ? Decoder.Bytes : Decoder.String });
+      if (this.current !== call) return;
+      succeed(call, value);
+      this.done();
+    } catch (err) {
+      this.onError(call, after, err);
+    }
+  }
+
+  private onError(call: Call, after: number, err: unknown): void {
+    if (this.current !== call) return;
+    const kind = classifyGlideError(err);
+    if (kind === "connection" && this.host.resendOnReconnect && !call.settled) {
+      this.current = null;
+      this.queue.unshiftAll([{ call, after }]);
+      this.host.connectionLost(err as Error);
+      return;
+    }
+    fail(call, toIoredisError(err));
+    if (kind === "connection") this.host.connectionLost(err as Error);
+    this.done();
+  }
+
+  private done(): void {
+    this.current = null;
+    this.kick();
+  }
+
+  /** The blocking client is being replaced: send the current call again later. */
+  requeueCurrent(): void {
+    const call = this.current;
+    if (!call) return;
+    this.current = null;
+    if (!call.settled) this.queue.unshiftAll([{ call, after: 0 }]);
+  }
+
+  rejectAll(error: Error): void {
+    for (const { call } of this.queue.drain()) fail(call, error);
+    if (this.current) fail(this.current, error);
+    this.current = null;
+  }
+}

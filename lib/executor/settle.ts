@@ -1,0 +1,42 @@
+/**
+ * Settling a call exactly once: a call may time out (commandTimeout) or be
+ * flushed (maxRetriesPerRequest) while its request is still with GLIDE; the
+ * late reply is then dropped.
+ */
+import type { Call } from "../chain/call";
+
+export function succeed(call: Call, value: unknown): void {
+  if (call.settled) return;
+  call.settled = true;
+  if (call.timer) clearTimeout(call.timer);
+  call.resolve!(value);
+}
+
+export function fail(call: Call, error: Error): void {
+  if (call.settled) return;
+  call.settled = true;
+  if (call.timer) clearTimeout(call.timer);
+  call.reject!(error);
+}
+
+/** A promise for the call's outcome; arms `commandTimeout` as ioredis does (from submission). */
+export function pending(call: Call, commandTimeout: number | undefined): Promise<unknown> {
+  call.settled = false;
+  const promise = new Promise<unknown>((resolve, reject) => {
+    call.resolve = resolve;
+    call.reject = reject;
+  });
+  if (commandTimeout !== undefined && commandTimeout >= 0) {
+    call.timer = setTimeout(() => fail(call, new Error("Command timed out")), commandTimeout);
+  }
+  return promise;
+}
+
+/** [name, ...args]: what GLIDE's customCommand takes. */
+export function argv(call: Call): (string | Buffer)[] {
+  const args = call.args;
+  const out = new Array<string | Buffer>(args.length + 1);
+  out[0] = call.command;
+  for (let i = 0; i < args.length; i++) out[i + 1] = args[i];
+  return out;
+}

@@ -1,0 +1,104 @@
+/**
+ * Argument normalizer: ioredis's rules for turning what the caller passed
+ * into the strings and Buffers sent to the server.
+ *
+ * 1. flatten one level (`del(['a', 'b'])`, `sadd(k, ['x', 'y'])`);
+ * 2. the command's argument transform (objects and Maps for HSET, MSET, ...);
+ * 3. strings and Buffers as they are; numbers, booleans, bigints through
+ *    String(); null and undefined as "" in value positions;
+ * 4. keyPrefix on the command's key positions.
+ *
+ * Where ioredis would send garbage ("[object Object]", "Symbol(x)", a
+ * function's source text, "" for a missing key), the call is rejected with a
+ * clear error instead: docs/COMPATIBILITY.md lists these differences.
+ */
+import type { Call } from "../chain/call";
+import type { Stage } from "../chain/middleware";
+import { keyPositions } from "../commands/spec";
+import { ArgumentError } from "../errors";
+
+function describe(value: unknown): string {
+  if (typeof value === "symbol") return "a Symbol";
+  if (typeof value === "function") return "a function";
+  return "an object";
+}
+
+/** Objects whose String() is meaningful (Date, URL, a class with toString) are sent as ioredis sends them. */
+function hasOwnStringForm(value: object): boolean {
+  return (value as { toString?: unknown }).toString !== Object.prototype.toString && typeof (value as { toString?: unknown }).toString === "function";
+}
+
+export function normalizeArgs(call: Call, keyPrefix: string | Buffer): void {
+  let args = call.args as unknown[];
+  let flat: unknown[] | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (Array.isArray(args[i])) {
+      flat = args.flat();
+      break;
+    }
+  }
+  if (flat) args = flat;
+  const transform = call.spec.transformArgs;
+  if (transform) args = transform(args);
+  else if (!flat) args = args.slice(); // never mutate the caller's array
+  let nullish: number[] | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (typeof arg === "string" || Buffer.isBuffer(arg)) continue;
+    switch (typeof arg) {
+      case "number":
+      case "bigint":
+      case "boolean":
+        args[i] = String(arg);
+        continue;
+      case "undefined":
+        (nullish ??= []).push(i);
+        args[i] = "";
+        continue;
+      case "object":
+        if (arg === null) {
+          (nullish ??= []).push(i);
+          args[i] = "";
+          continue;
+        }
+        if (Array.isArray(arg) || hasOwnStringForm(arg)) {
+          args[i] = String(arg);
+          continue;
+        }
+        break;
+    }
+    throw new ArgumentError(
+      `ioglide: argument ${i + 1} of '${call.command}' is ${describe(arg)}; only strings, numbers and Buffers can be sent`,
+    );
+  }
+  const strings = args as (string | Buffer)[];
+  const prefix = keyPrefix.length > 0;
+  if (nullish || prefix) {
+    const positions = keyPositions(call.spec, strings);
+    if (nullish) {
+      for (const p of positions) {
+        if (nullish.includes(p)) {
+          throw new ArgumentError(`ioglide: argument ${p + 1} of '${call.command}' is a key and cannot be null or undefined`);
+        }
+      }
+    }
+    if (prefix) for (const p of positions) strings[p] = prefixed(keyPrefix, strings[p]);
+  }
+  call.args = strings;
+}
+
+function prefixed(prefix: string | Buffer, key: string | Buffer): string | Buffer {
+  if (typeof prefix === "string" && typeof key === "string") return prefix + key;
+  return Buffer.concat([Buffer.isBuffer(prefix) ? prefix : Buffer.from(prefix), Buffer.isBuffer(key) ? key : Buffer.from(key)]);
+}
+
+export function argumentNormalizer(keyPrefix: () => string | Buffer): Stage {
+  return {
+    name: "argument-normalizer",
+    appliesTo: () => true,
+    handle(call, next) {
+      normalizeArgs(call, keyPrefix());
+      return next(call);
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * Native-method resolver: decides how GLIDE runs the call.
+ *
+ * GLIDE's typed methods were measured no faster than `customCommand` (both
+ * build the same request; GLIDE-FACTS §8), and they return shapes further
+ * from ioredis's. So every command goes through `customCommand`, and this
+ * stage decides the two things that do matter:
+ * - the lane: blocking commands (that block for these arguments) go to the
+ *   dedicated blocking connection;
+ * - the decoder: Buffers where the caller asked for them, where the command
+ *   table says so (lib/commands/decoding.ts), or for reads once this client
+ *   has seen a reply that is not valid UTF-8.
+ */
+import type { Stage } from "../chain/middleware";
+import { blocksOnServer } from "../commands/blocking";
+
+export function nativeMethodResolver(sawBinary: () => boolean): Stage {
+  return {
+    name: "native-method-resolver",
+    appliesTo: () => true,
+    handle(call, next) {
+      const spec = call.spec;
+      call.blocking = spec.blocking && blocksOnServer(spec.timeoutAt, call.args);
+      call.decodeAsBytes = call.buffer || spec.decodeAsBytes(call.args) || (spec.repeatable && sawBinary());
+      return next(call);
+    },
+  };
+}

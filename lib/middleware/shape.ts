@@ -1,0 +1,24 @@
+/**
+ * Reply shaper: GLIDE's decoded reply -> exactly what ioredis returns, using
+ * the per-command table in lib/commands/replies.ts (or the generic
+ * translation in lib/commands/reply-values.ts).
+ */
+import type { Stage } from "../chain/middleware";
+import type { Call } from "../chain/call";
+import { generic } from "../commands/reply-values";
+
+export function shapeReply(reply: unknown, call: Call): unknown {
+  const shaper = call.spec.shapeReply;
+  if (shaper) return shaper(reply, call);
+  // Fast path: a plain string reply needs nothing unless Buffers or stringNumbers apply.
+  if (typeof reply === "string" && !call.buffer) return reply;
+  return generic(reply, call);
+}
+
+export const replyShaper: Stage = {
+  name: "reply-shaper",
+  appliesTo: () => true,
+  handle(call, next) {
+    return next(call).then((reply) => shapeReply(reply, call));
+  },
+};

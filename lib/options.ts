@@ -1,0 +1,187 @@
+/**
+ * ioredis's constructor forms and options: parsed the way ioredis parses them,
+ * with ioredis's defaults filled in (libraries read `client.options`), and
+ * checked for what GLIDE cannot honour, which fails at construction.
+ */
+import type { ConnectionOptions as TlsOptions } from "tls";
+
+export type RetryStrategy = (times: number) => number | void | null;
+
+export interface RedisOptions {
+  host: string;
+  port: number;
+  path?: string | null;
+  family?: number;
+  username?: string | null;
+  password?: string | null;
+  db: number;
+  tls?: TlsOptions | boolean | null;
+  connectionName?: string | null;
+  keyPrefix: string | Buffer;
+  lazyConnect: boolean;
+  connectTimeout: number;
+  commandTimeout?: number;
+  blockingTimeout?: number;
+  blockingTimeoutGrace: number;
+  enableReadyCheck: boolean;
+  enableOfflineQueue: boolean;
+  maxRetriesPerRequest: number | null;
+  retryStrategy: RetryStrategy | null;
+  reconnectOnError: ((err: Error) => boolean | 1 | 2) | null;
+  autoResubscribe: boolean;
+  autoResendUnfulfilledCommands: boolean;
+  readOnly: boolean;
+  stringNumbers: boolean;
+  scripts?: Record<string, { lua: string; numberOfKeys?: number; readOnly?: boolean }>;
+  [option: string]: unknown;
+}
+
+/** ioredis 5's defaults, as `new Redis().options` shows them. */
+export const DEFAULT_REDIS_OPTIONS: Readonly<RedisOptions> = Object.freeze({
+  port: 6379,
+  host: "localhost",
+  family: 0,
+  connectTimeout: 10000,
+  disconnectTimeout: 2000,
+  retryStrategy(times: number) {
+    return Math.min(times * 50, 2000);
+  },
+  keepAlive: 0,
+  noDelay: true,
+  connectionName: null,
+  disableClientInfo: false,
+  clientInfoTag: undefined,
+  sentinels: null,
+  name: null,
+  role: "master",
+  sentinelRetryStrategy(times: number) {
+    return Math.min(times * 10, 1000);
+  },
+  sentinelReconnectStrategy() {
+    return 60000;
+  },
+  natMap: null,
+  enableTLSForSentinelMode: false,
+  updateSentinels: true,
+  failoverDetector: false,
+  username: null,
+  password: null,
+  db: 0,
+  enableOfflineQueue: true,
+  enableReadyCheck: true,
+  autoResubscribe: true,
+  autoResendUnfulfilledCommands: true,
+  lazyConnect: false,
+  keyPrefix: "",
+  reconnectOnError: null,
+  readOnly: false,
+  stringNumbers: false,
+  maxRetriesPerRequest: 20,
+  maxLoadingRetryTime: 10000,
+  enableAutoPipelining: false,
+  autoPipeliningIgnoredCommands: [],
+  sentinelMaxConnections: 10,
+  blockingTimeoutGrace: 100,
+});
+
+/** `defaults(target, source)`: fill only what target lacks (lodash semantics, as ioredis). */
+function fillMissing(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const key of Object.keys(source)) {
+    if (target[key] === undefined) target[key] = source[key];
+  }
+}
+
+function isInt(value: string): boolean {
+  const x = parseFloat(value);
+  return !isNaN(value as unknown as number) && (x | 0) === x;
+}
+
+/** ioredis's `parseURL`: redis://, rediss://, host:port, a port string, or a socket path. */
+export function parseURL(url: string): Record<string, unknown> {
+  if (isInt(url)) return { port: url };
+  const hasProtocol = /^rediss?:\/\//i.test(url);
+  const isProtocolRelative = url.startsWith("//");
+  if (url[0] === "/" && !isProtocolRelative) {
+    const q = url.indexOf("?");
+    const result: Record<string, unknown> = { path: q === -1 ? url : url.slice(0, q) };
+    if (q !== -1) new URLSearchParams(url.slice(q + 1)).forEach((v, k) => fillMissing(result, { [k]: queryItem(k, v) }));
+    return result;
+  }
+  const parsed = new URL(hasProtocol ? url : isProtocolRelative ? "redis:" + url : "redis://" + url);
+  const query: Record<string, unknown> = {};
+  parsed.searchParams.forEach((value, key) => {
+    query[key] = queryItem(key, value);
+  });
+  const result: Record<string, unknown> = {};
+  if (parsed.username || parsed.password) {
+    result.username = decodeURIComponent(parsed.username);
+    result.password = decodeURIComponent(parsed.password);
+  }
+  if (parsed.pathname && parsed.pathname !== "/") {
+    if (hasProtocol || isProtocolRelative) {
+      if (parsed.pathname.length > 1) result.db = parsed.pathname.slice(1);
+    } else {
+      result.path = parsed.pathname;
+    }
+  }
+  if (parsed.hostname) result.host = parsed.hostname.replace(/^\[|\]$/g, "");
+  if (parsed.port) result.port = parsed.port;
+  fillMissing(result, query);
+  return result;
+}
+
+function queryItem(key: string, value: string): unknown {
+  if (key === "family") {
+    const n = Number.parseInt(value, 10);
+    if (!Number.isNaN(n)) return n;
+  }
+  return value;
+}
+
+/** ioredis's `parseOptions(arg1, arg2, arg3)`: every constructor form. */
+export function parseConstructorArgs(args: unknown[], defaults: Readonly<Record<string, unknown>>): RedisOptions {
+  const options: Record<string, unknown> = {};
+  let isTls = false;
+  for (const arg of args) {
+    if (arg === null || arg === undefined) continue;
+    if (typeof arg === "object") fillMissing(options, arg as Record<string, unknown>);
+    else if (typeof arg === "string") {
+      fillMissing(options, parseURL(arg));
+      if (arg.startsWith("rediss://")) isTls = true;
+    } else if (typeof arg === "number") options.port = arg;
+    else throw new Error("Invalid argument " + String(arg));
+  }
+  if (isTls) fillMissing(options, { tls: true });
+  fillMissing(options, defaults as Record<string, unknown>);
+  if (typeof options.port === "string") options.port = parseInt(options.port, 10);
+  if (typeof options.db === "string") options.db = parseInt(options.db, 10);
+  return options as RedisOptions;
+}
+
+/**
+ * Options GLIDE cannot honour. Each fails at construction with the reason,
+ * rather than being silently ignored.
+ */
+export function assertSupported(options: RedisOptions): void {
+  const fail = (what: string): never => {
+    throw new Error(`ioglide: not supported: ${what}`);
+  };
+  if (options.sentinels) fail("sentinels (GLIDE has no Sentinel support; connect to the primary or use a cluster)");
+  if (options.Connector) fail("a custom Connector (GLIDE owns the connection)");
+  if (options.path) fail("Unix socket paths (GLIDE connects over TCP only)");
+  if (options.monitor) fail("monitor mode");
+  if (options.natMap && !options.__cluster) fail("natMap on a standalone client");
+  if (typeof options.port !== "number" || !Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+    throw new Error(`ioglide: invalid port ${String(options.port)}`);
+  }
+  if (typeof options.db !== "number" || !Number.isInteger(options.db) || options.db < 0) {
+    throw new Error(`ioglide: invalid db ${String(options.db)}`);
+  }
+  const tls = options.tls;
+  if (tls && typeof tls === "object") {
+    const t = tls as Record<string, unknown>;
+    if (t.cert || t.key || t.pfx) fail("TLS client certificates (tls.cert/tls.key/tls.pfx)");
+    if (t.servername && t.servername !== options.host) fail("tls.servername different from host");
+    if (t.checkServerIdentity) fail("tls.checkServerIdentity");
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * `Redis`: the ioredis-compatible standalone client.
+ *
+ * Every command method is synthesized by the dispatch Proxy (lib/dispatch)
+ * and runs this client's middleware chain for that command:
+ *
+ *   argument normalizer -> native-method resolver -> [user middleware]
+ *     -> reply shaper -> executor (ordered lane | blocking lane) -> GLIDE
+ *
+ * The connection lifecycle (status, events, reconnects) is lib/connection.
+ */
+import { EventEmitter } from "eventemitter3";
+import asCallback from "standard-as-callback";
+import { inspect } from "util";
+import { Call } from "./chain/call";
+import { compose, Middleware, Next, Stage, userStage } from "./chain/middleware";
+import { CommandSpec, COMMAND_NAMES, specFor } from "./commands/spec";
+import { Connection } from "./connection/connection";
+import { ArgumentError, CONNECTION_CLOSED_ERROR_MSG, ReplyError } from "./errors";
+import { quietGlideLogger } from "./glide";
+import { RUN, commandMethod, synthesizeCommand } from "./dispatch/commands";
+import { installDispatchProxy } from "./dispatch/proxy";
+import { argumentNormalizer } from "./middleware/normalize";
+import { nativeMethodResolver } from "./middleware/resolve";
+import { replyShaper } from "./middleware/shape";
+import { assertSupported, DEFAULT_REDIS_OPTIONS, parseConstructorArgs, RedisOptions } from "./options";
+
+type Callback<T> = (err: Error | null, value?: T) => void;
+
+quietGlideLogger();
+
+export class Redis extends EventEmitter {
+  static defaultOptions: Readonly<RedisOptions> = DEFAULT_REDIS_OPTIONS;
+
+  /** The effective options, with ioredis's defaults filled in (libraries read these). */
+  options: RedisOptions;
+  /** wait | connecting | connect | ready | close | reconnecting | end (assignable, as in ioredis) */
+  status = "wait";
+  readonly isCluster = false;
+
+  private readonly connection: Connection;
+  private readonly middleware: Middleware[] = [];
+  private chains = new Map<string, Next>();
+  private builtinStages: Stage[];
+  private maxListeners = 10;
+
+  constructor(port?: number | string | Partial<RedisOptions>, host?: string | Partial<RedisOptions>, options?: Partial<RedisOptions>);
+  constructor(...args: unknown[]) {
+    super();
+    this.options = parseConstructorArgs(args, (this.constructor as typeof Redis).defaultOptions);
+    assertSupported(this.options);
+    this.connection = new Connection(this, this.options);
+    this.builtinStages = [
+      argumentNormalizer(() => this.options.keyPrefix ?? ""),
+      nativeMethodResolver(() => this.connection.binary),
+    ];
+    if (this.options.lazyConnect) this.status = "wait";
+    else this.connection.connect().catch(() => undefined);
+  }
+
+  static createClient(...args: ConstructorParameters<typeof Redis>): Redis {
+    return new Redis(...args);
+  }
+
+  // ---- the chain ------------------------------------------------------------
+
+  /**
+   * Add a middleware. It runs for every command after the argument normalizer
+   * and the native-method resolver (it sees flat string/Buffer arguments with
+   * keyPrefix applied) and before the reply shaper (it sees ioredis-shaped
+   * replies and errors). Middleware added later runs inside middleware added
+   * earlier. See docs/MIDDLEWARE.md.
+   */
+  use(middleware: Middleware): this {
+    if (typeof middleware !== "function") throw new TypeError("ioglide: use() takes a function (call, next) => reply");
+    this.middleware.push(middleware);
+    this.chains = new Map();
+    return this;
+  }
+
+  /** Remove a middleware added with use(). */
+  unuse(middleware: Middleware): this {
+    const i = this.middleware.indexOf(middleware);
+    if (i >= 0) {
+      this.middleware.splice(i, 1);
+      this.chains = new Map();
+    }
+    return this;
+  }
+
+  private chainFor(name: string, spec: CommandSpec): Next {
+    const stages = [...this.builtinStages, ...this.middleware.map(userStage), replyShaper].filter((s) => s.appliesTo(name, spec));
+    const chain = compose(stages, (call) => this.execute(call));
+    this.chains.set(name, chain);
+    return chain;
+  }
+
+  /** @internal Entry point of every command method. */
+  [RUN](command: string, args: unknown[], buffer: boolean): Promise<unknown> {
+    if (typeof command !== "string" || command.length === 0) {
+      return Promise.reject(new ArgumentError(`ioglide: the command name must be a non-empty string, got ${typeof command}`));
+    }
+    const spec = specFor(command);
+    const call = new Call(command, args, buffer, spec, this.connection.env);
+    const chain = this.chains.get(spec.name) ?? this.chainFor(spec.name, spec);
+    try {
+      return chain(call);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** The executor: the last stage, handing the call to a lane. */
+  private execute(call: Call): Promise<unknown> {
+    const status = this.status;
+    if (status !== "ready") {
+      if (status === "end") return Promise.reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
+      if (status === "wait") this.connection.connect().catch(() => undefined);
+      if (!this.options.enableOfflineQueue) {
+        return Promise.reject(new Error("Stream isn't writeable and enableOfflineQueue options is false"));
+      }
+    }
+    const lanes = this.connection;
+    const sent = call.blocking ? lanes.blocking.submit(call) : lanes.ordered.submit(call);
+    if (call.spec.name === "select") return sent.then((reply) => this.afterSelect(call, reply));
+    if (this.options.reconnectOnError) return sent.catch((err) => this.afterReplyError(call, err));
+    return sent;
+  }
+
+  private afterSelect(call: Call, reply: unknown): unknown {
+    const db = parseInt(String(call.args[0]), 10);
+    if (Number.isInteger(db) && db !== this.connection.db) {
+      this.connection.selected(db);
+      this.emit("select", db);
+    }
+    return reply;
+  }
+
+  /** ioredis's reconnectOnError: true/1 reconnect, 2 reconnect and resend. */
+  private afterReplyError(call: Call, err: Error): Promise<unknown> {
+    if (!(err instanceof ReplyError) || call.spec.name === "client") throw err;
+    const decision = this.options.reconnectOnError!(err);
+    if (decision === 2) {
+      if (this.status !== "reconnecting") this.connection.disconnect(true);
+      return this.execute(call);
+    }
+    if (decision === true || decision === 1) {
+      if (this.status !== "reconnecting") this.connection.disconnect(true);
+    }
+    throw err;
+  }
+
+  // ---- generic command entry points -----------------------------------------
+
+  /** `call(command, ...args)`: any command, known to the table or not. */
+  call(command: string | unknown[], ...args: unknown[]): Promise<unknown> {
+    return this.callWith(false, command, args);
+  }
+
+  callBuffer(command: string | unknown[], ...args: unknown[]): Promise<unknown> {
+    return this.callWith(true, command, args);
+  }
+
+  private callWith(buffer: boolean, command: string | unknown[], args: unknown[]): Promise<unknown> {
+    let callback: Callback<unknown> | undefined;
+    if (typeof args[args.length - 1] === "function") callback = args.pop() as Callback<unknown>;
+    let name: unknown = command;
+    if (Array.isArray(command)) [name, ...args] = [...command, ...args];
+    const promise = this[RUN](name as string, args, buffer);
+    return callback ? asCallback(promise, callback) : promise;
+  }
+
+  /** ioredis's `sendCommand(new Command(name, args))`: runs the command and settles it. */
+  sendCommand(command: { name: string; args?: unknown[]; replyEncoding?: string | null; resolve(v: unknown): void; reject(e: Error): void; promise: Promise<unknown> }): Promise<unknown> {
+    const run = this[RUN](command.name, command.args ?? [], command.replyEncoding === null);
+    run.then(
+      (v) => command.resolve(v),
+      (e) => command.reject(e),
+    );
+    return command.promise;
+  }
+
+  getBuiltinCommands(): string[] {
+    return COMMAND_NAMES.slice();
+  }
+
+  createBuiltinCommand(commandName: string): { string: (...a: unknown[]) => Promise<unknown>; buffer: (...a: unknown[]) => Promise<unknown> } {
+    return { string: commandMethod(commandName, false), buffer: commandMethod(commandName, true) };
+  }
+
+  addBuiltinCommand(commandName: string): void {
+    (this as unknown as Record<string, unknown>)[commandName] = commandMethod(commandName, false);
+    (this as unknown as Record<string, unknown>)[commandName + "Buffer"] = commandMethod(commandName, true);
+  }
+
+  // ---- connection -------------------------------------------------------------
+
+  connect(callback?: Callback<void>): Promise<void> {
+    const promise = this.connection.connect();
+    return callback ? asCallback(promise, callback) : promise;
+  }
+
+  disconnect(reconnect = false): void {
+    this.connection.disconnect(reconnect);
+  }
+
+  /** @deprecated as in ioredis: use disconnect(). */
+  end(): void {
+    this.disconnect();
+  }
+
+  quit(callback?: Callback<"OK">): Promise<"OK"> {
+    const promise = this.connection.quit();
+    return callback ? asCallback(promise, callback) : promise;
+  }
+
+  /** A new, independent client with the same options (and `override` on top). */
+  duplicate(override?: Partial<RedisOptions>): Redis {
+    const copy = new (this.constructor as typeof Redis)({ ...this.options, ...override });
+    for (const m of this.middleware) copy.use(m);
+    return copy;
+  }
+
+  get mode(): "normal" | "subscriber" | "monitor" {
+    return "normal";
+  }
+
+  monitor(): Promise<never> {
+    return Promise.reject(new Error("ioglide: not supported: MONITOR (GLIDE has no monitor mode on a command client)"));
+  }
+
+  /** The server's INFO fields as of the last (re)connect. */
+  get serverInfo(): Record<string, string> | undefined {
+    return this.connection.serverInfo?.fields;
+  }
+
+  // Node's EventEmitter API that eventemitter3 lacks (BullMQ calls these).
+  getMaxListeners(): number {
+    return this.maxListeners;
+  }
+
+  setMaxListeners(n: number): this {
+    this.maxListeners = n;
+    return this;
+  }
+
+  [inspect.custom](): string {
+    const shown: Record<string, unknown> = { ...this.options };
+    if (shown.password) shown.password = "***";
+    for (const k of Object.keys(shown)) if (typeof shown[k] === "function") delete shown[k];
+    return `Redis { status: ${JSON.stringify(this.status)}, options: ${inspect(shown, { breakLength: Infinity })} }`;
+  }
+}
+
+installDispatchProxy(Redis.prototype, synthesizeCommand);
+
+export default Redis;
