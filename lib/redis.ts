@@ -51,7 +51,10 @@ export class Redis extends EventEmitter {
     assertSupported(this.options);
     this.connection = new Connection(this, this.options);
     this.builtinStages = [
-      argumentNormalizer(() => this.options.keyPrefix ?? ""),
+      argumentNormalizer(
+        () => this.options.keyPrefix ?? "",
+        () => this.connection.sawBinaryReply(),
+      ),
       nativeMethodResolver(() => this.connection.binary),
     ];
     if (this.options.lazyConnect) this.status = "wait";

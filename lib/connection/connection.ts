@@ -88,6 +88,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
     return this.owner.status === "ready" && this.main !== null;
   }
 
+  /** Bytes that are not UTF-8 went out or came back: decode every reply as Buffers from now on. */
   sawBinaryReply(): void {
     this.binarySeen = true;
   }

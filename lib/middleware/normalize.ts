@@ -12,6 +12,7 @@
  * function's source text, "" for a missing key), the call is rejected with a
  * clear error instead: docs/COMPATIBILITY.md lists these differences.
  */
+import { isUtf8 } from "buffer";
 import type { Call } from "../chain/call";
 import type { Stage } from "../chain/middleware";
 import { keyPositions } from "../commands/spec";
@@ -28,7 +29,13 @@ function hasOwnStringForm(value: object): boolean {
   return (value as { toString?: unknown }).toString !== Object.prototype.toString && typeof (value as { toString?: unknown }).toString === "function";
 }
 
-export function normalizeArgs(call: Call, keyPrefix: string | Buffer): void {
+/**
+ * Returns true when an argument was a Buffer that is not valid UTF-8: the
+ * client stores binary data, so its string reads switch to Buffer decoding
+ * (lib/commands/decoding.ts explains why).
+ */
+export function normalizeArgs(call: Call, keyPrefix: string | Buffer): boolean {
+  let binary = false;
   let args = call.args as unknown[];
   let flat: unknown[] | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -44,7 +51,11 @@ export function normalizeArgs(call: Call, keyPrefix: string | Buffer): void {
   let nullish: number[] | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (typeof arg === "string" || Buffer.isBuffer(arg)) continue;
+    if (typeof arg === "string") continue;
+    if (Buffer.isBuffer(arg)) {
+      if (!binary && !isUtf8(arg)) binary = true;
+      continue;
+    }
     switch (typeof arg) {
       case "number":
       case "bigint":
@@ -85,6 +96,7 @@ export function normalizeArgs(call: Call, keyPrefix: string | Buffer): void {
     if (prefix) for (const p of positions) strings[p] = prefixed(keyPrefix, strings[p]);
   }
   call.args = strings;
+  return binary;
 }
 
 function prefixed(prefix: string | Buffer, key: string | Buffer): string | Buffer {
@@ -92,12 +104,12 @@ function prefixed(prefix: string | Buffer, key: string | Buffer): string | Buffe
   return Buffer.concat([Buffer.isBuffer(prefix) ? prefix : Buffer.from(prefix), Buffer.isBuffer(key) ? key : Buffer.from(key)]);
 }
 
-export function argumentNormalizer(keyPrefix: () => string | Buffer): Stage {
+export function argumentNormalizer(keyPrefix: () => string | Buffer, sawBinaryArgument: () => void): Stage {
   return {
     name: "argument-normalizer",
     appliesTo: () => true,
     handle(call, next) {
-      normalizeArgs(call, keyPrefix());
+      if (normalizeArgs(call, keyPrefix())) sawBinaryArgument();
       return next(call);
     },
   };

@@ -8,20 +8,20 @@
  * - the lane: blocking commands (that block for these arguments) go to the
  *   dedicated blocking connection;
  * - the decoder: Buffers where the caller asked for them, where the command
- *   table says so (lib/commands/decoding.ts), or for reads once this client
- *   has seen a reply that is not valid UTF-8.
+ *   table says so (lib/commands/decoding.ts), and for every call once this
+ *   client has sent or received bytes that are not valid UTF-8.
  */
 import type { Stage } from "../chain/middleware";
 import { blocksOnServer } from "../commands/blocking";
 
-export function nativeMethodResolver(sawBinary: () => boolean): Stage {
+export function nativeMethodResolver(binaryData: () => boolean): Stage {
   return {
     name: "native-method-resolver",
     appliesTo: () => true,
     handle(call, next) {
       const spec = call.spec;
       call.blocking = spec.blocking && blocksOnServer(spec.timeoutAt, call.args);
-      call.decodeAsBytes = call.buffer || spec.decodeAsBytes(call.args) || (spec.repeatable && sawBinary());
+      call.decodeAsBytes = call.buffer || binaryData() || spec.decodeAsBytes(call.args);
       return next(call);
     },
   };
