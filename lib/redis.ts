@@ -57,7 +57,7 @@ export class Redis extends EventEmitter {
       ),
       nativeMethodResolver(() => this.connection.binary),
     ];
-    if (this.options.lazyConnect) this.status = "wait";
+    if (this.options.lazyConnect) this.connection.waitForConnect();
     else this.connection.connect().catch(() => undefined);
   }
 

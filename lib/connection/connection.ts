@@ -133,6 +133,11 @@ export class Connection implements LaneHost, BlockingLaneHost {
 
   // ---- connect ------------------------------------------------------------
 
+  /** lazyConnect: status 'wait' (and its event) until connect() or the first command. */
+  waitForConnect(): void {
+    this.setStatus("wait");
+  }
+
   connect(): Promise<void> {
     const status = this.owner.status;
     if (status === "connecting" || status === "connect" || status === "ready") {
