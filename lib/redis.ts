@@ -47,7 +47,8 @@ export class Redis extends EventEmitter {
   constructor(port?: number | string | Partial<RedisOptions>, host?: string | Partial<RedisOptions>, options?: Partial<RedisOptions>);
   constructor(...args: unknown[]) {
     super();
-    this.options = parseConstructorArgs(args, (this.constructor as typeof Redis).defaultOptions);
+    // ioredis reads three arguments at most: (port, host, options).
+    this.options = parseConstructorArgs(args.slice(0, 3), (this.constructor as typeof Redis).defaultOptions);
     assertSupported(this.options);
     this.connection = new Connection(this, this.options);
     this.builtinStages = [

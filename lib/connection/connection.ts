@@ -178,7 +178,10 @@ export class Connection implements LaneHost, BlockingLaneHost {
       }
     } catch (err) {
       if (stale()) return;
-      this.emitError(this.connectError(err));
+      const error = this.connectError(err);
+      // ioredis's recoverFromFatalError: a refused AUTH fails the queued calls with the server's error.
+      if (error instanceof ReplyError) this.flush(error);
+      this.emitError(error);
       return this.onClose();
     }
     if (stale()) return;
@@ -205,6 +208,8 @@ export class Connection implements LaneHost, BlockingLaneHost {
     const message = err.message;
     const server = /(WRONGPASS|NOAUTH|NOPERM)[: ]\s*([^'"\n)]*)/.exec(message);
     if (server) return new ReplyError(`${server[1]} ${server[2].trim()}`);
+    // Over RESP2 GLIDE reports a refused AUTH only as "AuthenticationFailed".
+    if (/AuthenticationFailed/.test(message)) return new ReplyError("WRONGPASS invalid username-password pair or user is disabled.");
     return new Error(redact(serverErrorText(message), this.options.password));
   }
 
