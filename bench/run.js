@@ -1,0 +1,164 @@
+"use strict";
+/**
+ * ioglide vs raw GLIDE vs ioredis, interleaved in one process.
+ *
+ *   npm run bench                      # 3 rounds x 1 s per point
+ *   node bench/run.js --rounds 5 --ms 2000 --only get,set
+ *   BENCH_SERVER=host:port node bench/run.js   # use an existing server
+ *
+ * Every point runs each contender for the same time, the contenders in a
+ * rotating order, each round; the table shows medians (ops/s) and ratios.
+ * The 100,000-call burst runs each contender in a fresh child process so its
+ * RSS growth is its own.
+ */
+const { fork } = require("child_process");
+const path = require("path");
+const IORedis = require("ioredis");
+const { GlideClient, Batch, Logger } = require("@valkey/valkey-glide");
+const Redis = require("..");
+const { startServer } = require("../test/support/servers");
+
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const ROUNDS = Number(opt("rounds", 3));
+const MS = Number(opt("ms", 1000));
+const ONLY = opt("only", "") ? opt("only", "").split(",") : null;
+
+const VALUE16 = "v".repeat(16);
+
+/** Closed loop: `concurrency` workers, each awaiting its call before the next; ops/s. */
+async function closedLoop(concurrency, ms, fn) {
+  let ops = 0;
+  let errors = 0;
+  const end = Date.now() + ms;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        try {
+          await fn();
+          ops++;
+        } catch (e) {
+          errors++;
+          if (errors === 1) console.error("  (error) " + e.message);
+        }
+      }
+    }),
+  );
+  return { rate: ops / (ms / 1000), errors };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function main() {
+  Logger.init("off");
+  let server;
+  let host = "127.0.0.1";
+  let port;
+  if (process.env.BENCH_SERVER) [host, port] = process.env.BENCH_SERVER.split(":");
+  else {
+    server = await startServer();
+    port = server.port;
+  }
+  port = Number(port);
+
+  const ioglide = new Redis({ host, port });
+  const ioredis = new IORedis({ host, port });
+  const glide = await GlideClient.createClient({ addresses: [{ host, port }], requestTimeout: 30000 });
+  await ioglide.ping();
+  await ioredis.ping();
+
+  // data
+  await ioredis.set("bench:k16", VALUE16);
+  const mgetKeys = Array.from({ length: 100 }, (_, i) => `bench:m:${i}`);
+  await ioredis.mset(...mgetKeys.flatMap((k) => [k, VALUE16]));
+  const hash = {};
+  for (let i = 0; i < 100; i++) hash[`field:${i}`] = `value:${i}`;
+  await ioredis.del("bench:h100");
+  await ioredis.hset("bench:h100", hash);
+
+  const pipelineOf = (client) => () => {
+    const p = client.pipeline();
+    for (let i = 0; i < 100; i++) p.get("bench:k16");
+    return p.exec();
+  };
+  const workloads = [
+    { name: "get", label: "GET 16B, 1 in flight", c: 1, io: () => ioredis.get("bench:k16"), ig: () => ioglide.get("bench:k16"), gl: () => glide.get("bench:k16") },
+    { name: "get", label: "GET 16B, 50 in flight", c: 50, io: () => ioredis.get("bench:k16"), ig: () => ioglide.get("bench:k16"), gl: () => glide.get("bench:k16") },
+    { name: "get", label: "GET 16B, 1000 in flight", c: 1000, io: () => ioredis.get("bench:k16"), ig: () => ioglide.get("bench:k16"), gl: () => glide.get("bench:k16") },
+    { name: "set", label: "SET 16B, 1 in flight", c: 1, io: () => ioredis.set("bench:s", VALUE16), ig: () => ioglide.set("bench:s", VALUE16), gl: () => glide.set("bench:s", VALUE16) },
+    { name: "set", label: "SET 16B, 50 in flight", c: 50, io: () => ioredis.set("bench:s", VALUE16), ig: () => ioglide.set("bench:s", VALUE16), gl: () => glide.set("bench:s", VALUE16) },
+    { name: "set", label: "SET 16B, 1000 in flight", c: 1000, io: () => ioredis.set("bench:s", VALUE16), ig: () => ioglide.set("bench:s", VALUE16), gl: () => glide.set("bench:s", VALUE16) },
+    {
+      name: "pipeline",
+      label: "100-command pipeline, 10 in flight",
+      c: 10,
+      io: pipelineOf(ioredis),
+      ig: typeof ioglide.pipeline === "function" ? pipelineOf(ioglide) : null,
+      gl: () => {
+        const b = new Batch(false);
+        for (let i = 0; i < 100; i++) b.get("bench:k16");
+        return glide.exec(b, false);
+      },
+    },
+    { name: "mget", label: "MGET 100 keys, 10 in flight", c: 10, io: () => ioredis.mget(mgetKeys), ig: () => ioglide.mget(mgetKeys), gl: () => glide.mget(mgetKeys) },
+    { name: "hgetall", label: "HGETALL 100 fields, 10 in flight", c: 10, io: () => ioredis.hgetall("bench:h100"), ig: () => ioglide.hgetall("bench:h100"), gl: () => glide.hgetall("bench:h100") },
+  ].filter((w) => !ONLY || ONLY.includes(w.name));
+
+  const contenders = ["ioglide", "glide", "ioredis"];
+  const results = new Map(workloads.map((w) => [w.label, { ioglide: [], glide: [], ioredis: [] }]));
+  console.log(`ioglide vs raw GLIDE vs ioredis: ${ROUNDS} rounds x ${MS} ms per point, server ${host}:${port}\n`);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const w of workloads) {
+      const order = contenders.slice(round % 3).concat(contenders.slice(0, round % 3));
+      for (const who of order) {
+        const fn = who === "ioglide" ? w.ig : who === "glide" ? w.gl : w.io;
+        if (!fn) continue;
+        const r = await closedLoop(w.c, MS, fn);
+        results.get(w.label)[who].push(r.rate);
+      }
+    }
+    process.stdout.write(`  round ${round + 1}/${ROUNDS} done\n`);
+  }
+
+  const rows = [];
+  for (const w of workloads) {
+    const r = results.get(w.label);
+    const m = { ioglide: r.ioglide.length ? median(r.ioglide) : NaN, glide: median(r.glide), ioredis: median(r.ioredis) };
+    rows.push([w.label, m.ioredis, m.glide, m.ioglide, m.ioglide / m.ioredis, m.ioglide / m.glide]);
+  }
+  const fmt = (n) => (Number.isNaN(n) ? "n/a" : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0));
+  const ratio = (n) => (Number.isNaN(n) ? "n/a" : `${n.toFixed(2)}x`);
+  console.log("\n| workload | ioredis ops/s | raw GLIDE ops/s | ioglide ops/s | ioglide / ioredis | ioglide / GLIDE |");
+  console.log("|---|---:|---:|---:|---:|---:|");
+  for (const [label, io, gl, ig, a, b] of rows) console.log(`| ${label} | ${fmt(io)} | ${fmt(gl)} | ${fmt(ig)} | ${ratio(a)} | ${ratio(b)} |`);
+
+  ioglide.disconnect();
+  ioredis.disconnect();
+  glide.close();
+
+  if (!ONLY || ONLY.includes("burst")) {
+    console.log("\n100,000 concurrent GETs, each contender in a fresh process:\n");
+    console.log("| contender | succeeded | failed | time | RSS growth |");
+    console.log("|---|---:|---:|---:|---:|");
+    for (const who of contenders) {
+      const r = await new Promise((resolve, reject) => {
+        const child = fork(path.join(__dirname, "burst.js"), [who, host, String(port)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+        child.once("message", resolve);
+        child.once("error", reject);
+      });
+      console.log(`| ${who} | ${r.ok} | ${r.failed} | ${r.ms} ms | ${(r.rss / 1048576).toFixed(0)} MB |`);
+    }
+  }
+  if (server) await server.cleanup();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
