@@ -10,6 +10,14 @@ import { REPLY_SHAPERS, ReplyShaper } from "./replies";
 import { BLOCKING_TIMEOUT_POSITION, BlockingTimeoutPosition } from "./blocking";
 import { DECODE_AS_BYTES, REPEATABLE } from "./decoding";
 
+/**
+ * Commands sent alone, with nothing else outstanding on the connection: GLIDE
+ * write-locks its client after SELECT and CLIENT SETNAME (later requests can
+ * then overtake each other), and the raw transaction commands change what
+ * the connection does with everything after them.
+ */
+const BARRIERS = new Set(["select", "client", "auth", "hello", "reset", "multi", "exec", "discard", "watch", "unwatch"]);
+
 /** Every command name ioredis offers as a method, lowercase. */
 export const COMMAND_NAMES: readonly string[] = Object.freeze([
   ...list.filter((name) => name !== "monitor"),
@@ -33,6 +41,8 @@ export interface CommandSpec {
   readonly repeatable: boolean;
   readonly transformArgs: ArgumentTransform | undefined;
   readonly shapeReply: ReplyShaper | undefined;
+  /** sent alone on its connection (see BARRIERS) */
+  readonly barrier: boolean;
 }
 
 const specs = new Map<string, CommandSpec>();
@@ -72,6 +82,7 @@ function buildSpec(name: string): CommandSpec {
     repeatable: readonly || REPEATABLE.has(name),
     transformArgs: ARGUMENT_TRANSFORMS[name],
     shapeReply: REPLY_SHAPERS[name],
+    barrier: BARRIERS.has(name),
   };
 }
 

@@ -1,14 +1,19 @@
 /**
  * The ordered lane: how ordinary commands reach GLIDE.
  *
- * - Order. GLIDE reorders concurrent requests on one client once more than
- *   about 50 are in flight (measured; docs/ARCHITECTURE.md). ioredis
- *   guarantees order on a connection, so a lane keeps exactly one request
- *   outstanding and sends everything else queued behind it.
- * - Speed. Calls issued while a request is out (or in the same tick) go
- *   together as one non-atomic Batch (raiseOnError=false): per-call replies
- *   and errors, one GLIDE round trip. This is also what makes the inflight
- *   limit irrelevant: the lane holds one GLIDE slot, the rest wait here.
+ * - Order. GLIDE hands each request to its own task and pushes it into the
+ *   connection's pipeline channel, which holds 50 messages; once that is full
+ *   a waiting request can be overtaken by a later one (measured: with 64 or
+ *   more requests outstanding, the server saw them out of order). ioredis
+ *   guarantees order on a connection, so a lane keeps at most WINDOW requests
+ *   outstanding, far below that capacity. Commands after which GLIDE briefly
+ *   locks its client (SELECT, CLIENT, AUTH, HELLO, RESET; also the raw
+ *   transaction commands) are "barriers": sent alone, with nothing else out.
+ * - Speed. Calls queued while requests are out (or issued in the same tick)
+ *   go together as one non-atomic Batch (raiseOnError=false): per-call replies
+ *   and errors, one GLIDE round trip. With two requests out, JavaScript builds
+ *   and decodes one batch while GLIDE and the server work on the other. This
+ *   also makes GLIDE's inflight limit irrelevant: the rest wait here, in O(1).
  * - Offline queue. While the connection is not ready nothing is sent; calls
  *   wait (ioredis's offline queue) until it is, or until flushed.
  */
@@ -18,8 +23,12 @@ import { classifyGlideError, toIoredisError } from "../errors";
 import { Fifo } from "./fifo";
 import { argv, fail, pending, succeed } from "./settle";
 
-/** Largest auto-pipelined batch; bigger bursts go out as several in a row. */
+/** Largest auto-pipelined batch; bigger bursts go out as several. */
 export const MAX_BATCH = 1000;
+/** Requests outstanding at once on one lane (GLIDE keeps order below 50). */
+export const WINDOW = 2;
+/** Smallest batch worth a request of its own when spreading calls over free slots. */
+export const MIN_SHARE = 4;
 
 export interface LaneHost {
   /** the GLIDE client to send on; null while there is none */
@@ -28,11 +37,17 @@ export interface LaneHost {
   canSend(): boolean;
   /** a request failed because the connection dropped; its calls were requeued */
   connectionLost(error: Error): void;
-  /** a string reply was not valid UTF-8: readers switch to Buffer decoding */
+  /** a string reply was not valid UTF-8: the client switches to Buffer decoding */
   sawBinaryReply(): void;
   readonly commandTimeout: number | undefined;
   /** resend calls interrupted by a connection loss (autoResendUnfulfilledCommands) */
   readonly resendOnReconnect: boolean;
+}
+
+/** One GLIDE request: a single command or a non-atomic batch. */
+interface Request {
+  readonly calls: Call[];
+  done: boolean;
 }
 
 function isDecodingError(err: unknown): boolean {
@@ -41,7 +56,9 @@ function isDecodingError(err: unknown): boolean {
 
 export class OrderedLane {
   private readonly queue = new Fifo<Call>();
-  private inFlight: Call[] | null = null;
+  /** outstanding requests, oldest first */
+  private outstanding: Request[] = [];
+  private barrierOut = false;
   private scheduled = false;
   /** sequence numbers, for "wait until everything sent before X is done" */
   private submitted = 0;
@@ -56,7 +73,7 @@ export class OrderedLane {
   }
 
   get idle(): boolean {
-    return this.inFlight === null && this.queue.length === 0;
+    return this.outstanding.length === 0 && this.queue.length === 0;
   }
 
   submit(call: Call): Promise<unknown> {
@@ -80,78 +97,93 @@ export class OrderedLane {
 
   /** Send what is queued, on the next tick (so one tick's calls go together). */
   kick(): void {
-    if (this.scheduled || this.inFlight !== null || this.queue.length === 0) return;
+    if (this.scheduled || this.queue.length === 0 || !this.roomToSend()) return;
     if (!this.host.canSend()) return;
     this.scheduled = true;
     process.nextTick(this.flushBound);
   }
 
+  private roomToSend(): boolean {
+    if (this.barrierOut || this.outstanding.length >= WINDOW) return false;
+    return !this.queue.peek()!.spec.barrier || this.outstanding.length === 0;
+  }
+
   private flush(): void {
     this.scheduled = false;
-    if (this.inFlight !== null || this.queue.length === 0 || !this.host.canSend()) return;
-    const glide = this.host.glideClient();
-    if (!glide) return;
+    // Spread what is queued over the free slots, so replies come back in
+    // several waves and callers do not all wait for one big batch.
+    const free = WINDOW - this.outstanding.length;
+    const share = Math.max(MIN_SHARE, Math.ceil(this.queue.length / Math.max(1, free)));
+    while (this.queue.length > 0 && this.roomToSend() && this.host.canSend()) {
+      const glide = this.host.glideClient();
+      if (!glide) return;
+      this.send(glide, this.take(Math.min(share, MAX_BATCH)));
+    }
+  }
+
+  /** The next request: a barrier alone, else up to `limit` calls with the same decoder. */
+  private take(limit: number): Call[] {
     const first = this.queue.shift()!;
+    const calls = [first];
+    if (first.spec.barrier) return calls;
     const bytes = first.decodeAsBytes;
-    const batch = [first];
-    while (batch.length < MAX_BATCH && this.queue.length > 0 && this.queue.peek()!.decodeAsBytes === bytes) {
-      batch.push(this.queue.shift()!);
+    for (let next = this.queue.peek(); next && calls.length < limit; next = this.queue.peek()) {
+      if (next.decodeAsBytes !== bytes || next.spec.barrier) break;
+      calls.push(this.queue.shift()!);
     }
-    this.inFlight = batch;
-    const decoder = bytes ? Decoder.Bytes : Decoder.String;
-    if (batch.length === 1) {
-      let request: Promise<unknown>;
-      try {
-        request = glide.customCommand(argv(first), { decoder });
-      } catch (err) {
-        request = Promise.reject(err);
-      }
-      request.then(
-        (value) => this.onReplies(batch, [value]),
-        (err) => this.onRequestError(batch, err),
-      );
-      return;
-    }
-    const request = new Batch(false);
-    for (let i = 0; i < batch.length; i++) request.customCommand(argv(batch[i]));
-    let sent: Promise<unknown[] | null>;
+    return calls;
+  }
+
+  private send(glide: GlideHandle, calls: Call[]): void {
+    const request: Request = { calls, done: false };
+    this.outstanding.push(request);
+    if (calls[0].spec.barrier) this.barrierOut = true;
+    const decoder = calls[0].decodeAsBytes ? Decoder.Bytes : Decoder.String;
+    let reply: Promise<unknown>;
     try {
-      sent = glide.exec(request, false, { decoder });
+      if (calls.length === 1) {
+        reply = glide.customCommand(argv(calls[0]), { decoder }).then((value) => [value]);
+      } else {
+        const batch = new Batch(false);
+        for (let i = 0; i < calls.length; i++) batch.customCommand(argv(calls[i]));
+        reply = glide.exec(batch, false, { decoder });
+      }
     } catch (err) {
-      sent = Promise.reject(err);
+      reply = Promise.reject(err);
     }
-    sent.then(
-      (values) => this.onReplies(batch, values ?? []),
-      (err) => this.onRequestError(batch, err),
+    reply.then(
+      (values) => this.onReplies(request, (values as unknown[] | null) ?? []),
+      (err) => this.onRequestError(request, err),
     );
   }
 
-  private onReplies(batch: Call[], values: unknown[]): void {
-    if (this.inFlight !== batch) return; // abandoned: its calls were requeued
-    for (let i = 0; i < batch.length; i++) {
+  private onReplies(request: Request, values: unknown[]): void {
+    if (request.done) return; // abandoned: its calls were requeued
+    const calls = request.calls;
+    for (let i = 0; i < calls.length; i++) {
       const value = values[i];
-      if (value instanceof Error) fail(batch[i], toIoredisError(value));
-      else succeed(batch[i], value);
+      if (value instanceof Error) fail(calls[i], toIoredisError(value));
+      else succeed(calls[i], value);
     }
-    this.finish(batch);
+    this.complete(request);
   }
 
-  private onRequestError(batch: Call[], err: unknown): void {
-    if (this.inFlight !== batch) return; // abandoned: its calls were requeued
-    if (isDecodingError(err)) return this.onUndecodable(batch);
+  private onRequestError(request: Request, err: unknown): void {
+    if (request.done) return; // abandoned: its calls were requeued
+    if (isDecodingError(err)) return this.onUndecodable(request);
     const kind = classifyGlideError(err);
     if (kind === "connection") {
-      this.inFlight = null;
-      const resend = this.host.resendOnReconnect ? batch.filter((c) => !c.settled) : [];
-      for (const call of batch) if (!resend.includes(call)) fail(call, toIoredisError(err));
+      const resend = this.host.resendOnReconnect ? request.calls.filter((c) => !c.settled) : [];
+      for (const call of request.calls) if (!resend.includes(call)) fail(call, toIoredisError(err));
       this.queue.unshiftAll(resend);
+      this.remove(request);
       this.host.connectionLost(err as Error);
       return;
     }
-    // A single command's own error, or the whole request failed (closed, timeout).
+    // The request as a whole failed (a single command's own error, closed, timeout).
     const error = toIoredisError(err);
-    for (const call of batch) fail(call, error);
-    this.finish(batch);
+    for (const call of request.calls) fail(call, error);
+    this.complete(request);
   }
 
   /**
@@ -159,11 +191,10 @@ export class OrderedLane {
    * (the server did execute it). Read-only calls are sent again with Buffer
    * decoding; the others cannot be repeated and get an error that says so.
    */
-  private onUndecodable(batch: Call[]): void {
+  private onUndecodable(request: Request): void {
     this.host.sawBinaryReply();
-    this.inFlight = null;
     const again: Call[] = [];
-    for (const call of batch) {
+    for (const call of request.calls) {
       if (call.settled) continue;
       if (call.spec.repeatable && !call.decodeAsBytes) {
         call.decodeAsBytes = true;
@@ -179,19 +210,34 @@ export class OrderedLane {
       }
     }
     this.queue.unshiftAll(again);
-    this.kick();
-    this.noteCompleted(batch, again);
-  }
-
-  private finish(batch: Call[]): void {
-    this.inFlight = null;
-    this.noteCompleted(batch, []);
+    this.remove(request);
+    this.advanceCompleted();
     this.kick();
   }
 
-  private noteCompleted(batch: Call[], resent: Call[]): void {
-    const last = resent.length > 0 ? resent[0].seq - 1 : batch[batch.length - 1].seq;
-    if (last > this.completed) this.completed = last;
+  private complete(request: Request): void {
+    request.done = true;
+    this.remove(request);
+    this.advanceCompleted();
+    this.kick();
+  }
+
+  private remove(request: Request): void {
+    request.done = true;
+    const i = this.outstanding.indexOf(request);
+    if (i >= 0) this.outstanding.splice(i, 1);
+    if (request.calls[0].spec.barrier) this.barrierOut = false;
+  }
+
+  /**
+   * Everything submitted before the oldest call still queued or outstanding
+   * has its answer: wake the drain waiters up to there.
+   */
+  private advanceCompleted(): void {
+    const oldestOut = this.outstanding.length > 0 ? this.outstanding[0].calls[0].seq : Infinity;
+    const oldestQueued = this.queue.length > 0 ? this.queue.peek()!.seq : Infinity;
+    const upTo = Math.min(this.submitted, oldestOut - 1, oldestQueued - 1);
+    if (upTo > this.completed) this.completed = upTo;
     if (this.drainWaiters.length === 0) return;
     const still: typeof this.drainWaiters = [];
     for (const w of this.drainWaiters) (w.seq <= this.completed ? w.resolve() : still.push(w));
@@ -201,7 +247,7 @@ export class OrderedLane {
   /** Reject every call not yet answered (maxRetriesPerRequest, end of connection). */
   rejectAll(error: Error): void {
     for (const call of this.queue.drain()) fail(call, error);
-    if (this.inFlight) for (const call of this.inFlight) fail(call, error);
+    for (const request of this.outstanding) for (const call of request.calls) fail(call, error);
     this.completed = this.submitted;
     for (const w of this.drainWaiters) w.resolve();
     this.drainWaiters = [];
@@ -210,12 +256,16 @@ export class OrderedLane {
   /**
    * The GLIDE client is about to be closed for a reconnect: put the
    * outstanding calls back in front of the queue, to be sent again once the
-   * new connection is ready, and ignore whatever the old request reports.
+   * new connection is ready, and ignore whatever the old requests report.
    */
   requeueInFlight(): void {
-    if (!this.inFlight) return;
-    const unsettled = this.inFlight.filter((c) => !c.settled);
-    this.inFlight = null;
+    const unsettled: Call[] = [];
+    for (const request of this.outstanding) {
+      request.done = true;
+      for (const call of request.calls) if (!call.settled) unsettled.push(call);
+    }
+    this.outstanding = [];
+    this.barrierOut = false;
     this.queue.unshiftAll(unsettled);
   }
 }

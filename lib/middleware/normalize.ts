@@ -37,13 +37,7 @@ function hasOwnStringForm(value: object): boolean {
 export function normalizeArgs(call: Call, keyPrefix: string | Buffer): boolean {
   let binary = false;
   let args = call.args as unknown[];
-  let flat: unknown[] | undefined;
-  for (let i = 0; i < args.length; i++) {
-    if (Array.isArray(args[i])) {
-      flat = args.flat();
-      break;
-    }
-  }
+  const flat = flattenOnce(args);
   if (flat) args = flat;
   const transform = call.spec.transformArgs;
   if (transform) args = transform(args);
@@ -97,6 +91,20 @@ export function normalizeArgs(call: Call, keyPrefix: string | Buffer): boolean {
   }
   call.args = strings;
   return binary;
+}
+
+/** `args.flat()` (one level, as ioredis), by hand: Array.prototype.flat costs ~100 ns per element. */
+function flattenOnce(args: unknown[]): unknown[] | undefined {
+  let i = 0;
+  while (i < args.length && !Array.isArray(args[i])) i++;
+  if (i === args.length) return undefined;
+  const out = args.slice(0, i);
+  for (; i < args.length; i++) {
+    const arg = args[i];
+    if (Array.isArray(arg)) for (let j = 0; j < arg.length; j++) out.push(arg[j]);
+    else out.push(arg);
+  }
+  return out;
 }
 
 function prefixed(prefix: string | Buffer, key: string | Buffer): string | Buffer {

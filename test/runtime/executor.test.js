@@ -27,7 +27,7 @@ t("commands keep the order they were issued in, across ticks, decoders and batch
   const k = key();
   const calls = [];
   const expected = [];
-  for (let round = 0; round < 40; round++) {
+  for (let round = 0; round < 200; round++) {
     for (let i = 0; i < 150; i++) {
       const v = `${round}.${i}`;
       expected.push(v);
