@@ -21,6 +21,8 @@ export class Call implements ShapeContext {
   decodeAsBytes = false;
   /** set by the native-method resolver: run on the blocking connection */
   blocking = false;
+  /** set by the reply shaper: how the executor turns GLIDE's reply into ioredis's */
+  shape: ((reply: unknown, call: Call) => unknown) | undefined = undefined;
   /** per-client shaping settings (stringNumbers, how the server prints doubles) */
   env: ShapeEnv;
   /** free space for middleware to carry data from the way in to the way out */

@@ -139,22 +139,25 @@ export class OrderedLane {
     this.outstanding.push(request);
     if (calls[0].spec.barrier) this.barrierOut = true;
     const decoder = calls[0].decodeAsBytes ? Decoder.Bytes : Decoder.String;
-    let reply: Promise<unknown>;
+    const onError = (err: unknown) => this.onRequestError(request, err);
     try {
       if (calls.length === 1) {
-        reply = glide.customCommand(argv(calls[0]), { decoder }).then((value) => [value]);
+        glide.customCommand(argv(calls[0]), { decoder }).then((value) => this.onReply(request, value), onError);
       } else {
         const batch = new Batch(false);
         for (let i = 0; i < calls.length; i++) batch.customCommand(argv(calls[i]));
-        reply = glide.exec(batch, false, { decoder });
+        glide.exec(batch, false, { decoder }).then((values) => this.onReplies(request, values ?? []), onError);
       }
     } catch (err) {
-      reply = Promise.reject(err);
+      onError(err);
     }
-    reply.then(
-      (values) => this.onReplies(request, (values as unknown[] | null) ?? []),
-      (err) => this.onRequestError(request, err),
-    );
+  }
+
+  private onReply(request: Request, value: unknown): void {
+    if (request.done) return; // abandoned: its calls were requeued
+    if (value instanceof Error) fail(request.calls[0], toIoredisError(value));
+    else succeed(request.calls[0], value);
+    this.complete(request);
   }
 
   private onReplies(request: Request, values: unknown[]): void {

@@ -5,10 +5,19 @@
  */
 import type { Call } from "../chain/call";
 
+/** Resolve with the reply, shaped here when the reply shaper asked for it (see middleware/shape.ts). */
 export function succeed(call: Call, value: unknown): void {
   if (call.settled) return;
   call.settled = true;
   if (call.timer) clearTimeout(call.timer);
+  if (call.shape) {
+    try {
+      value = call.shape(value, call);
+    } catch (err) {
+      call.reject!(err as Error);
+      return;
+    }
+  }
   call.resolve!(value);
 }
 

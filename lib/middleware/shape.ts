@@ -15,10 +15,16 @@ export function shapeReply(reply: unknown, call: Call): unknown {
   return generic(reply, call);
 }
 
+/**
+ * The stage arms the shaping and the executor applies it as it settles the
+ * call: the same order as `next(call).then(shape)` (nothing can run between
+ * this stage and the executor), without a promise per call.
+ */
 export const replyShaper: Stage = {
   name: "reply-shaper",
   appliesTo: () => true,
   handle(call, next) {
-    return next(call).then((reply) => shapeReply(reply, call));
+    call.shape = shapeReply;
+    return next(call);
   },
 };
