@@ -176,7 +176,7 @@ export class Redis extends EventEmitter {
 
   /** ioredis's `sendCommand(new Command(name, args))`: runs the command and settles it. */
   sendCommand(command: { name: string; args?: unknown[]; replyEncoding?: string | null; resolve(v: unknown): void; reject(e: Error): void; promise: Promise<unknown> }): Promise<unknown> {
-    const run = this[RUN](command.name, command.args ?? [], command.replyEncoding === null);
+    const run = this[RUN](command.name, (command.args ?? []).slice(), command.replyEncoding === null);
     run.then(
       (v) => command.resolve(v),
       (e) => command.reject(e),

@@ -9,8 +9,9 @@ export class Call implements ShapeContext {
   /** the command name as the caller wrote it ("get", "GET", "hset", a defined script name) */
   command: string;
   /**
-   * Arguments after the command name. As given by the caller on entry; after
-   * the argument normalizer, a flat list of strings and Buffers.
+   * Arguments after the command name. As given by the caller on entry (an
+   * array the call owns); after the argument normalizer, a flat list of
+   * strings and Buffers.
    */
   args: unknown[] & (string | Buffer)[];
   /** the caller asked for Buffers: an xxxBuffer method or callBuffer */

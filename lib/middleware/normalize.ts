@@ -41,7 +41,7 @@ export function normalizeArgs(call: Call, keyPrefix: string | Buffer): boolean {
   if (flat) args = flat;
   const transform = call.spec.transformArgs;
   if (transform) args = transform(args);
-  else if (!flat) args = args.slice(); // never mutate the caller's array
+  // Otherwise `args` is the method's own rest array (entry points copy anything else): edit in place.
   let nullish: number[] | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
