@@ -24,6 +24,7 @@ import { argumentNormalizer } from "./middleware/normalize";
 import { nativeMethodResolver } from "./middleware/resolve";
 import { replyShaper } from "./middleware/shape";
 import { assertSupported, DEFAULT_REDIS_OPTIONS, parseConstructorArgs, RedisOptions } from "./options";
+import { ScanStream, ScanStreamOptions } from "./streams/scan-stream";
 
 type Callback<T> = (err: Error | null, value?: T) => void;
 
@@ -223,6 +224,39 @@ export class Redis extends EventEmitter {
     const copy = new (this.constructor as typeof Redis)({ ...this.options, ...override });
     for (const m of this.middleware) copy.use(m);
     return copy;
+  }
+
+  // ---- scan streams (returned synchronously, as BullMQ expects) -------------
+
+  private scanStreamOf(command: string, key: string | Buffer | undefined, options: ScanStreamOptions = {}): ScanStream {
+    const run = (args: unknown[], cb: (err: Error | null, reply?: unknown) => void) =>
+      (this as unknown as Record<string, (...a: unknown[]) => unknown>)[command](args, cb);
+    return new ScanStream(run, key, options);
+  }
+
+  scanStream(options?: ScanStreamOptions): ScanStream {
+    return this.scanStreamOf("scan", undefined, options);
+  }
+  scanBufferStream(options?: ScanStreamOptions): ScanStream {
+    return this.scanStreamOf("scanBuffer", undefined, options);
+  }
+  sscanStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
+    return this.scanStreamOf("sscan", key, options);
+  }
+  sscanBufferStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
+    return this.scanStreamOf("sscanBuffer", key, options);
+  }
+  hscanStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
+    return this.scanStreamOf("hscan", key, options);
+  }
+  hscanBufferStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
+    return this.scanStreamOf("hscanBuffer", key, options);
+  }
+  zscanStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
+    return this.scanStreamOf("zscan", key, options);
+  }
+  zscanBufferStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
+    return this.scanStreamOf("zscanBuffer", key, options);
   }
 
   get mode(): "normal" | "subscriber" | "monitor" {

@@ -181,9 +181,25 @@ const floatIncrement: ReplyShaper = (reply, ctx) => {
   return text(s, ctx);
 };
 
+/**
+ * FUNCTION STATS: GLIDE answers per node ({"host:port": stats}) even on a
+ * standalone client; ioredis gets the one node's stats.
+ */
+const functionReply: ReplyShaper = (reply, ctx) => {
+  if (String(ctx.args[0]).toUpperCase() !== "STATS") return generic(reply, ctx);
+  let stats = reply;
+  if (Array.isArray(reply) && reply.length === 1 && isRecord(reply[0])) stats = reply[0].value;
+  else if (reply instanceof Map && reply.size === 1) stats = [...reply.values()][0];
+  else if (isRecord(reply)) stats = reply.value;
+  return generic(stats, ctx);
+};
+
 export const REPLY_SHAPERS: Record<string, ReplyShaper> = {
+  // scripting
+  function: functionReply,
   // hashes
   hgetall: hashObject,
+  hrandfield: (reply, ctx) => (hasArg(ctx, "WITHVALUES") ? flatPairs(reply, ctx) : generic(reply, ctx)),
   hincrbyfloat: floatIncrement,
   // strings
   incrbyfloat: floatIncrement,

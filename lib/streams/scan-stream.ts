@@ -1,0 +1,56 @@
+/**
+ * ScanStream: SCAN / SSCAN / HSCAN / ZSCAN as an object-mode Readable, with
+ * ioredis's options (match, type, count, noValues) and batching: each `data`
+ * event is one reply's batch of elements.
+ */
+import { Readable, ReadableOptions } from "stream";
+
+export interface ScanStreamOptions extends ReadableOptions {
+  match?: string;
+  type?: string;
+  count?: number;
+  noValues?: boolean;
+}
+
+type ScanFn = (args: unknown[], callback: (err: Error | null, reply?: unknown) => void) => unknown;
+
+export class ScanStream extends Readable {
+  private cursor = "0";
+  private drained = false;
+
+  constructor(
+    private readonly scan: ScanFn,
+    private readonly key: string | Buffer | undefined,
+    private readonly opt: ScanStreamOptions,
+  ) {
+    super({ ...opt, objectMode: true });
+  }
+
+  override _read(): void {
+    if (this.drained) {
+      this.push(null);
+      return;
+    }
+    const args: unknown[] = [this.cursor];
+    if (this.key) args.unshift(this.key);
+    if (this.opt.match) args.push("MATCH", this.opt.match);
+    if (this.opt.type) args.push("TYPE", this.opt.type);
+    if (this.opt.count) args.push("COUNT", String(this.opt.count));
+    if (this.opt.noValues) args.push("NOVALUES");
+    this.scan(args, (err, reply) => {
+      if (err) {
+        this.emit("error", err);
+        return;
+      }
+      const [cursor, items] = reply as [string | Buffer, unknown[]];
+      this.cursor = Buffer.isBuffer(cursor) ? cursor.toString() : cursor;
+      if (this.cursor === "0") this.drained = true;
+      this.push(items);
+    });
+  }
+
+  /** Stop after the current batch (ioredis's close()). */
+  close(): void {
+    this.drained = true;
+  }
+}
