@@ -107,17 +107,32 @@ export function formatDoubleG17(n: number): string {
   return stripZeros(n.toFixed(16 - exp));
 }
 
-/** Shortest round-trip form, the way Redis >= 7.2 and Valkey print doubles. */
+/**
+ * Shortest round-trip digits laid out as Redis >= 7.2 and Valkey print
+ * doubles (fpconv_dtoa's emit_digits): plain integers up to 7 extra zeros,
+ * plain decimals down to 6 leading zeros, otherwise d.ddde+x / d.ddde-x.
+ */
 export function formatDoubleShortest(n: number): string {
   if (n === Infinity) return "inf";
   if (n === -Infinity) return "-inf";
   if (Number.isNaN(n)) return "nan";
-  const s = String(n);
-  const e = s.indexOf("e");
-  if (e < 0) return s;
-  const sign = s[e + 1];
-  const digits = s.slice(e + 2).padStart(2, "0");
-  return `${s.slice(0, e)}e${sign}${digits}`;
+  if (n === 0) return "0";
+  const neg = n < 0;
+  const [mantissa, expText] = Math.abs(n).toExponential().split("e");
+  const digits = mantissa.replace(".", "");
+  const ndigits = digits.length;
+  const sciExp = parseInt(expText, 10);
+  const K = sciExp - (ndigits - 1); // value = digits * 10^K
+  const exp = Math.abs(sciExp);
+  const sign = neg ? "-" : "";
+  if (K >= 0 && exp < ndigits + 7) return sign + digits + "0".repeat(K);
+  if (K < 0 && (K > -7 || exp < 4)) {
+    const offset = ndigits + K;
+    if (offset <= 0) return `${sign}0.${"0".repeat(-offset)}${digits}`;
+    return `${sign}${digits.slice(0, offset)}.${digits.slice(offset)}`;
+  }
+  const head = ndigits > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return `${sign}${head}e${sciExp < 0 ? "-" : "+"}${exp}`;
 }
 
 function stripZeros(fixed: string): string {
