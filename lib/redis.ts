@@ -25,6 +25,10 @@ import { nativeMethodResolver } from "./middleware/resolve";
 import { replyShaper } from "./middleware/shape";
 import { assertSupported, DEFAULT_REDIS_OPTIONS, parseConstructorArgs, RedisOptions } from "./options";
 import { ScanStream, ScanStreamOptions } from "./streams/scan-stream";
+import { Pipeline } from "./pipeline/pipeline";
+import { ManualTransaction } from "./pipeline/manual-transaction";
+import { pending } from "./executor/settle";
+import type { BatchContext } from "./chain/call";
 
 type Callback<T> = (err: Error | null, value?: T) => void;
 
@@ -102,11 +106,17 @@ export class Redis extends EventEmitter {
 
   /** @internal Entry point of every command method. */
   [RUN](command: string, args: unknown[], buffer: boolean): Promise<unknown> {
+    return this.runCall(command, args, buffer, undefined);
+  }
+
+  /** @internal A command through this client's chain; `batch` when it belongs to a pipeline or multi. */
+  runCall(command: string, args: unknown[], buffer: boolean, batch: BatchContext | undefined): Promise<unknown> {
     if (typeof command !== "string" || command.length === 0) {
       return Promise.reject(new ArgumentError(`ioglide: the command name must be a non-empty string, got ${typeof command}`));
     }
     const spec = specFor(command);
     const call = new Call(command, args, buffer, spec, this.connection.env);
+    call.batch = batch;
     const chain = this.chains.get(spec.name) ?? this.chainFor(spec.name, spec);
     try {
       return chain(call);
@@ -115,16 +125,27 @@ export class Redis extends EventEmitter {
     }
   }
 
-  /** The executor: the last stage, handing the call to a lane. */
-  private execute(call: Call): Promise<unknown> {
+  /** ioredis's rules for a call made while the connection is not ready; an error to reject with, if any. */
+  private offlineRefusal(): Error | undefined {
     const status = this.status;
-    if (status !== "ready") {
-      if (status === "end") return Promise.reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
-      if (status === "wait") this.connection.connect().catch(() => undefined);
-      if (!this.options.enableOfflineQueue) {
-        return Promise.reject(new Error("Stream isn't writeable and enableOfflineQueue options is false"));
-      }
+    if (status === "ready") return undefined;
+    if (status === "end") return new Error(CONNECTION_CLOSED_ERROR_MSG);
+    if (status === "wait") this.connection.connect().catch(() => undefined);
+    if (!this.options.enableOfflineQueue) return new Error("Stream isn't writeable and enableOfflineQueue options is false");
+    return undefined;
+  }
+
+  /** The executor: the last stage, handing the call to a lane (or to its transaction). */
+  private execute(call: Call): Promise<unknown> {
+    const refused = this.offlineRefusal();
+    if (refused) return Promise.reject(refused);
+    if (call.batch?.collect) {
+      const reply = pending(call, this.options.commandTimeout as number | undefined);
+      call.batch.collect(call);
+      return reply;
     }
+    if (this.manualTransaction) return this.manualTransaction.take(call);
+    if (call.spec.name === "multi") return this.startManualTransaction();
     const lanes = this.connection;
     const sent = call.blocking ? lanes.blocking.submit(call) : lanes.ordered.submit(call);
     if (call.spec.name === "select") return sent.then((reply) => this.afterSelect(call, reply));
@@ -153,6 +174,51 @@ export class Redis extends EventEmitter {
       if (this.status !== "reconnecting") this.connection.disconnect(true);
     }
     throw err;
+  }
+
+  /** @internal A MULTI/EXEC request for the ordered lane (lib/pipeline/transaction.ts). */
+  submitTransaction(transaction: Call): Promise<unknown> {
+    const refused = this.offlineRefusal();
+    if (refused) return Promise.reject(refused);
+    return this.connection.ordered.submit(transaction);
+  }
+
+  // ---- pipelines and transactions --------------------------------------------
+
+  /** `pipeline()` / `pipeline([[name, ...args], ...])` */
+  pipeline(commands?: unknown[][]): Pipeline {
+    const p = new Pipeline(this, false);
+    if (Array.isArray(commands)) p.addBatch(commands);
+    return p;
+  }
+
+  /**
+   * `multi()` / `multi(commands)` / `multi({ pipeline: false })`. The last
+   * starts a transaction on the client itself: calls answer "QUEUED" until
+   * `exec()` sends them all (see ManualTransaction).
+   */
+  multi(commands?: unknown[][] | { pipeline?: boolean }, options?: { pipeline?: boolean }): Pipeline | Promise<"OK"> {
+    if (options === undefined && !Array.isArray(commands)) {
+      options = commands as { pipeline?: boolean } | undefined;
+      commands = undefined;
+    }
+    if (options && options.pipeline === false) return this.startManualTransaction();
+    const p = new Pipeline(this, true);
+    if (Array.isArray(commands)) p.addBatch(commands);
+    return p;
+  }
+
+  private manualTransaction: ManualTransaction | undefined;
+
+  private startManualTransaction(): Promise<"OK"> {
+    if (this.manualTransaction) return Promise.reject(new ReplyError("ERR MULTI calls can not be nested"));
+    this.manualTransaction = new ManualTransaction((tx) => this.submitTransaction(tx), () => (this.manualTransaction = undefined));
+    return Promise.resolve("OK");
+  }
+
+  /** @internal names of commands made by defineCommand (pipelines copy them) */
+  definedCommandNames(): string[] {
+    return [];
   }
 
   // ---- generic command entry points -----------------------------------------

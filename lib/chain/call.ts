@@ -5,6 +5,12 @@
 import type { CommandSpec } from "../commands/spec";
 import type { ShapeContext, ShapeEnv } from "../commands/reply-values";
 
+/** How a call belongs to a pipeline or transaction. */
+export interface BatchContext {
+  /** a transaction collecting its calls before they go out together; absent for plain pipelines */
+  readonly collect?: (call: Call) => void;
+}
+
 export class Call implements ShapeContext {
   /** the command name as the caller wrote it ("get", "GET", "hset", a defined script name) */
   command: string;
@@ -28,6 +34,10 @@ export class Call implements ShapeContext {
   env: ShapeEnv;
   /** free space for middleware to carry data from the way in to the way out */
   meta: Record<string, unknown> | undefined;
+  /** set when the call is part of a pipeline() or multi() (lib/pipeline) */
+  batch: BatchContext | undefined = undefined;
+  /** a MULTI/EXEC request: the calls it carries (lib/pipeline/transaction.ts) */
+  transaction: Call[] | undefined = undefined;
 
   // Executor bookkeeping (not for middleware).
   /** @internal */ resolve: ((value: unknown) => void) | undefined = undefined;

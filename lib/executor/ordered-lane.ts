@@ -108,6 +108,11 @@ export class OrderedLane {
     return !this.queue.peek()!.spec.barrier || this.outstanding.length === 0;
   }
 
+  /** A call that travels alone in its own request: a barrier, or a MULTI/EXEC transaction. */
+  private static alone(call: Call): boolean {
+    return call.spec.barrier || call.transaction !== undefined;
+  }
+
   private flush(): void {
     this.scheduled = false;
     // Spread what is queued over the free slots, so replies come back in
@@ -125,10 +130,10 @@ export class OrderedLane {
   private take(limit: number): Call[] {
     const first = this.queue.shift()!;
     const calls = [first];
-    if (first.spec.barrier) return calls;
+    if (OrderedLane.alone(first)) return calls;
     const bytes = first.decodeAsBytes;
     for (let next = this.queue.peek(); next && calls.length < limit; next = this.queue.peek()) {
-      if (next.decodeAsBytes !== bytes || next.spec.barrier) break;
+      if (next.decodeAsBytes !== bytes || OrderedLane.alone(next)) break;
       calls.push(this.queue.shift()!);
     }
     return calls;
@@ -140,8 +145,14 @@ export class OrderedLane {
     if (calls[0].spec.barrier) this.barrierOut = true;
     const decoder = calls[0].decodeAsBytes ? Decoder.Bytes : Decoder.String;
     const onError = (err: unknown) => this.onRequestError(request, err);
+    const transaction = calls[0].transaction;
     try {
-      if (calls.length === 1) {
+      if (transaction) {
+        // One atomic Batch: GLIDE sends MULTI, the calls and EXEC together.
+        const batch = new Batch(true);
+        for (let i = 0; i < transaction.length; i++) batch.customCommand(argv(transaction[i]));
+        glide.exec(batch, false, { decoder }).then((values) => this.onReply(request, values), onError);
+      } else if (calls.length === 1) {
         glide.customCommand(argv(calls[0]), { decoder }).then((value) => this.onReply(request, value), onError);
       } else {
         const batch = new Batch(false);
@@ -176,7 +187,8 @@ export class OrderedLane {
     if (isDecodingError(err)) return this.onUndecodable(request);
     const kind = classifyGlideError(err);
     if (kind === "connection") {
-      const resend = this.host.resendOnReconnect ? request.calls.filter((c) => !c.settled) : [];
+      // A transaction may have run: it is aborted, never sent twice (as ioredis does).
+      const resend = this.host.resendOnReconnect ? request.calls.filter((c) => !c.settled && !c.transaction) : [];
       for (const call of request.calls) if (!resend.includes(call)) fail(call, toIoredisError(err));
       this.queue.unshiftAll(resend);
       this.remove(request);

@@ -5,20 +5,34 @@
  */
 import type { Call } from "../chain/call";
 
-/** Resolve with the reply, shaped here when the reply shaper asked for it (see middleware/shape.ts). */
-export function succeed(call: Call, value: unknown): void {
+export interface Outcome {
+  error: Error | null;
+  value: unknown;
+}
+
+/** The reply as the caller gets it: shaped when the reply shaper asked for it (middleware/shape.ts). */
+export function shaped(call: Call, value: unknown): Outcome {
+  if (!call.shape) return { error: null, value };
+  try {
+    return { error: null, value: call.shape(value, call) };
+  } catch (err) {
+    return { error: err as Error, value: undefined };
+  }
+}
+
+/** Settle with an outcome (once). */
+export function settle(call: Call, outcome: Outcome): void {
   if (call.settled) return;
   call.settled = true;
   if (call.timer) clearTimeout(call.timer);
-  if (call.shape) {
-    try {
-      value = call.shape(value, call);
-    } catch (err) {
-      call.reject!(err as Error);
-      return;
-    }
-  }
-  call.resolve!(value);
+  if (outcome.error) call.reject!(outcome.error);
+  else call.resolve!(outcome.value);
+}
+
+/** Resolve with the reply, shaped. */
+export function succeed(call: Call, value: unknown): void {
+  if (call.settled) return;
+  settle(call, shaped(call, value));
 }
 
 export function fail(call: Call, error: Error): void {

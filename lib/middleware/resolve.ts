@@ -20,7 +20,8 @@ export function nativeMethodResolver(binaryData: () => boolean): Stage {
     appliesTo: () => true,
     handle(call, next) {
       const spec = call.spec;
-      call.blocking = spec.blocking && blocksOnServer(spec.timeoutAt, call.args);
+      // In a pipeline or transaction a blocking command keeps its place on the main connection.
+      call.blocking = spec.blocking && call.batch === undefined && blocksOnServer(spec.timeoutAt, call.args);
       call.decodeAsBytes = call.buffer || binaryData() || spec.decodeAsBytes(call.args);
       return next(call);
     },

@@ -37,6 +37,8 @@ family(
     ["Buffer keys get the prefix", (c) => Promise.all([c.set(Buffer.from([0x6b]), "v"), c.get("k"), c.getBuffer(Buffer.from("k"))])],
     ["COPY and MOVE", (c) => Promise.all([c.set("a", 1), c.copy("a", "b")]).then(async (r) => [r, await raw(c)])],
     ["unknown command through call() is not prefixed", (c) => c.call("nosuchcommand", "k")],
+    ["pipeline keys are prefixed", (c) => c.pipeline().set("a", 1).mget("a", "b").hset("h", { f: 1 }).exec().then(async (r) => [r, await raw(c)])],
+    ["multi keys are prefixed", (c) => c.multi().set("a", 1).rpush("l", "x").lmove("l", "m", "LEFT", "LEFT").exec().then(async (r) => [r, await raw(c)])],
   ],
   { keyPrefix: "pre:" },
 );

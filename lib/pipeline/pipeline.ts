@@ -1,0 +1,155 @@
+/**
+ * `redis.pipeline()` and `redis.multi()`: ioredis's Pipeline.
+ *
+ * Commands are queued (every command and Buffer variant, synthesized by the
+ * same dispatch Proxy as the client, plus defined scripts) and sent by
+ * `exec()`:
+ * - a pipeline: each command runs the client's chain and goes to the ordered
+ *   lane, all in one synchronous loop, so they are contiguous there and are
+ *   auto-pipelined like any other calls; blocking commands stay in that
+ *   order on the main connection, as in ioredis;
+ * - a transaction (multi): see transaction.ts.
+ * `exec()` resolves `[[err, reply], ...]` (null when a WATCHed key changed).
+ */
+import asCallback from "standard-as-callback";
+import type { BatchContext, Call } from "../chain/call";
+import { isCommandName } from "../commands/spec";
+import { installDispatchProxy } from "../dispatch/proxy";
+import { TransactionGroup } from "./transaction";
+
+type Callback = (err: Error | null, value?: unknown) => void;
+export type PipelineResult = [Error | null, unknown?][];
+
+/** What a pipeline needs from its client. */
+export interface PipelineHost {
+  options: Record<string, unknown>;
+  readonly isCluster: boolean;
+  runCall(command: string, args: unknown[], buffer: boolean, batch: BatchContext): Promise<unknown>;
+  submitTransaction(transaction: Call): Promise<unknown>;
+  definedCommandNames(): string[];
+}
+
+interface Queued {
+  command: string;
+  args: unknown[];
+  buffer: boolean;
+  callback: Callback | undefined;
+}
+
+const PLAIN: BatchContext = {};
+export const QUEUE = Symbol("ioglide.queue");
+
+export class Pipeline {
+  readonly isPipeline = true;
+  readonly isCluster: boolean;
+  readonly options: Record<string, unknown>;
+  private queued: Queued[] = [];
+  private result: Promise<PipelineResult | null> | undefined;
+
+  constructor(
+    readonly redis: PipelineHost,
+    private readonly transaction: boolean,
+  ) {
+    this.isCluster = redis.isCluster;
+    this.options = redis.options;
+    // Scripts defined on the client are commands of its pipelines too.
+    for (const name of redis.definedCommandNames()) {
+      const self = this as unknown as Record<string, unknown>;
+      self[name] = queueMethod(name, false);
+      self[name + "Buffer"] = queueMethod(name, true);
+    }
+  }
+
+  get length(): number {
+    return this.queued.length;
+  }
+
+  [QUEUE](command: string, args: unknown[], buffer: boolean): this {
+    const callback = typeof args[args.length - 1] === "function" ? (args.pop() as Callback) : undefined;
+    this.queued.push({ command, args, buffer, callback });
+    return this;
+  }
+
+  /** ioredis's addBatch: [[name, ...args], ...] */
+  addBatch(commands: unknown[][]): this {
+    for (const [name, ...args] of commands) {
+      const method = (this as unknown as Record<string, unknown>)[name as string];
+      if (typeof method !== "function") throw new Error(`ioglide: unknown command '${String(name)}' in pipeline`);
+      (method as (...a: unknown[]) => unknown).apply(this, args);
+    }
+    return this;
+  }
+
+  /** `call(name, ...args)` / `callBuffer`: any command, queued. */
+  call(command: string, ...args: unknown[]): this {
+    return this[QUEUE](command, args, false);
+  }
+
+  callBuffer(command: string, ...args: unknown[]): this {
+    return this[QUEUE](command, args, true);
+  }
+
+  exec(callback?: Callback): Promise<PipelineResult | null> {
+    // As ioredis: a second exec() sends the commands again but answers with the first results.
+    const run = this.transaction ? this.execTransaction() : this.execPipeline();
+    if (this.result) run.catch(() => undefined);
+    else this.result = run;
+    return callback ? asCallback(this.result, callback as never) : this.result;
+  }
+
+  /** @deprecated as in ioredis: use exec(). */
+  execBuffer(callback?: Callback): Promise<PipelineResult | null> {
+    return this.exec(callback);
+  }
+
+  multi(): never {
+    throw new Error("ioglide: not supported: MULTI inside a pipeline; use redis.multi()");
+  }
+
+  private execPipeline(): Promise<PipelineResult> {
+    const queued = this.queued;
+    const runs = queued.map((q) => {
+      const reply = this.redis.runCall(q.command, q.args, q.buffer, PLAIN);
+      if (q.callback) asCallback(reply, q.callback as never);
+      return reply.then(
+        (value): [null, unknown] => [null, value],
+        (error: Error): [Error] => [error],
+      );
+    });
+    return Promise.all(runs);
+  }
+
+  private async execTransaction(): Promise<PipelineResult | null> {
+    const queued = this.queued;
+    const group = new TransactionGroup(queued.length, (tx) => this.redis.submitTransaction(tx));
+    queued.forEach((q, i) => {
+      const context: BatchContext = { collect: (call) => group.arrive(i, call) };
+      this.redis.runCall(q.command, q.args, q.buffer, context).then(
+        (value) => group.settledEarly(i, null, value),
+        (error: Error) => group.settledEarly(i, error),
+      );
+    });
+    const outcome = await group.outcome;
+    // Each command's own callback sees what MULTI answered for it: QUEUED, or its error.
+    queued.forEach((q, i) => {
+      if (!q.callback) return;
+      const error = outcome.kind === "aborted" ? outcome.errors[i] : null;
+      asCallback(error ? Promise.reject(error) : Promise.resolve("QUEUED"), q.callback as never);
+    });
+    if (outcome.kind === "watch-failed") return null;
+    if (outcome.kind === "aborted") throw outcome.error;
+    return outcome.replies.map((r): [Error | null, unknown?] => (r.error ? [r.error] : [null, r.value]));
+  }
+}
+
+function queueMethod(command: string, buffer: boolean) {
+  return function (this: Pipeline, ...args: unknown[]): Pipeline {
+    return this[QUEUE](command, args, buffer);
+  };
+}
+
+installDispatchProxy(Pipeline.prototype, (name) => {
+  if (isCommandName(name)) return queueMethod(name, false);
+  if (name.endsWith("Buffer") && isCommandName(name.slice(0, -6))) return queueMethod(name.slice(0, -6), true);
+  return undefined;
+});

@@ -1,0 +1,141 @@
+/**
+ * MULTI/EXEC on GLIDE's atomic Batch.
+ *
+ * The calls of a transaction run the normal chain (normalizer, resolver, user
+ * middleware, shaper) and stop at the executor, which hands them here instead
+ * of to a lane. Once every call has arrived (or failed before reaching the
+ * server, e.g. a bad argument), they go out as one atomic request on the
+ * ordered lane: GLIDE sends MULTI, the commands and EXEC together, so nothing
+ * else can land inside the transaction. Replies are always decoded as Buffers
+ * here: a transaction's replies must never be lost to a UTF-8 failure, and
+ * the shaper turns them back into strings where ioredis has strings.
+ *
+ * Outcomes, as ioredis reports them:
+ * - EXEC ran: each call's reply or error, shaped;
+ * - a WATCHed key changed: EXEC returned null;
+ * - a command was rejected while queueing (unknown command, wrong arity):
+ *   EXECABORT, with `previousErrors` (GLIDE reports the first such error).
+ */
+import { Call } from "../chain/call";
+import { specFor } from "../commands/spec";
+import { ReplyError, toIoredisError } from "../errors";
+import { fail, Outcome, settle, shaped } from "../executor/settle";
+
+export type TransactionOutcome =
+  | { kind: "exec"; replies: Outcome[] }
+  | { kind: "watch-failed" }
+  | { kind: "aborted"; error: ReplyError & { previousErrors?: Error[] }; errors: (Error | null)[] };
+
+/** A call a middleware answered itself, or that failed before reaching the executor. */
+type Early = { outcome: Outcome };
+
+const EXEC_SPEC = specFor("exec");
+
+export const EXECABORT_MESSAGE = "EXECABORT Transaction discarded because of previous errors.";
+
+export function execAbortError(previousErrors: Error[]): ReplyError & { previousErrors: Error[] } {
+  const err = new ReplyError(EXECABORT_MESSAGE) as ReplyError & { previousErrors: Error[] };
+  err.previousErrors = previousErrors;
+  return err;
+}
+
+/** Collects a transaction's calls, then sends them as one atomic request. */
+export class TransactionGroup {
+  private readonly arrived: (Call | undefined)[];
+  private readonly early: (Early | undefined)[];
+  private remaining: number;
+  readonly outcome: Promise<TransactionOutcome>;
+  private finish!: (o: TransactionOutcome) => void;
+
+  constructor(
+    size: number,
+    private readonly send: (transaction: Call) => Promise<unknown>,
+  ) {
+    this.arrived = new Array(size);
+    this.early = new Array(size);
+    this.remaining = size;
+    this.outcome = new Promise((resolve) => (this.finish = resolve));
+    if (size === 0) this.finish({ kind: "exec", replies: [] });
+  }
+
+  /** The executor hands over call `index` (its promise settles when EXEC answers). */
+  arrive(index: number, call: Call): void {
+    this.arrived[index] = call;
+    if (--this.remaining === 0) this.dispatch();
+  }
+
+  /** Call `index` settled before reaching the executor (bad argument, a middleware answered). */
+  settledEarly(index: number, error: Error | null, value?: unknown): void {
+    if (this.arrived[index] || this.early[index] !== undefined) return;
+    this.early[index] = { outcome: { error, value } };
+    if (--this.remaining === 0) this.dispatch();
+  }
+
+  private dispatch(): void {
+    const earlyErrors: Error[] = [];
+    for (const e of this.early) if (e?.outcome.error) earlyErrors.push(e.outcome.error);
+    const calls = this.arrived.filter((c): c is Call => c !== undefined);
+    if (earlyErrors.length > 0) {
+      // As if the server had refused them while queueing: nothing runs.
+      const error = execAbortError(earlyErrors);
+      for (const call of calls) fail(call, error);
+      this.finish({ kind: "aborted", error, errors: Array.from(this.early, (e) => e?.outcome.error ?? null) });
+      return;
+    }
+    if (calls.length === 0) {
+      this.finish({ kind: "exec", replies: Array.from(this.early, (e) => e!.outcome) });
+      return;
+    }
+    const transaction = new Call("exec", [], false, EXEC_SPEC, calls[0].env);
+    transaction.transaction = calls;
+    transaction.decodeAsBytes = true;
+    for (const call of calls) call.decodeAsBytes = true;
+    this.send(transaction).then(
+      (values) => this.onExec(calls, values as unknown[] | null),
+      (error: Error) => this.onAbort(calls, error),
+    );
+  }
+
+  private onExec(calls: Call[], values: unknown[] | null): void {
+    if (values === null) {
+      for (const call of calls) settle(call, { error: null, value: null });
+      this.finish({ kind: "watch-failed" });
+      return;
+    }
+    let next = 0;
+    const replies: Outcome[] = [];
+    for (let i = 0; i < this.arrived.length; i++) {
+      const call = this.arrived[i];
+      if (!call) {
+        replies.push(this.early[i]!.outcome);
+        continue;
+      }
+      const value = values[next++];
+      const outcome: Outcome = value instanceof Error ? { error: toIoredisError(value), value: undefined } : shaped(call, value);
+      settle(call, outcome);
+      replies.push(outcome);
+    }
+    this.finish({ kind: "exec", replies });
+  }
+
+  private onAbort(calls: Call[], error: Error): void {
+    if (!(error instanceof ReplyError)) {
+      // Not the server refusing the transaction (connection lost, closed): every call gets that error.
+      for (const call of calls) fail(call, error);
+      this.finish({ kind: "aborted", error: error as ReplyError, errors: Array.from(this.arrived, () => error) });
+      return;
+    }
+    const abort = execAbortError([error]);
+    for (const call of calls) fail(call, abort);
+    // GLIDE names only the first refused command: find it by name for its callback.
+    const culprit = /(?:unknown command '|for ')([^']+)'/.exec(error.message)?.[1]?.toLowerCase();
+    let blamed = false;
+    const errors: (Error | null)[] = [];
+    for (const call of this.arrived) {
+      const mine = !blamed && call !== undefined && culprit !== undefined && call.command.toLowerCase() === culprit;
+      if (mine) blamed = true;
+      errors.push(mine ? error : null);
+    }
+    this.finish({ kind: "aborted", error: abort, errors });
+  }
+}
