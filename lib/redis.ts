@@ -109,14 +109,20 @@ export class Redis extends EventEmitter {
     return this.runCall(command, args, buffer, undefined);
   }
 
-  /** @internal A command through this client's chain; `batch` when it belongs to a pipeline or multi. */
-  runCall(command: string, args: unknown[], buffer: boolean, batch: BatchContext | undefined): Promise<unknown> {
+  /**
+   * @internal A command through this client's chain; `batch` when it belongs
+   * to a pipeline or multi; `onDone` to be told the outcome instead of getting
+   * a promise (only without user middleware; see Call.onDone). A promise is
+   * still returned when the call fails before reaching a lane.
+   */
+  runCall(command: string, args: unknown[], buffer: boolean, batch: BatchContext | undefined, onDone?: Call["onDone"]): Promise<unknown> {
     if (typeof command !== "string" || command.length === 0) {
       return Promise.reject(new ArgumentError(`ioglide: the command name must be a non-empty string, got ${typeof command}`));
     }
     const spec = specFor(command);
     const call = new Call(command, args, buffer, spec, this.connection.env);
     call.batch = batch;
+    call.onDone = onDone;
     const chain = this.chains.get(spec.name) ?? this.chainFor(spec.name, spec);
     try {
       return chain(call);
@@ -214,6 +220,11 @@ export class Redis extends EventEmitter {
     if (this.manualTransaction) return Promise.reject(new ReplyError("ERR MULTI calls can not be nested"));
     this.manualTransaction = new ManualTransaction((tx) => this.submitTransaction(tx), () => (this.manualTransaction = undefined));
     return Promise.resolve("OK");
+  }
+
+  /** @internal true when use() installed middleware (pipelines then keep promises per command) */
+  hasMiddleware(): boolean {
+    return this.middleware.length > 0;
   }
 
   /** @internal names of commands made by defineCommand (pipelines copy them) */

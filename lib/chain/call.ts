@@ -40,6 +40,11 @@ export class Call implements ShapeContext {
   transaction: Call[] | undefined = undefined;
 
   // Executor bookkeeping (not for middleware).
+  /**
+   * @internal Set by pipelines when no user middleware is installed: the call
+   * reports its outcome here instead of through a promise (one less promise
+   * per pipelined command).
+   */ onDone: ((error: Error | null, value: unknown) => void) | undefined = undefined;
   /** @internal */ resolve: ((value: unknown) => void) | undefined = undefined;
   /** @internal */ reject: ((error: Error) => void) | undefined = undefined;
   /** @internal */ settled = false;

@@ -43,6 +43,12 @@ export interface CommandSpec {
   readonly shapeReply: ReplyShaper | undefined;
   /** sent alone on its connection (see BARRIERS) */
   readonly barrier: boolean;
+  /**
+   * The name as bytes, for known commands: GLIDE turns every string argument
+   * into a Buffer per request, this one is made once. (The server names known
+   * commands in lowercase in its errors whatever case they were sent in.)
+   */
+  readonly wireName: Buffer | undefined;
 }
 
 const specs = new Map<string, CommandSpec>();
@@ -83,6 +89,7 @@ function buildSpec(name: string): CommandSpec {
     transformArgs: ARGUMENT_TRANSFORMS[name],
     shapeReply: REPLY_SHAPERS[name],
     barrier: BARRIERS.has(name),
+    wireName: known ? Buffer.from(name) : undefined,
   };
 }
 

@@ -9,7 +9,7 @@
  *   on the ordered lane, so it observes those writes.
  * - The connection is opened on first use and closed with the client.
  */
-import { Decoder, GlideHandle } from "../glide";
+import { BYTES_DECODER, GlideHandle, STRING_DECODER } from "../glide";
 import type { Call } from "../chain/call";
 import { classifyGlideError, toIoredisError } from "../errors";
 import { Fifo } from "./fifo";
@@ -64,7 +64,7 @@ export class BlockingLane {
     }
     if (this.current !== call) return; // requeued meanwhile
     try {
-      const value = await glide.customCommand(argv(call), { decoder: call.decodeAsBytes ? Decoder.Bytes : Decoder.String });
+      const value = await glide.customCommand(argv(call), { decoder: call.decodeAsBytes ? BYTES_DECODER : STRING_DECODER });
       if (this.current !== call) return;
       succeed(call, value);
       this.done();

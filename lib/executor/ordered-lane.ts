@@ -17,7 +17,7 @@
  * - Offline queue. While the connection is not ready nothing is sent; calls
  *   wait (ioredis's offline queue) until it is, or until flushed.
  */
-import { Batch, Decoder, GlideHandle } from "../glide";
+import { Batch, BYTES_DECODER, GlideHandle, STRING_DECODER } from "../glide";
 import type { Call } from "../chain/call";
 import { classifyGlideError, toIoredisError } from "../errors";
 import { Fifo } from "./fifo";
@@ -143,7 +143,7 @@ export class OrderedLane {
     const request: Request = { calls, done: false };
     this.outstanding.push(request);
     if (calls[0].spec.barrier) this.barrierOut = true;
-    const decoder = calls[0].decodeAsBytes ? Decoder.Bytes : Decoder.String;
+    const decoder = calls[0].decodeAsBytes ? BYTES_DECODER : STRING_DECODER;
     const onError = (err: unknown) => this.onRequestError(request, err);
     const transaction = calls[0].transaction;
     try {

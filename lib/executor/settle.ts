@@ -25,7 +25,8 @@ export function settle(call: Call, outcome: Outcome): void {
   if (call.settled) return;
   call.settled = true;
   if (call.timer) clearTimeout(call.timer);
-  if (outcome.error) call.reject!(outcome.error);
+  if (call.onDone) call.onDone(outcome.error, outcome.value);
+  else if (outcome.error) call.reject!(outcome.error);
   else call.resolve!(outcome.value);
 }
 
@@ -36,30 +37,33 @@ export function succeed(call: Call, value: unknown): void {
 }
 
 export function fail(call: Call, error: Error): void {
-  if (call.settled) return;
-  call.settled = true;
-  if (call.timer) clearTimeout(call.timer);
-  call.reject!(error);
+  settle(call, { error, value: undefined });
 }
 
-/** A promise for the call's outcome; arms `commandTimeout` as ioredis does (from submission). */
+/**
+ * A promise for the call's outcome (none when the call reports through
+ * `onDone`); arms `commandTimeout` as ioredis does (from submission).
+ */
 export function pending(call: Call, commandTimeout: number | undefined): Promise<unknown> {
   call.settled = false;
-  const promise = new Promise<unknown>((resolve, reject) => {
-    call.resolve = resolve;
-    call.reject = reject;
-  });
+  let promise: Promise<unknown> | undefined;
+  if (!call.onDone) {
+    promise = new Promise<unknown>((resolve, reject) => {
+      call.resolve = resolve;
+      call.reject = reject;
+    });
+  }
   if (commandTimeout !== undefined && commandTimeout >= 0) {
     call.timer = setTimeout(() => fail(call, new Error("Command timed out")), commandTimeout);
   }
-  return promise;
+  return promise as Promise<unknown>;
 }
 
 /** [name, ...args]: what GLIDE's customCommand takes. */
 export function argv(call: Call): (string | Buffer)[] {
   const args = call.args;
   const out = new Array<string | Buffer>(args.length + 1);
-  out[0] = call.command;
+  out[0] = call.spec.wireName ?? call.command;
   for (let i = 0; i < args.length; i++) out[i + 1] = args[i];
   return out;
 }

@@ -24,7 +24,8 @@ export type PipelineResult = [Error | null, unknown?][];
 export interface PipelineHost {
   options: Record<string, unknown>;
   readonly isCluster: boolean;
-  runCall(command: string, args: unknown[], buffer: boolean, batch: BatchContext): Promise<unknown>;
+  runCall(command: string, args: unknown[], buffer: boolean, batch: BatchContext, onDone?: (error: Error | null, value: unknown) => void): Promise<unknown>;
+  hasMiddleware(): boolean;
   submitTransaction(transaction: Call): Promise<unknown>;
   definedCommandNames(): string[];
 }
@@ -108,15 +109,35 @@ export class Pipeline {
 
   private execPipeline(): Promise<PipelineResult> {
     const queued = this.queued;
-    const runs = queued.map((q) => {
-      const reply = this.redis.runCall(q.command, q.args, q.buffer, PLAIN);
-      if (q.callback) asCallback(reply, q.callback as never);
-      return reply.then(
-        (value): [null, unknown] => [null, value],
-        (error: Error): [Error] => [error],
-      );
+    if (queued.length === 0) return Promise.resolve([]);
+    if (this.redis.hasMiddleware()) {
+      // Middleware expects promises: one per command.
+      const runs = queued.map((q) => {
+        const reply = this.redis.runCall(q.command, q.args, q.buffer, PLAIN);
+        if (q.callback) asCallback(reply, q.callback as never);
+        return reply.then(
+          (value): [null, unknown] => [null, value],
+          (error: Error): [Error] => [error],
+        );
+      });
+      return Promise.all(runs);
+    }
+    return new Promise((resolve) => {
+      const results: PipelineResult = new Array(queued.length);
+      let left = queued.length;
+      queued.forEach((q, i) => {
+        const done = (error: Error | null, value: unknown) => {
+          results[i] = error ? [error] : [null, value];
+          if (q.callback) asCallback(error ? Promise.reject(error) : Promise.resolve(value), q.callback as never);
+          if (--left === 0) resolve(results);
+        };
+        // A promise comes back only when the command failed before reaching a lane.
+        this.redis.runCall(q.command, q.args, q.buffer, PLAIN, done)?.then(
+          (value) => done(null, value),
+          (error: Error) => done(error, undefined),
+        );
+      });
     });
-    return Promise.all(runs);
   }
 
   private async execTransaction(): Promise<PipelineResult | null> {
