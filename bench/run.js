@@ -14,7 +14,7 @@
 const { fork } = require("child_process");
 const path = require("path");
 const IORedis = require("ioredis");
-const { GlideClient, Batch, Logger } = require("@valkey/valkey-glide");
+const { GlideClient, Batch, Logger, Script } = require("@valkey/valkey-glide");
 const Redis = require("..");
 const { startServer } = require("../test/support/servers");
 
@@ -82,6 +82,11 @@ async function main() {
   await ioredis.del("bench:h100");
   await ioredis.hset("bench:h100", hash);
 
+  const SCRIPT = "return redis.call('GET', KEYS[1])";
+  ioglide.defineCommand("benchGet", { numberOfKeys: 1, lua: SCRIPT });
+  ioredis.defineCommand("benchGet", { numberOfKeys: 1, lua: SCRIPT });
+  const glideScript = new Script(SCRIPT);
+
   const pipelineOf = (client) => () => {
     const p = client.pipeline();
     for (let i = 0; i < 100; i++) p.get("bench:k16");
@@ -107,6 +112,14 @@ async function main() {
       },
     },
     { name: "mget", label: "MGET 100 keys, 10 in flight", c: 10, io: () => ioredis.mget(mgetKeys), ig: () => ioglide.mget(mgetKeys), gl: () => glide.mget(mgetKeys) },
+    {
+      name: "evalsha",
+      label: "EVALSHA (defined command), 50 in flight",
+      c: 50,
+      io: () => ioredis.benchGet("bench:k16"),
+      ig: () => ioglide.benchGet("bench:k16"),
+      gl: () => glide.invokeScript(glideScript, { keys: ["bench:k16"] }),
+    },
     { name: "hgetall", label: "HGETALL 100 fields, 10 in flight", c: 10, io: () => ioredis.hgetall("bench:h100"), ig: () => ioglide.hgetall("bench:h100"), gl: () => glide.hgetall("bench:h100") },
   ].filter((w) => !ONLY || ONLY.includes(w.name));
 
@@ -140,6 +153,7 @@ async function main() {
 
   ioglide.disconnect();
   ioredis.disconnect();
+  glideScript.release();
   glide.close();
 
   if (!ONLY || ONLY.includes("burst")) {

@@ -21,6 +21,7 @@ import { quietGlideLogger } from "./glide";
 import { RUN, commandMethod, synthesizeCommand } from "./dispatch/commands";
 import { installDispatchProxy } from "./dispatch/proxy";
 import { argumentNormalizer } from "./middleware/normalize";
+import { ScriptCache, ScriptDefinition, scriptCacheStage } from "./middleware/scripts";
 import { nativeMethodResolver } from "./middleware/resolve";
 import { replyShaper } from "./middleware/shape";
 import { assertSupported, DEFAULT_REDIS_OPTIONS, parseConstructorArgs, RedisOptions } from "./options";
@@ -45,6 +46,7 @@ export class Redis extends EventEmitter {
 
   private readonly connection: Connection;
   private readonly middleware: Middleware[] = [];
+  private readonly scripts = new ScriptCache();
   private chains = new Map<string, Next>();
   private builtinStages: Stage[];
   private maxListeners = 10;
@@ -55,14 +57,16 @@ export class Redis extends EventEmitter {
     // ioredis reads three arguments at most: (port, host, options).
     this.options = parseConstructorArgs(args.slice(0, 3), (this.constructor as typeof Redis).defaultOptions);
     assertSupported(this.options);
-    this.connection = new Connection(this, this.options);
+    this.connection = new Connection(this, this.options, () => this.scripts.connectionChanged());
+    const keyPrefix = () => this.options.keyPrefix ?? "";
     this.builtinStages = [
-      argumentNormalizer(
-        () => this.options.keyPrefix ?? "",
-        () => this.connection.sawBinaryReply(),
-      ),
+      argumentNormalizer(keyPrefix, () => this.connection.sawBinaryReply()),
       nativeMethodResolver(() => this.connection.binary),
+      scriptCacheStage(this.scripts, keyPrefix),
     ];
+    if (this.options.scripts) {
+      for (const [name, definition] of Object.entries(this.options.scripts)) this.defineCommand(name, definition);
+    }
     if (this.options.lazyConnect) this.connection.waitForConnect();
     else this.connection.connect().catch(() => undefined);
   }
@@ -123,7 +127,9 @@ export class Redis extends EventEmitter {
     const call = new Call(command, args, buffer, spec, this.connection.env);
     call.batch = batch;
     call.onDone = onDone;
-    const chain = this.chains.get(spec.name) ?? this.chainFor(spec.name, spec);
+    // Known commands share a chain whatever their case; defined scripts are case-sensitive names.
+    const chainName = spec.known ? spec.name : command;
+    const chain = this.chains.get(chainName) ?? this.chainFor(chainName, spec);
     try {
       return chain(call);
     } catch (err) {
@@ -155,6 +161,9 @@ export class Redis extends EventEmitter {
     const lanes = this.connection;
     const sent = call.blocking ? lanes.blocking.submit(call) : lanes.ordered.submit(call);
     if (call.spec.name === "select") return sent.then((reply) => this.afterSelect(call, reply));
+    if (call.spec.name === "script" && /^flush$/i.test(String(call.args[0]))) {
+      this.scripts.connectionChanged(); // scripts sent before are gone: send sources again
+    }
     if (this.options.reconnectOnError) return sent.catch((err) => this.afterReplyError(call, err));
     return sent;
   }
@@ -222,14 +231,28 @@ export class Redis extends EventEmitter {
     return Promise.resolve("OK");
   }
 
-  /** @internal true when use() installed middleware (pipelines then keep promises per command) */
-  hasMiddleware(): boolean {
-    return this.middleware.length > 0;
+  /** @internal a pipeline must keep a promise for this command (middleware or a script may retry it) */
+  needsPromise(command: string): boolean {
+    return this.middleware.length > 0 || this.scripts.has(command);
   }
 
   /** @internal names of commands made by defineCommand (pipelines copy them) */
   definedCommandNames(): string[] {
-    return [];
+    return this.scripts.names();
+  }
+
+  /**
+   * ioredis's defineCommand: `client[name](...keysAndArgs)` and
+   * `client[name + "Buffer"]` run the Lua script (EVALSHA, loading it when
+   * needed), on this client and on its pipelines and transactions. Without
+   * `numberOfKeys`, the first argument of each call is the key count.
+   */
+  defineCommand(name: string, definition: ScriptDefinition): void {
+    this.scripts.define(name, definition);
+    const self = this as unknown as Record<string, unknown>;
+    self[name] = commandMethod(name, false);
+    self[name + "Buffer"] = commandMethod(name, true);
+    this.chains = new Map();
   }
 
   // ---- generic command entry points -----------------------------------------

@@ -4,6 +4,7 @@
  */
 import type { CommandSpec } from "../commands/spec";
 import type { ShapeContext, ShapeEnv } from "../commands/reply-values";
+import type { DefinedScript } from "../middleware/scripts";
 
 /** How a call belongs to a pipeline or transaction. */
 export interface BatchContext {
@@ -38,6 +39,8 @@ export class Call implements ShapeContext {
   batch: BatchContext | undefined = undefined;
   /** a MULTI/EXEC request: the calls it carries (lib/pipeline/transaction.ts) */
   transaction: Call[] | undefined = undefined;
+  /** set by the script cache: the defined script this EVAL/EVALSHA runs */
+  script: DefinedScript | undefined = undefined;
 
   // Executor bookkeeping (not for middleware).
   /**

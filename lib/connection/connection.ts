@@ -63,6 +63,8 @@ export class Connection implements LaneHost, BlockingLaneHost {
   constructor(
     private readonly owner: ConnectionOwner,
     private readonly options: RedisOptions,
+    /** told when a new server connection is about to be used (scripts it held are gone) */
+    private readonly onNewConnection: () => void = () => undefined,
   ) {
     this.db = options.db;
     this.env = { stringNumbers: !!options.stringNumbers, formatDouble: formatDoubleG17 };
@@ -105,10 +107,16 @@ export class Connection implements LaneHost, BlockingLaneHost {
   blockingClient(): Promise<GlideHandle> {
     if (!this.blockingGlide) {
       const generation = this.generation;
-      const created = createStandalone(glideConfig(this.options, "blocking", this.db)).catch((err: Error) => {
-        if (this.blockingGlide === created) this.blockingGlide = null;
-        throw new ConnectionError(err.message);
-      });
+      const db = this.db;
+      const created = createStandalone(glideConfig(this.options, "blocking"))
+        .then(async (client) => {
+          if (db) await client.customCommand(["SELECT", String(db)]).catch(noop);
+          return client;
+        })
+        .catch((err: Error) => {
+          if (this.blockingGlide === created) this.blockingGlide = null;
+          throw new ConnectionError(err.message);
+        });
       this.blockingGlide = created;
       created.then((client) => {
         if (generation !== this.generation) client.close();
@@ -172,7 +180,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
       if (this.main) {
         await this.verify(this.main, this.options.connectTimeout);
       } else {
-        const client = await createStandalone(glideConfig(this.options, "main", this.db));
+        const client = await createStandalone(glideConfig(this.options, "main"));
         if (stale()) return client.close();
         this.main = client;
       }
@@ -194,6 +202,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
       return this.onClose();
     }
     if (stale() || this.owner.status !== "connect") return;
+    this.onNewConnection();
     this.setStatus("ready");
     this.retryAttempts = 0;
     this.startHeartbeat();
@@ -221,9 +230,17 @@ export class Connection implements LaneHost, BlockingLaneHost {
     if (!(id instanceof Error)) this.clientId = id;
   }
 
-  /** After connect: ready check (INFO, waiting while the server loads), READONLY. */
+  /** After connect: SELECT, ready check (INFO, waiting while the server loads), READONLY. */
   private async handshake(generation: number): Promise<void> {
     const client = this.main!;
+    if (this.db) {
+      // As ioredis: a refused SELECT is an 'error' event, and the client carries on in db 0.
+      try {
+        await client.customCommand(["SELECT", String(this.db)]);
+      } catch (err) {
+        this.emitError(new ReplyError(serverErrorText((err as Error).message)));
+      }
+    }
     for (;;) {
       let info: ServerInfo;
       try {

@@ -15,7 +15,7 @@ function caText(ca: unknown): string | Buffer | undefined {
   return Buffer.isBuffer(ca) ? ca : String(ca);
 }
 
-export function glideConfig(options: RedisOptions, role: ConnectionRole, db: number): GlideClientConfiguration {
+export function glideConfig(options: RedisOptions, role: ConnectionRole): GlideClientConfiguration {
   const tls = options.tls && typeof options.tls === "object" ? (options.tls as Record<string, unknown>) : undefined;
   const config: GlideClientConfiguration = {
     addresses: [{ host: options.host, port: options.port }],
@@ -29,7 +29,9 @@ export function glideConfig(options: RedisOptions, role: ConnectionRole, db: num
       tcpNoDelay: options.noDelay !== false,
     },
   };
-  if (db) config.databaseId = db;
+  // No databaseId: GLIDE answers an out-of-range db with a connect timeout. The
+  // connection sends SELECT itself after connecting (GLIDE then keeps that db
+  // across its reconnects), and a refused SELECT is reported as ioredis does.
   if (options.password) {
     config.credentials = options.username
       ? { username: options.username, password: options.password }

@@ -21,6 +21,7 @@ import { Batch, BYTES_DECODER, GlideHandle, STRING_DECODER } from "../glide";
 import type { Call } from "../chain/call";
 import { classifyGlideError, toIoredisError } from "../errors";
 import { Fifo } from "./fifo";
+import { recoverFromNoScript } from "../middleware/scripts";
 import { argv, fail, pending, succeed } from "./settle";
 
 /** Largest auto-pipelined batch; bigger bursts go out as several (larger ones raised peak RSS on 100k-call bursts, no faster). */
@@ -59,6 +60,8 @@ export class OrderedLane {
   /** outstanding requests, oldest first */
   private outstanding: Request[] = [];
   private barrierOut = false;
+  /** calls to send again, in front of the queue, once their request is complete */
+  private retry: Call[] = [];
   private scheduled = false;
   /** sequence numbers, for "wait until everything sent before X is done" */
   private submitted = 0;
@@ -166,7 +169,7 @@ export class OrderedLane {
 
   private onReply(request: Request, value: unknown): void {
     if (request.done) return; // abandoned: its calls were requeued
-    if (value instanceof Error) fail(request.calls[0], toIoredisError(value));
+    if (value instanceof Error) this.failed(request.calls[0], value);
     else succeed(request.calls[0], value);
     this.complete(request);
   }
@@ -176,10 +179,19 @@ export class OrderedLane {
     const calls = request.calls;
     for (let i = 0; i < calls.length; i++) {
       const value = values[i];
-      if (value instanceof Error) fail(calls[i], toIoredisError(value));
+      if (value instanceof Error) this.failed(calls[i], value);
       else succeed(calls[i], value);
     }
     this.complete(request);
+  }
+
+  /** A call's own error: final, unless a defined script met NOSCRIPT (then it goes again, first). */
+  private failed(call: Call, error: Error): void {
+    if (call.script && recoverFromNoScript(call, error)) {
+      this.retry.push(call);
+      return;
+    }
+    fail(call, toIoredisError(error));
   }
 
   private onRequestError(request: Request, err: unknown): void {
@@ -195,7 +207,13 @@ export class OrderedLane {
       this.host.connectionLost(err as Error);
       return;
     }
-    // The request as a whole failed (a single command's own error, closed, timeout).
+    if (kind === "reply" && request.calls.length === 1 && !request.calls[0].transaction) {
+      // A single command's own error (GLIDE rejects the request instead of returning it).
+      this.failed(request.calls[0], err as Error);
+      this.complete(request);
+      return;
+    }
+    // The request as a whole failed (closed, timeout, a transaction refused).
     const error = toIoredisError(err);
     for (const call of request.calls) fail(call, error);
     this.complete(request);
@@ -232,6 +250,10 @@ export class OrderedLane {
 
   private complete(request: Request): void {
     request.done = true;
+    if (this.retry.length > 0) {
+      this.queue.unshiftAll(this.retry);
+      this.retry = [];
+    }
     this.remove(request);
     this.advanceCompleted();
     this.kick();

@@ -25,7 +25,7 @@ export interface PipelineHost {
   options: Record<string, unknown>;
   readonly isCluster: boolean;
   runCall(command: string, args: unknown[], buffer: boolean, batch: BatchContext, onDone?: (error: Error | null, value: unknown) => void): Promise<unknown>;
-  hasMiddleware(): boolean;
+  needsPromise(command: string): boolean;
   submitTransaction(transaction: Call): Promise<unknown>;
   definedCommandNames(): string[];
 }
@@ -110,7 +110,7 @@ export class Pipeline {
   private execPipeline(): Promise<PipelineResult> {
     const queued = this.queued;
     if (queued.length === 0) return Promise.resolve([]);
-    if (this.redis.hasMiddleware()) {
+    if (queued.some((q) => this.redis.needsPromise(q.command))) {
       // Middleware expects promises: one per command.
       const runs = queued.map((q) => {
         const reply = this.redis.runCall(q.command, q.args, q.buffer, PLAIN);

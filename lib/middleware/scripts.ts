@@ -1,0 +1,148 @@
+/**
+ * Script cache: commands made by `defineCommand(name, {numberOfKeys, lua})`.
+ *
+ * A defined command becomes EVALSHA (or EVAL) with ioredis's own strategy:
+ * the first call on a connection sends EVAL with the source (so it runs, and
+ * the server caches it, in one step, also inside MULTI), later calls send
+ * EVALSHA; a NOSCRIPT reply (the server lost its script cache) means the
+ * script did not run, so it is sent again as EVAL: once per call, never twice.
+ *
+ * GLIDE's own `Script`/`invokeScript` is not used: it cannot go into a Batch
+ * (no auto-pipelining, no pipelines or transactions), and its native script
+ * container only shrinks when `release()` is called exactly once per object.
+ * This cache holds plain strings: the definitions, and a bounded set of SHAs
+ * known to be loaded on the current connection.
+ */
+import { createHash } from "crypto";
+import type { Call } from "../chain/call";
+import type { Stage } from "../chain/middleware";
+import { specFor } from "../commands/spec";
+import { ArgumentError } from "../errors";
+
+export interface ScriptDefinition {
+  lua: string;
+  numberOfKeys?: number | null;
+  readOnly?: boolean;
+}
+
+/** A defined script, as a call carries it (`call.script`). */
+export interface DefinedScript {
+  readonly name: string;
+  readonly lua: string;
+  readonly sha: string;
+  readonly numberOfKeys: number | null;
+  readonly readOnly: boolean;
+  readonly cache: ScriptCache;
+}
+type Defined = DefinedScript;
+
+/** SHAs the current connection is known to hold; at most this many are remembered. */
+export const LOADED_SCRIPTS_LIMIT = 10000;
+
+const EVAL = specFor("eval");
+const EVALSHA = specFor("evalsha");
+
+export class ScriptCache {
+  private readonly defined = new Map<string, Defined>();
+  private loaded = new Set<string>();
+
+  /** (Re)define: like a new ioredis Script, its first call sends the source. */
+  define(name: string, definition: ScriptDefinition): void {
+    if (!definition || typeof definition.lua !== "string") throw new ArgumentError(`ioglide: defineCommand('${name}') needs { lua: string }`);
+    const n = definition.numberOfKeys;
+    if (n !== undefined && n !== null && (typeof n !== "number" || !Number.isInteger(n) || n < 0)) {
+      throw new ArgumentError(`ioglide: defineCommand('${name}'): numberOfKeys must be a non-negative integer`);
+    }
+    const sha = createHash("sha1").update(definition.lua).digest("hex");
+    this.defined.set(name, { name, lua: definition.lua, sha, numberOfKeys: typeof n === "number" ? n : null, readOnly: !!definition.readOnly, cache: this });
+    this.loaded.delete(sha);
+  }
+
+  has(name: string): boolean {
+    return this.defined.has(name);
+  }
+
+  names(): string[] {
+    return [...this.defined.keys()];
+  }
+
+  get(name: string): Defined | undefined {
+    return this.defined.get(name);
+  }
+
+  isLoaded(sha: string): boolean {
+    return this.loaded.has(sha);
+  }
+
+  markLoaded(sha: string): void {
+    if (this.loaded.size >= LOADED_SCRIPTS_LIMIT) this.loaded = new Set();
+    this.loaded.add(sha);
+  }
+
+  forget(sha: string): void {
+    this.loaded.delete(sha);
+  }
+
+  /** A new connection (or SCRIPT FLUSH) holds no scripts we sent. */
+  connectionChanged(): void {
+    this.loaded = new Set();
+  }
+}
+
+function isNoScript(err: unknown): boolean {
+  return err instanceof Error && /^(NOSCRIPT|An error was signalled by the server: - NoScriptError)/.test(err.message);
+}
+
+/**
+ * Called by the executor when a script call failed: on NOSCRIPT (the script
+ * did not run) the call is rewritten to EVAL with its source and should be
+ * sent again; anything else is final.
+ */
+export function recoverFromNoScript(call: Call, error: unknown): boolean {
+  const script = call.script;
+  if (!script || call.spec === EVAL || !isNoScript(error)) return false;
+  script.cache.forget(script.sha);
+  call.args[0] = script.lua;
+  call.spec = EVAL;
+  return true;
+}
+
+/** Rewrite a defined command's call into EVAL or EVALSHA with ioredis's argument rules. */
+function toEval(call: Call, script: Defined, cache: ScriptCache, keyPrefix: string | Buffer): void {
+  const args = call.args;
+  // Dynamic form: the first argument is the key count. Bad counts go to the server, which says why.
+  const dynamic = script.numberOfKeys === null;
+  const numkeys: string | Buffer = dynamic ? (args[0] ?? "") : String(script.numberOfKeys);
+  const numberOfKeys = Number(String(numkeys));
+  const rest = dynamic ? (args.slice(1) as (string | Buffer)[]) : args;
+  const loaded = cache.isLoaded(script.sha);
+  const out: (string | Buffer)[] = [loaded ? script.sha : script.lua, numkeys];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (i < numberOfKeys && keyPrefix.length > 0) {
+      out.push(typeof keyPrefix === "string" && typeof arg === "string" ? keyPrefix + arg : Buffer.concat([Buffer.from(keyPrefix), Buffer.from(arg)]));
+    } else out.push(arg);
+  }
+  call.args = out as Call["args"];
+  call.spec = loaded ? EVALSHA : EVAL;
+  call.script = script;
+  // Optimistic, as ioredis: the EVAL about to go out loads it.
+  cache.markLoaded(script.sha);
+}
+
+/**
+ * The stage rewrites the call and marks it with its script; the NOSCRIPT
+ * retry happens in the ordered lane (`recoverFromNoScript`), which puts the
+ * call back at the front of its queue: no extra promise per script call.
+ * Inside MULTI a NOSCRIPT is part of EXEC's reply and cannot be resent.
+ */
+export function scriptCacheStage(cache: ScriptCache, keyPrefix: () => string | Buffer): Stage {
+  return {
+    name: "script-cache",
+    appliesTo: (command) => cache.has(command),
+    handle(call, next) {
+      toEval(call, cache.get(call.command)!, cache, keyPrefix());
+      return next(call);
+    },
+  };
+}
