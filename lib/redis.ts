@@ -22,6 +22,7 @@ import { RUN, commandMethod, synthesizeCommand } from "./dispatch/commands";
 import { installDispatchProxy } from "./dispatch/proxy";
 import { argumentNormalizer } from "./middleware/normalize";
 import { ScriptCache, ScriptDefinition, scriptCacheStage } from "./middleware/scripts";
+import { PubSubMessage, PubSubRouter, pubSubStage, SubscriberHandle } from "./pubsub/router";
 import { nativeMethodResolver } from "./middleware/resolve";
 import { replyShaper } from "./middleware/shape";
 import { assertSupported, DEFAULT_REDIS_OPTIONS, parseConstructorArgs, RedisOptions } from "./options";
@@ -47,6 +48,8 @@ export class Redis extends EventEmitter {
   private readonly connection: Connection;
   private readonly middleware: Middleware[] = [];
   private readonly scripts = new ScriptCache();
+  private readonly pubSubRouter: PubSubRouter;
+  private everReady = false;
   private chains = new Map<string, Next>();
   private builtinStages: Stage[];
   private maxListeners = 10;
@@ -57,12 +60,23 @@ export class Redis extends EventEmitter {
     // ioredis reads three arguments at most: (port, host, options).
     this.options = parseConstructorArgs(args.slice(0, 3), (this.constructor as typeof Redis).defaultOptions);
     assertSupported(this.options);
-    this.connection = new Connection(this, this.options, () => this.scripts.connectionChanged());
+    this.connection = new Connection(this, this.options, () => this.onNewConnection());
+    this.pubSubRouter = new PubSubRouter({
+      subscriberClient: () => this.connection.subscriberClient() as Promise<SubscriberHandle>,
+      emit: (event, ...args) => this.emit(event, ...args),
+      listenerCount: (event) => this.listenerCount(event),
+      isCluster: this.isCluster,
+    });
+    this.connection.pubsub = {
+      deliver: (msg) => this.pubSubRouter.deliver(msg as PubSubMessage),
+      restore: (client) => this.pubSubRouter.restore(client as SubscriberHandle),
+    };
     const keyPrefix = () => this.options.keyPrefix ?? "";
     this.builtinStages = [
       argumentNormalizer(keyPrefix, () => this.connection.sawBinaryReply()),
       nativeMethodResolver(() => this.connection.binary),
       scriptCacheStage(this.scripts, keyPrefix),
+      pubSubStage(this.pubSubRouter),
     ];
     if (this.options.scripts) {
       for (const [name, definition] of Object.entries(this.options.scripts)) this.defineCommand(name, definition);
@@ -137,6 +151,15 @@ export class Redis extends EventEmitter {
     }
   }
 
+  /** A new server connection is about to be ready: what it does not carry over. */
+  private onNewConnection(): void {
+    this.scripts.connectionChanged();
+    if (this.everReady && !this.options.autoResubscribe && this.pubSubRouter.active) this.pubSubRouter.dropAll().catch(() => undefined);
+    // After disconnect() + connect() the subscriber connection is new: restore it now, not at the next subscribe.
+    else if (this.pubSubRouter.active) this.connection.subscriberClient().catch(() => undefined);
+    this.everReady = true;
+  }
+
   /** ioredis's rules for a call made while the connection is not ready; an error to reject with, if any. */
   private offlineRefusal(): Error | undefined {
     const status = this.status;
@@ -149,7 +172,7 @@ export class Redis extends EventEmitter {
 
   /** The executor: the last stage, handing the call to a lane (or to its transaction). */
   private execute(call: Call): Promise<unknown> {
-    const refused = this.offlineRefusal();
+    const refused = this.offlineRefusal() ?? this.pubSubRouter.refuse(call.spec.name);
     if (refused) return Promise.reject(refused);
     if (call.batch?.collect) {
       const reply = pending(call, this.options.commandTimeout as number | undefined);
@@ -360,7 +383,7 @@ export class Redis extends EventEmitter {
   }
 
   get mode(): "normal" | "subscriber" | "monitor" {
-    return "normal";
+    return this.pubSubRouter.active ? "subscriber" : "normal";
   }
 
   monitor(): Promise<never> {

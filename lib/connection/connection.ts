@@ -20,7 +20,7 @@ import type { ShapeEnv } from "../commands/reply-values";
 import { formatDoubleG17 } from "../commands/reply-values";
 import { OrderedLane, LaneHost } from "../executor/ordered-lane";
 import { BlockingLane, BlockingLaneHost } from "../executor/blocking-lane";
-import { glideConfig } from "./glide-config";
+import { glideConfig, subscriberConfig } from "./glide-config";
 import { probeTcp } from "./probe";
 import { parseInfo, ServerInfo } from "./server-info";
 
@@ -39,6 +39,22 @@ const HEARTBEAT_SUSPECT_MS = 1000;
 
 const noop = (): void => undefined;
 
+/**
+ * GLIDE keeps a closed subscriber's connection (and its subscriptions) for
+ * about 3 s; leaving the channels first makes the close immediate, as a
+ * quit is with ioredis.
+ */
+async function closeSubscriber(client: GlideHandle): Promise<void> {
+  const sub = client as GlideHandle & {
+    unsubscribe(c: null, t: number): Promise<void>;
+    punsubscribe(p: null, t: number): Promise<void>;
+    sunsubscribe?(c: null, t: number): Promise<void>;
+  };
+  const leave = Promise.all([sub.unsubscribe(null, 1000), sub.punsubscribe(null, 1000), sub.sunsubscribe?.(null, 1000)]);
+  await Promise.race([leave.catch(noop), new Promise((r) => setTimeout(r, 1000).unref())]);
+  client.close();
+}
+
 export class Connection implements LaneHost, BlockingLaneHost {
   readonly ordered: OrderedLane;
   readonly blocking: BlockingLane;
@@ -49,6 +65,12 @@ export class Connection implements LaneHost, BlockingLaneHost {
 
   private main: GlideHandle | null = null;
   private blockingGlide: Promise<GlideHandle> | null = null;
+  private subscriberGlide: Promise<GlideHandle> | null = null;
+  private subscriberId: unknown = undefined;
+  /** settles when a closed subscriber connection has really left its channels */
+  private closingSubscriber: Promise<void> = Promise.resolve();
+  /** set by the client: where subscriber messages go, and how a new subscriber gets the subscriptions */
+  pubsub: { deliver(msg: unknown): void; restore(client: GlideHandle): Promise<void> } | undefined;
   /** bumped whenever GLIDE clients are closed; async steps of an older generation stop */
   private generation = 0;
   private retryAttempts = 0;
@@ -123,6 +145,30 @@ export class Connection implements LaneHost, BlockingLaneHost {
       }, noop);
     }
     return this.blockingGlide;
+  }
+
+  /** The subscriber GLIDE client, opened on first use and restored to the current subscriptions. */
+  subscriberClient(): Promise<GlideHandle> {
+    if (!this.subscriberGlide) {
+      const generation = this.generation;
+      const hooks = this.pubsub!;
+      const created = createStandalone(subscriberConfig(this.options, (msg) => hooks.deliver(msg)))
+        .then(async (client) => {
+          await hooks.restore(client);
+          const id = await client.customCommand(["CLIENT", "ID"]).catch(() => undefined);
+          if (id !== undefined) this.subscriberId = String(id);
+          return client;
+        })
+        .catch((err: Error) => {
+          if (this.subscriberGlide === created) this.subscriberGlide = null;
+          throw new ConnectionError(err.message);
+        });
+      this.subscriberGlide = created;
+      created.then((client) => {
+        if (generation !== this.generation) client.close();
+      }, noop);
+    }
+    return this.subscriberGlide;
   }
 
   // ---- status and events --------------------------------------------------
@@ -309,11 +355,15 @@ export class Connection implements LaneHost, BlockingLaneHost {
     }
     const main = this.main;
     const blocking = this.blockingGlide;
+    const subscriber = this.subscriberGlide;
     this.main = null;
     this.blockingGlide = null;
+    this.subscriberGlide = null;
     this.clientId = undefined;
+    this.subscriberId = undefined;
     main?.close();
     blocking?.then((c) => c.close(), noop);
+    if (subscriber) this.closingSubscriber = subscriber.then(closeSubscriber, noop);
   }
 
   // ---- heartbeat ----------------------------------------------------------
@@ -349,6 +399,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
       return;
     }
     const generation = this.generation;
+    this.checkSubscriber(generation);
     const sentAt = (this.heartbeatSentAt = Date.now());
     client.customCommand(["CLIENT", "ID"]).then(
       (id) => {
@@ -364,6 +415,23 @@ export class Connection implements LaneHost, BlockingLaneHost {
         if (err instanceof ConnectionError) this.connectionLost(err);
       },
     );
+  }
+
+  /** The subscriber connection is its own: a new id there means it was re-established. */
+  private checkSubscriber(generation: number): void {
+    const subscriber = this.subscriberGlide;
+    if (!subscriber) return;
+    subscriber
+      .then((c) => c.customCommand(["CLIENT", "ID"]))
+      .then((reply) => {
+        if (generation !== this.generation) return;
+        const id = Buffer.isBuffer(reply) ? reply.toString() : String(reply);
+        if (this.subscriberId !== undefined && id !== this.subscriberId) {
+          this.subscriberId = id;
+          this.connectionLost(new Error("subscriber reconnected"));
+        } else this.subscriberId = id;
+      })
+      .catch(noop);
   }
 
   // ---- closing ------------------------------------------------------------
@@ -406,6 +474,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
       this.closeGlide(false);
       this.onClose();
     }
+    await this.closingSubscriber;
     return "OK";
   }
 

@@ -1,7 +1,7 @@
 /**
  * ioredis options -> GLIDE client configuration.
  */
-import { GlideClientConfiguration, NO_TIMEOUT_MS, ProtocolVersion } from "../glide";
+import { BYTES_DECODER, GlideClientConfiguration, NO_TIMEOUT_MS, ProtocolVersion } from "../glide";
 import type { RedisOptions } from "../options";
 
 export type ConnectionRole = "main" | "blocking" | "subscriber";
@@ -48,4 +48,16 @@ export function glideConfig(options: RedisOptions, role: ConnectionRole): GlideC
     config.advancedConfiguration!.tlsAdvancedConfiguration = advanced;
   }
   return config;
+}
+
+/**
+ * A subscriber: RESP3 (GLIDE's pub/sub needs it), every reply and message as
+ * Buffers, and the callback that receives all messages.
+ */
+export function subscriberConfig(options: RedisOptions, deliver: (msg: unknown) => void): GlideClientConfiguration {
+  return {
+    ...glideConfig(options, "subscriber"),
+    defaultDecoder: BYTES_DECODER,
+    pubsubSubscriptions: { channelsAndPatterns: {}, callback: deliver },
+  };
 }

@@ -34,6 +34,13 @@ t("every ioredis command method exists on ioglide, with its Buffer twin", () => 
   assert.equal(missing, []);
 });
 
+t("no field or method of the client hides a command, except the ones ioredis overrides too", () => {
+  const c = new Redis({ lazyConnect: true });
+  const commands = new Set(c.getBuiltinCommands().flatMap((n) => [n, n + "Buffer"]));
+  assert.equal(Object.keys(c).filter((k) => commands.has(k)), []);
+  assert.equal(Object.getOwnPropertyNames(Redis.prototype).filter((k) => commands.has(k)).sort(), ["multi", "quit"]);
+});
+
 t("names that are not commands are undefined, like ioredis", () => {
   for (const name of ["then", "catch", "foo", "getBufferBuffer", "constructorx", "toJSON"]) {
     assert.is(g[name], undefined, name);

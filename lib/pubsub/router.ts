@@ -1,0 +1,186 @@
+/**
+ * Pub/sub router: ioredis's subscriber API on GLIDE subscriptions.
+ *
+ * - Subscriptions live on a dedicated GLIDE client of this ioglide client
+ *   (RESP3 and a message callback, as GLIDE requires; opened on the first
+ *   subscribe, one connection however many channels). It decodes everything
+ *   as Buffers: a string-decoding subscriber throws out of GLIDE's socket
+ *   handler on a non-UTF-8 message and kills the process. `message` events get
+ *   ioredis's (lossy UTF-8) strings, `messageBuffer` events the exact bytes.
+ * - Replies are ioredis's counts: after SUBSCRIBE/PSUBSCRIBE the number of
+ *   channels plus patterns, after SSUBSCRIBE the number of shard channels.
+ * - Subscriber mode: while any subscription is active, commands other than
+ *   the (un)subscribe family, PING and QUIT reject with ioredis's error, and
+ *   PING answers ["pong", message] as a RESP2 subscriber does.
+ * - Reconnects: GLIDE resubscribes by itself; with autoResubscribe: false,
+ *   ioglide drops the subscriptions instead, as ioredis does.
+ */
+import type { Call } from "../chain/call";
+import type { Stage } from "../chain/middleware";
+import { ArgumentError } from "../errors";
+import type { GlideHandle } from "../glide";
+
+export type SubscriptionKind = "channel" | "pattern" | "shard";
+
+/** A GLIDE subscriber client, as far as the router needs it. */
+export interface SubscriberHandle extends GlideHandle {
+  subscribe(channels: Iterable<string | Buffer>, timeoutMs: number): Promise<void>;
+  psubscribe(patterns: Iterable<string | Buffer>, timeoutMs: number): Promise<void>;
+  unsubscribe(channels: Iterable<string | Buffer> | null, timeoutMs: number): Promise<void>;
+  punsubscribe(patterns: Iterable<string | Buffer> | null, timeoutMs: number): Promise<void>;
+  ssubscribe?(channels: Iterable<string | Buffer>, timeoutMs: number): Promise<void>;
+  sunsubscribe?(channels: Iterable<string | Buffer> | null, timeoutMs: number): Promise<void>;
+}
+
+export interface PubSubMessage {
+  message: Buffer;
+  channel: Buffer;
+  pattern?: Buffer | null;
+}
+
+export interface PubSubHost {
+  /** the subscriber GLIDE client, opened on first use with this router's message callback */
+  subscriberClient(): Promise<SubscriberHandle>;
+  emit(event: string, ...args: unknown[]): boolean;
+  listenerCount(event: string): number;
+  readonly isCluster: boolean;
+}
+
+/** ioredis's VALID_IN_SUBSCRIBER_MODE. */
+const SUBSCRIBER_COMMANDS = new Set(["subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "ping", "quit", "reset"]);
+const SUBSCRIBE: Record<string, { kind: SubscriptionKind; on: boolean }> = {
+  subscribe: { kind: "channel", on: true },
+  psubscribe: { kind: "pattern", on: true },
+  ssubscribe: { kind: "shard", on: true },
+  unsubscribe: { kind: "channel", on: false },
+  punsubscribe: { kind: "pattern", on: false },
+  sunsubscribe: { kind: "shard", on: false },
+};
+
+/** GLIDE waits this long for the server to confirm a (un)subscription. */
+const CONFIRM_TIMEOUT_MS = 10000;
+
+/** Sets keyed by the exact bytes of a name (channel names can be binary). */
+const keyOf = (name: string | Buffer): string => (Buffer.isBuffer(name) ? name.toString("latin1") : Buffer.from(name).toString("latin1"));
+const bytesOf = (key: string): Buffer => Buffer.from(key, "latin1");
+
+export class PubSubRouter {
+  private readonly sets: Record<SubscriptionKind, Set<string>> = { channel: new Set(), pattern: new Set(), shard: new Set() };
+  /** serializes (un)subscriptions so counts come back in call order */
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly host: PubSubHost) {}
+
+  /** true while the client is in subscriber mode */
+  get active(): boolean {
+    return this.sets.channel.size + this.sets.pattern.size + this.sets.shard.size > 0;
+  }
+
+  /** Channel/pattern names currently subscribed, for inspection and tests. */
+  names(kind: SubscriptionKind): string[] {
+    return [...this.sets[kind]].map((k) => bytesOf(k).toString());
+  }
+
+  /** The client's mode check: an error for a command ioredis refuses in subscriber mode. */
+  refuse(command: string): Error | undefined {
+    if (!this.active || SUBSCRIBER_COMMANDS.has(command)) return undefined;
+    return new Error("Connection in subscriber mode, only subscriber commands may be used");
+  }
+
+  handles(command: string): boolean {
+    return command in SUBSCRIBE || (command === "ping" && this.active);
+  }
+
+  run(call: Call): Promise<unknown> {
+    const name = call.spec.name;
+    if (name === "ping") return this.ping(call.args);
+    const { kind, on } = SUBSCRIBE[name];
+    const names = call.args as (string | Buffer)[];
+    const step = this.chain.then(() => (on ? this.subscribe(kind, names) : this.unsubscribe(kind, names)));
+    this.chain = step.catch(() => undefined);
+    return step;
+  }
+
+  private count(kind: SubscriptionKind): number {
+    return kind === "shard" ? this.sets.shard.size : this.sets.channel.size + this.sets.pattern.size;
+  }
+
+  private async subscribe(kind: SubscriptionKind, names: (string | Buffer)[]): Promise<number> {
+    if (names.length === 0) throw new Error(`ERR wrong number of arguments for '${kind === "pattern" ? "psubscribe" : kind === "shard" ? "ssubscribe" : "subscribe"}' command`);
+    const client = await this.host.subscriberClient();
+    if (kind === "channel") await client.subscribe(names, CONFIRM_TIMEOUT_MS);
+    else if (kind === "pattern") await client.psubscribe(names, CONFIRM_TIMEOUT_MS);
+    else {
+      if (!client.ssubscribe) {
+        throw new ArgumentError("ioglide: not supported: SSUBSCRIBE on a standalone client (GLIDE runs sharded pub/sub on Redis.Cluster)");
+      }
+      await client.ssubscribe(names, CONFIRM_TIMEOUT_MS);
+    }
+    for (const n of names) this.sets[kind].add(keyOf(n));
+    return this.count(kind);
+  }
+
+  private async unsubscribe(kind: SubscriptionKind, names: (string | Buffer)[]): Promise<number> {
+    const set = this.sets[kind];
+    const targets = names.length > 0 ? names.map(keyOf) : [...set];
+    if (set.size > 0 && targets.some((t) => set.has(t))) {
+      const client = await this.host.subscriberClient();
+      const which = names.length > 0 ? targets.filter((t) => set.has(t)).map(bytesOf) : null;
+      if (kind === "channel") await client.unsubscribe(which, CONFIRM_TIMEOUT_MS);
+      else if (kind === "pattern") await client.punsubscribe(which, CONFIRM_TIMEOUT_MS);
+      else await client.sunsubscribe?.(which, CONFIRM_TIMEOUT_MS);
+    }
+    for (const t of targets) set.delete(t);
+    return this.count(kind);
+  }
+
+  /** PING in subscriber mode: ["pong", message], after a round trip on the subscriber connection. */
+  private async ping(args: (string | Buffer)[]): Promise<unknown> {
+    const client = await this.host.subscriberClient();
+    await client.customCommand(["PING"]);
+    return ["pong", args.length > 0 ? String(args[0]) : ""];
+  }
+
+  /** GLIDE's message callback: ioredis's events, strings and Buffers. */
+  deliver(msg: PubSubMessage): void {
+    const host = this.host;
+    const { channel, message, pattern } = msg;
+    if (pattern) {
+      if (host.listenerCount("pmessage")) host.emit("pmessage", pattern.toString(), channel.toString(), message.toString());
+      // ioredis gives the pattern as a string here too.
+      if (host.listenerCount("pmessageBuffer")) host.emit("pmessageBuffer", pattern.toString(), channel, message);
+      return;
+    }
+    const key = keyOf(channel);
+    const sharded = this.sets.shard.has(key) && !this.sets.channel.has(key);
+    const [event, bufferEvent] = sharded ? ["smessage", "smessageBuffer"] : ["message", "messageBuffer"];
+    if (host.listenerCount(event)) host.emit(event, channel.toString(), message.toString());
+    if (host.listenerCount(bufferEvent)) host.emit(bufferEvent, channel, message);
+  }
+
+  /** A new subscriber connection (after disconnect/connect): subscribe it to everything we hold. */
+  async restore(client: SubscriberHandle): Promise<void> {
+    const [channels, patterns, shards] = [this.sets.channel, this.sets.pattern, this.sets.shard].map((s) => [...s].map(bytesOf));
+    if (channels.length) await client.subscribe(channels, CONFIRM_TIMEOUT_MS);
+    if (patterns.length) await client.psubscribe(patterns, CONFIRM_TIMEOUT_MS);
+    if (shards.length && client.ssubscribe) await client.ssubscribe(shards, CONFIRM_TIMEOUT_MS);
+  }
+
+  /** autoResubscribe: false and the connection was re-established: the subscriptions are gone. */
+  async dropAll(): Promise<void> {
+    const client = await this.host.subscriberClient();
+    await Promise.all([client.unsubscribe(null, CONFIRM_TIMEOUT_MS), client.punsubscribe(null, CONFIRM_TIMEOUT_MS), client.sunsubscribe?.(null, CONFIRM_TIMEOUT_MS)]);
+    for (const set of Object.values(this.sets)) set.clear();
+  }
+}
+
+/** The pub/sub router as a chain stage: it answers its commands itself. */
+export function pubSubStage(router: PubSubRouter): Stage {
+  return {
+    name: "pubsub-router",
+    appliesTo: (command, spec) => spec.name in SUBSCRIBE || spec.name === "ping",
+    handle(call, next) {
+      return router.handles(call.spec.name) ? router.run(call) : next(call);
+    },
+  };
+}

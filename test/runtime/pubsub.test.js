@@ -1,0 +1,200 @@
+"use strict";
+// Pub/sub: ioredis's subscriber API, events and rules on GLIDE subscriptions.
+const { suite } = require("uvu");
+const assert = require("uvu/assert");
+const { Redis, IORedis, glide, oracle, closeAll, key, once, sleep, recordEvents } = require("../support/clients");
+const { startServer, cli } = require("../support/servers");
+
+const t = suite("pubsub");
+t.after(closeAll);
+
+/** Record message events of every kind, in order. */
+function recordMessages(client) {
+  const seen = [];
+  for (const e of ["message", "messageBuffer", "pmessage", "pmessageBuffer", "smessage"]) {
+    client.on(e, (...args) => seen.push([e, ...args.map((a) => (Buffer.isBuffer(a) ? { buffer: a.toString("hex") } : a))]));
+  }
+  return seen;
+}
+
+async function until(check, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await sleep(20);
+  }
+}
+
+t("subscribe / psubscribe counts, ping, subscriber-mode errors: as ioredis", async () => {
+  const out = [];
+  for (const c of [glide(), oracle()]) {
+    const ch = `ch:${process.pid}`;
+    const r = [];
+    r.push(await c.subscribe(`${ch}:a`, `${ch}:b`));
+    r.push(await c.subscribe(`${ch}:c`));
+    r.push(await c.psubscribe(`${ch}:p*`));
+    r.push(c.mode);
+    r.push(await c.ping());
+    r.push(await c.ping("hello"));
+    r.push(await c.get("k").catch((e) => e.message));
+    r.push(await c.publish("x", "y").catch((e) => e.message));
+    r.push(await c.unsubscribe(`${ch}:a`));
+    r.push(await c.unsubscribe(`${ch}:b`, `${ch}:c`));
+    r.push(await c.punsubscribe(`${ch}:p*`));
+    r.push(c.mode);
+    r.push(await c.get(key()));
+    out.push(r);
+  }
+  assert.equal(out[0], out[1]);
+});
+
+t("subscribe with a callback, and with an array of channels", async () => {
+  const out = [];
+  for (const c of [glide(), oracle()]) {
+    const n = await new Promise((resolve) => c.subscribe([`cb:${process.pid}:1`, `cb:${process.pid}:2`], (err, count) => resolve([err, count])));
+    out.push(n);
+  }
+  assert.equal(out[0], out[1]);
+});
+
+t("message, messageBuffer, pmessage, pmessageBuffer: the same events and arguments as ioredis", async () => {
+  const ch = `ev:${process.pid}`;
+  const subs = [glide(), oracle()];
+  const seen = subs.map(recordMessages);
+  for (const s of subs) {
+    await s.subscribe(`${ch}:plain`);
+    await s.psubscribe(`${ch}:pat:*`);
+  }
+  const pub = glide();
+  await pub.publish(`${ch}:plain`, "hello");
+  await pub.publish(`${ch}:pat:1`, "via pattern");
+  await pub.publish(`${ch}:plain`, Buffer.from([0xff, 0xfe, 0x00, 0x41])); // not UTF-8
+  await pub.publish(`${ch}:plain`, "ünïcødé ✓");
+  await until(() => seen.every((s) => s.length >= 8));
+  assert.equal(seen[0], seen[1]);
+  assert.is(seen[0].length, 8);
+});
+
+t("publish returns the number of receivers; PUBSUB NUMSUB sees one subscriber connection", async () => {
+  const ch = `num:${process.pid}`;
+  const s = glide();
+  for (let i = 0; i < 50; i++) await s.subscribe(`${ch}:${i}`); // one by one
+  const pub = glide();
+  assert.is(await pub.publish(`${ch}:7`, "x"), 1);
+  const subscriberConnections = cli(pub.options.port, "client", "list")
+    .split("\n")
+    .filter((line) => /sub=50 /.test(line));
+  assert.is(subscriberConnections.length, 1, "all 50 channels on one connection");
+  await s.quit();
+  await sleep(100);
+  assert.is(await pub.publish(`${ch}:7`, "x"), 0, "quit() released the subscriber connection");
+  assert.not.match(cli(pub.options.port, "client", "list"), / sub=50 /);
+});
+
+t("unsubscribe() with no channels leaves them all and counts what remains", async () => {
+  const s = glide();
+  const ch = `all:${process.pid}`;
+  await s.subscribe(`${ch}:1`, `${ch}:2`);
+  await s.psubscribe(`${ch}:p*`);
+  assert.is(await s.unsubscribe(), 1, "the pattern remains");
+  assert.is(await s.punsubscribe(), 0);
+  assert.is(s.mode, "normal");
+  assert.is(await s.unsubscribe(), 0, "nothing to leave");
+});
+
+t("SSUBSCRIBE on a standalone client says it is not supported", async () => {
+  const s = glide();
+  const err = await s.ssubscribe("shard").catch((e) => e);
+  assert.match(err.message, /not supported: SSUBSCRIBE on a standalone client/);
+  assert.is(s.mode, "normal");
+});
+
+t("a binary message never crashes the process and arrives exactly", async () => {
+  const s = glide();
+  const ch = `bin:${process.pid}`;
+  const got = [];
+  s.on("messageBuffer", (c, m) => got.push(m));
+  await s.subscribe(ch);
+  const pub = glide();
+  const payloads = [Buffer.from([0xc3, 0x28]), Buffer.from([0xff]), Buffer.alloc(0), Buffer.from("ok")];
+  for (const p of payloads) await pub.publish(ch, p);
+  await until(() => got.length === 4);
+  assert.equal(got, payloads);
+});
+
+t("the subscriber's connection is killed: resubscribed, events emitted, messages flow again", async () => {
+  const s = glide({ retryStrategy: () => 50 });
+  const events = recordEvents(s);
+  const ch = `kill:${process.pid}`;
+  const got = [];
+  s.on("message", (c, m) => got.push(m));
+  await s.subscribe(ch);
+  const pub = glide();
+  await pub.publish(ch, "before");
+  await until(() => got.includes("before"));
+  cli(pub.options.port, "client", "kill", "type", "pubsub");
+  await once(s, "ready", 10000); // the heartbeat sees the subscriber's new connection
+  await until(async () => false || got.includes("after"), 100).catch(() => undefined);
+  let delivered = 0;
+  for (let i = 0; i < 50 && delivered === 0; i++) {
+    delivered = await pub.publish(ch, "after");
+    if (!delivered) await sleep(100);
+  }
+  await until(() => got.includes("after"));
+  assert.ok(events.includes("close") && events.includes("reconnecting"), events.join(","));
+});
+
+t("the server restarts: subscriptions come back and messages flow", async () => {
+  const server = await startServer();
+  const s = new Redis({ host: "127.0.0.1", port: server.port, retryStrategy: () => 100 });
+  s.on("error", () => undefined);
+  const ch = `restart:${process.pid}`;
+  const got = [];
+  s.on("message", (c, m) => got.push(m));
+  await s.subscribe(ch);
+  await server.restart();
+  await once(s, "ready", 15000);
+  const pub = new IORedis({ host: "127.0.0.1", port: server.port });
+  let delivered = 0;
+  for (let i = 0; i < 100 && delivered === 0; i++) {
+    delivered = await pub.publish(ch, "after restart");
+    if (!delivered) await sleep(100);
+  }
+  assert.is(delivered, 1);
+  await until(() => got.includes("after restart"));
+  pub.disconnect();
+  s.disconnect();
+  await server.cleanup();
+});
+
+t("autoResubscribe: false drops the subscriptions after a reconnect, as ioredis", async () => {
+  const s = glide({ autoResubscribe: false, retryStrategy: () => 50 });
+  const ch = `noresub:${process.pid}`;
+  await s.subscribe(ch);
+  const pub = glide();
+  cli(pub.options.port, "client", "kill", "type", "pubsub");
+  await once(s, "ready", 10000);
+  await until(() => s.mode === "normal");
+  await sleep(300);
+  assert.is(await pub.publish(ch, "x"), 0);
+});
+
+t("disconnect() then connect() restores the subscriptions (as ioredis)", async () => {
+  const s = glide();
+  const ch = `dc:${process.pid}`;
+  const got = [];
+  s.on("message", (c, m) => got.push(m));
+  await s.subscribe(ch);
+  s.disconnect();
+  await once(s, "end");
+  await s.connect();
+  const pub = glide();
+  let delivered = 0;
+  for (let i = 0; i < 50 && delivered === 0; i++) {
+    delivered = await pub.publish(ch, "back");
+    if (!delivered) await sleep(50);
+  }
+  await until(() => got.includes("back"));
+});
+
+t.run();
