@@ -123,6 +123,37 @@ async function main() {
     { name: "hgetall", label: "HGETALL 100 fields, 10 in flight", c: 10, io: () => ioredis.hgetall("bench:h100"), ig: () => ioglide.hgetall("bench:h100"), gl: () => glide.hgetall("bench:h100") },
   ].filter((w) => !ONLY || ONLY.includes(w.name));
 
+  // publish -> message round trip, one in flight: each contender publishes and waits for its own subscriber.
+  const roundTrip = async () => {
+    const channel = `bench:rt:${process.pid}`;
+    const make = (subscribe, publish) => {
+      let waiting = null;
+      const onMessage = () => {
+        const w = waiting;
+        waiting = null;
+        if (w) w();
+      };
+      return {
+        ready: subscribe(onMessage),
+        run: () => new Promise((resolve) => {
+          waiting = resolve;
+          publish();
+        }),
+      };
+    };
+    const igSub = new Redis({ host, port });
+    const ioSub = new IORedis({ host, port });
+    const ig = make((cb) => (igSub.on("message", cb), igSub.subscribe(channel)), () => ioglide.publish(channel, "m"));
+    const io = make((cb) => (ioSub.on("message", cb), ioSub.subscribe(channel)), () => ioredis.publish(channel, "m"));
+    let glideCb = () => undefined;
+    const glSub = await GlideClient.createClient({ addresses: [{ host, port }], pubsubSubscriptions: { channelsAndPatterns: {}, callback: () => glideCb() } });
+    const gl = make((cb) => ((glideCb = cb), glSub.subscribe(new Set([channel]), 5000)), () => glide.publish("m", channel));
+    await Promise.all([ig.ready, io.ready, gl.ready]);
+    return { ig: ig.run, io: io.run, gl: gl.run, close: () => (igSub.disconnect(), ioSub.disconnect(), glSub.close()) };
+  };
+  const rt = !ONLY || ONLY.includes("pubsub") ? await roundTrip() : null;
+  if (rt) workloads.push({ name: "pubsub", label: "publish -> message round trip, 1 in flight", c: 1, io: rt.io, ig: rt.ig, gl: rt.gl });
+
   const contenders = ["ioglide", "glide", "ioredis"];
   const results = new Map(workloads.map((w) => [w.label, { ioglide: [], glide: [], ioredis: [] }]));
   console.log(`ioglide vs raw GLIDE vs ioredis: ${ROUNDS} rounds x ${MS} ms per point, server ${host}:${port}\n`);
@@ -151,6 +182,7 @@ async function main() {
   console.log("|---|---:|---:|---:|---:|---:|");
   for (const [label, io, gl, ig, a, b] of rows) console.log(`| ${label} | ${fmt(io)} | ${fmt(gl)} | ${fmt(ig)} | ${ratio(a)} | ${ratio(b)} |`);
 
+  if (rt) rt.close();
   ioglide.disconnect();
   ioredis.disconnect();
   glideScript.release();
