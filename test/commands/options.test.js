@@ -88,7 +88,8 @@ family("deliberate differences", 14, [
     async (c) => {
       const fresh = c.duplicate();
       await fresh.ping();
-      const outcomes = await Promise.allSettled([fresh.get("bin"), fresh.set("other", "v")]);
+      // The first call of an idle client goes alone; the next two share one request.
+      const outcomes = await Promise.allSettled([fresh.ping(), fresh.get("bin"), fresh.set("other", "v")]);
       const after = await Promise.all([fresh.get("bin"), fresh.set("other", "w")]); // the client now decodes safely
       fresh.disconnect();
       return [outcomes.map((x) => (x.status === "fulfilled" ? ["ok", x.value] : ["err", x.reason.message])), after];
@@ -99,9 +100,9 @@ family("deliberate differences", 14, [
       expect: (ours, theirs) => {
         const assert = require("uvu/assert");
         const [first, after] = ours.ok;
-        assert.equal(first[0], theirs.ok[0][0], "the read gets ioredis's (lossy) string");
-        assert.equal(first[1][0], "err");
-        assert.match(first[1][1], /ran 'set' but its reply was lost/);
+        assert.equal(first[1], theirs.ok[0][1], "the read gets ioredis's (lossy) string");
+        assert.equal(first[2][0], "err");
+        assert.match(first[2][1], /ran 'set' but its reply was lost/);
         assert.equal(after, theirs.ok[1], "afterwards the same mix answers like ioredis");
       },
     },
