@@ -289,6 +289,11 @@ export class Redis extends EventEmitter {
     return this.callWith(true, command, args);
   }
 
+  /** ioredis's old alias of call(), still used by libraries (Socket.IO's redis adapter). */
+  send_command(command: string | unknown[], ...args: unknown[]): Promise<unknown> {
+    return this.callWith(false, command, args);
+  }
+
   private callWith(buffer: boolean, command: string | unknown[], args: unknown[]): Promise<unknown> {
     let callback: Callback<unknown> | undefined;
     if (typeof args[args.length - 1] === "function") callback = args.pop() as Callback<unknown>;
