@@ -5,7 +5,27 @@
  * port, runs a short mixed workload through ioglide and prints what it did.
  */
 const Redis = require("..");
+const IORedis = require("ioredis");
 const { startServer } = require("../test/support/servers");
+const { runBullMQ } = require("../bench/queue-workload");
+
+const JOBS = Number(process.env.DEMO_JOBS || 3000);
+
+/** A one-line progress bar, redrawn in place. */
+function progressBar(label) {
+  let last = -1;
+  const step = process.stdout.isTTY ? 1 : 25; // a log file gets a line every 25%
+  return (done, total) => {
+    const pct = Math.floor((done / total) * 100);
+    if (pct === last || (pct % step !== 0 && done !== total)) return;
+    last = pct;
+    const width = 30;
+    const filled = Math.round((pct / 100) * width);
+    const line = `   ${label.padEnd(8)} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${String(pct).padStart(3)}%  ${done}/${total}`;
+    if (process.stdout.isTTY) process.stdout.write(`\r${line}${done === total ? "\n" : ""}`);
+    else console.log(line);
+  };
+}
 
 async function main() {
   const given = process.argv[2] || process.env.REDIS_URL;
@@ -76,6 +96,22 @@ async function main() {
     console.log(`   ${cmd.padEnd(8)} ${String(s.n).padStart(6)} calls, mean ${(Number(s.ns / BigInt(s.n)) / 1000).toFixed(1)} us`);
   }
   console.log(`\n   connection events: ${events.join(" -> ")}`);
+
+  console.log(`\n6. a BullMQ queue: ${JOBS} jobs at concurrency 10, through ioglide and then through ioredis`);
+  const { hostname, port } = new URL(target);
+  const rows = [];
+  for (const [name, Client] of [
+    ["ioglide", Redis],
+    ["ioredis", IORedis],
+  ]) {
+    const ms = await runBullMQ({ Client, host: hostname, port: Number(port || 6379), jobs: JOBS, concurrency: 10, onProgress: progressBar(name) });
+    rows.push([name, ms]);
+  }
+  console.log("\n   | client  | jobs | seconds | jobs/s |");
+  console.log("   |---------|------|---------|--------|");
+  for (const [name, ms] of rows) {
+    console.log(`   | ${name.padEnd(7)} | ${JOBS} | ${(ms / 1000).toFixed(2).padStart(7)} | ${String(Math.round((JOBS / ms) * 1000)).padStart(6)} |`);
+  }
   if (server) await server.cleanup();
 }
 

@@ -1,0 +1,51 @@
+"use strict";
+/**
+ * Bull and BullMQ end to end, on ioglide and on ioredis, interleaved.
+ *
+ *   npm run bench:queues                         # 5,000 jobs, concurrency 10, 3 rounds
+ *   node bench/queues.js --jobs 5000 --concurrency 10 --rounds 5
+ */
+const IORedis = require("ioredis");
+const Redis = require("..");
+const { startServer } = require("../test/support/servers");
+const { runBull, runBullMQ } = require("./queue-workload");
+
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : dflt;
+};
+const JOBS = opt("jobs", 5000);
+const CONCURRENCY = opt("concurrency", 10);
+const ROUNDS = opt("rounds", 3);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const server = process.env.BENCH_SERVER ? null : await startServer();
+  const [host, port] = process.env.BENCH_SERVER ? process.env.BENCH_SERVER.split(":") : ["127.0.0.1", server.port];
+  const results = { bull: { ioglide: [], ioredis: [] }, bullmq: { ioglide: [], ioredis: [] } };
+  console.log(`Bull and BullMQ, ${JOBS} jobs at concurrency ${CONCURRENCY}, ${ROUNDS} interleaved rounds\n`);
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? [["ioglide", Redis], ["ioredis", IORedis]] : [["ioredis", IORedis], ["ioglide", Redis]];
+    for (const [lib, run] of [["bull", runBull], ["bullmq", runBullMQ]]) {
+      for (const [who, Client] of order) {
+        const ms = await run({ Client, host, port: Number(port), jobs: JOBS, concurrency: CONCURRENCY });
+        results[lib][who].push((JOBS / ms) * 1000);
+      }
+    }
+    console.log(`  round ${round + 1}/${ROUNDS} done`);
+  }
+  console.log("\n| library | ioredis jobs/s | ioglide jobs/s | ioglide / ioredis |");
+  console.log("|---|---:|---:|---:|");
+  for (const lib of ["bull", "bullmq"]) {
+    const io = median(results[lib].ioredis);
+    const ig = median(results[lib].ioglide);
+    console.log(`| ${lib === "bull" ? "Bull 4" : "BullMQ"} | ${io.toFixed(0)} | ${ig.toFixed(0)} | ${(ig / io).toFixed(2)}x |`);
+  }
+  if (server) await server.cleanup();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
