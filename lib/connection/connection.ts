@@ -13,15 +13,14 @@
  * offline queue), interrupted ones are sent again, and `maxRetriesPerRequest`
  * flushes them as ioredis does.
  */
-import { Batch, ConnectionError, GlideHandle, createStandalone } from "../glide";
+import { Batch, ConnectionError, GlideHandle } from "../glide";
 import { CONNECTION_CLOSED_ERROR_MSG, MaxRetriesPerRequestError, ReplyError, redact, serverErrorText } from "../errors";
 import type { RedisOptions } from "../options";
 import type { ShapeEnv } from "../commands/reply-values";
 import { formatDoubleG17 } from "../commands/reply-values";
 import { OrderedLane, LaneHost } from "../executor/ordered-lane";
 import { BlockingLane, BlockingLaneHost } from "../executor/blocking-lane";
-import { glideConfig, subscriberConfig } from "./glide-config";
-import { probeTcp } from "./probe";
+import { Topology } from "./topology";
 import { parseInfo, ServerInfo } from "./server-info";
 
 export type Status = "wait" | "connecting" | "connect" | "ready" | "close" | "reconnecting" | "end";
@@ -85,6 +84,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
   constructor(
     private readonly owner: ConnectionOwner,
     private readonly options: RedisOptions,
+    private readonly topology: Topology,
     /** told when a new server connection is about to be used (scripts it held are gone) */
     private readonly onNewConnection: () => void = () => undefined,
   ) {
@@ -106,6 +106,14 @@ export class Connection implements LaneHost, BlockingLaneHost {
 
   glideClient(): GlideHandle | null {
     return this.main;
+  }
+
+  newBatch(atomic: boolean): Batch {
+    return this.topology.newBatch(atomic);
+  }
+
+  get isCluster(): boolean {
+    return this.topology.kind === "cluster";
   }
 
   canSend(): boolean {
@@ -130,9 +138,10 @@ export class Connection implements LaneHost, BlockingLaneHost {
     if (!this.blockingGlide) {
       const generation = this.generation;
       const db = this.db;
-      const created = createStandalone(glideConfig(this.options, "blocking"))
+      const created = this.topology
+        .createBlocking()
         .then(async (client) => {
-          if (db) await client.customCommand(["SELECT", String(db)]).catch(noop);
+          if (db && this.topology.supportsSelect) await client.customCommand(["SELECT", String(db)]).catch(noop);
           return client;
         })
         .catch((err: Error) => {
@@ -152,11 +161,14 @@ export class Connection implements LaneHost, BlockingLaneHost {
     if (!this.subscriberGlide) {
       const generation = this.generation;
       const hooks = this.pubsub!;
-      const created = createStandalone(subscriberConfig(this.options, (msg) => hooks.deliver(msg)))
+      const created = this.topology
+        .createSubscriber((msg) => hooks.deliver(msg))
         .then(async (client) => {
           await hooks.restore(client);
-          const id = await client.customCommand(["CLIENT", "ID"]).catch(() => undefined);
-          if (id !== undefined) this.subscriberId = String(id);
+          if (this.topology.tracksIdentity) {
+            const id = await client.customCommand(["CLIENT", "ID"]).catch(() => undefined);
+            if (id !== undefined) this.subscriberId = String(id);
+          }
           return client;
         })
         .catch((err: Error) => {
@@ -221,12 +233,12 @@ export class Connection implements LaneHost, BlockingLaneHost {
     const stale = () => generation !== this.generation;
     this.setStatus("connecting");
     try {
-      await probeTcp(this.options.host, this.options.port, this.options.connectTimeout);
+      await this.topology.probe(this.options.connectTimeout);
       if (stale()) return;
       if (this.main) {
         await this.verify(this.main, this.options.connectTimeout);
       } else {
-        const client = await createStandalone(glideConfig(this.options, "main"));
+        const client = await this.topology.createMain();
         if (stale()) return client.close();
         this.main = client;
       }
@@ -268,18 +280,18 @@ export class Connection implements LaneHost, BlockingLaneHost {
     return new Error(redact(serverErrorText(message), this.options.password));
   }
 
-  /** One request through GLIDE with a deadline: proves the connection works. */
+  /** One request through GLIDE with a deadline: proves the connection works (and learns its id). */
   private async verify(client: GlideHandle, timeoutMs: number): Promise<void> {
-    const batch = new Batch(false);
-    batch.customCommand(["CLIENT", "ID"]);
+    const batch = this.topology.newBatch(false);
+    batch.customCommand(this.topology.tracksIdentity ? ["CLIENT", "ID"] : ["PING"]);
     const [id] = (await client.exec(batch, false, { timeout: timeoutMs })) ?? [];
-    if (!(id instanceof Error)) this.clientId = id;
+    if (!(id instanceof Error) && this.topology.tracksIdentity) this.clientId = id;
   }
 
   /** After connect: SELECT, ready check (INFO, waiting while the server loads), READONLY. */
   private async handshake(generation: number): Promise<void> {
     const client = this.main!;
-    if (this.db) {
+    if (this.db && this.topology.supportsSelect) {
       // As ioredis: a refused SELECT is an 'error' event, and the client carries on in db 0.
       try {
         await client.customCommand(["SELECT", String(this.db)]);
@@ -290,7 +302,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
     for (;;) {
       let info: ServerInfo;
       try {
-        info = parseInfo(String(await client.customCommand(this.options.enableReadyCheck ? ["INFO"] : ["INFO", "SERVER"])));
+        info = parseInfo(String(await client.customCommand(this.options.enableReadyCheck ? ["INFO"] : ["INFO", "SERVER"], this.topology.infoRoute)));
       } catch (err) {
         if (/NOPERM/.test((err as Error).message)) break;
         throw err;
@@ -388,7 +400,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
       if (!this.heartbeatChecking && Date.now() - this.heartbeatSentAt > HEARTBEAT_SUSPECT_MS) {
         this.heartbeatChecking = true;
         const generation = this.generation;
-        probeTcp(this.options.host, this.options.port, this.options.connectTimeout).then(
+        this.topology.probe(this.options.connectTimeout).then(
           () => (this.heartbeatChecking = false),
           () => {
             this.heartbeatChecking = false;
@@ -401,11 +413,12 @@ export class Connection implements LaneHost, BlockingLaneHost {
     const generation = this.generation;
     this.checkSubscriber(generation);
     const sentAt = (this.heartbeatSentAt = Date.now());
-    client.customCommand(["CLIENT", "ID"]).then(
+    client.customCommand(this.topology.tracksIdentity ? ["CLIENT", "ID"] : ["PING"]).then(
       (id) => {
         if (generation !== this.generation || this.heartbeatSentAt !== sentAt) return;
         this.heartbeatSentAt = 0;
         // A different id: GLIDE reconnected on its own; report it the way ioredis would have.
+        if (!this.topology.tracksIdentity) return;
         if (this.clientId !== undefined && id !== this.clientId) this.connectionLost(new Error("reconnected"));
         else this.clientId = id;
       },
@@ -420,7 +433,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
   /** The subscriber connection is its own: a new id there means it was re-established. */
   private checkSubscriber(generation: number): void {
     const subscriber = this.subscriberGlide;
-    if (!subscriber) return;
+    if (!subscriber || !this.topology.tracksIdentity) return;
     subscriber
       .then((c) => c.customCommand(["CLIENT", "ID"]))
       .then((reply) => {

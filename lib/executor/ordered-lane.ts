@@ -34,6 +34,8 @@ export const MIN_SHARE = 4;
 export interface LaneHost {
   /** the GLIDE client to send on; null while there is none */
   glideClient(): GlideHandle | null;
+  /** a Batch (standalone) or ClusterBatch (cluster) */
+  newBatch(atomic: boolean): Batch;
   /** true when calls may be sent (status ready) */
   canSend(): boolean;
   /** a request failed because the connection dropped; its calls were requeued */
@@ -155,13 +157,13 @@ export class OrderedLane {
     try {
       if (transaction) {
         // One atomic Batch: GLIDE sends MULTI, the calls and EXEC together.
-        const batch = new Batch(true);
+        const batch = this.host.newBatch(true);
         for (let i = 0; i < transaction.length; i++) batch.customCommand(argv(transaction[i]));
         glide.exec(batch, false, { decoder }).then((values) => this.onReply(request, values), onError);
       } else if (calls.length === 1) {
         glide.customCommand(argv(calls[0]), { decoder }).then((value) => this.onReply(request, value), onError);
       } else {
-        const batch = new Batch(false);
+        const batch = this.host.newBatch(false);
         for (let i = 0; i < calls.length; i++) batch.customCommand(argv(calls[i]));
         glide.exec(batch, false, { decoder }).then((values) => this.onReplies(request, values ?? []), onError);
       }

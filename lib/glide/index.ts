@@ -33,8 +33,8 @@ export type Args = (string | Buffer)[];
 
 /** What both GLIDE client classes offer that the executor uses. */
 export interface GlideHandle {
-  customCommand(args: Args, options?: { decoder?: Decoder }): Promise<unknown>;
-  exec(batch: Batch, raiseOnError: boolean, options?: { decoder?: Decoder; timeout?: number }): Promise<unknown[] | null>;
+  customCommand(args: Args, options?: { decoder?: Decoder; route?: unknown }): Promise<unknown>;
+  exec(batch: Batch, raiseOnError: boolean, options?: { decoder?: Decoder; timeout?: number; route?: unknown }): Promise<unknown[] | null>;
   close(errorMessage?: string): void;
 }
 

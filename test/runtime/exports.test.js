@@ -31,8 +31,9 @@ test("type declarations are shipped", () => {
   const pkg = require(path.join(root, "package.json"));
   assert.ok(fs.existsSync(path.join(root, pkg.types)), pkg.types);
   const dts = fs.readFileSync(path.join(root, "built", "redis.d.ts"), "utf8");
-  assert.match(dts, /class Redis/);
-  assert.match(dts, /use\(middleware: Middleware\)/);
+  assert.match(dts, /class Redis extends CommandClient/);
+  const shared = fs.readFileSync(path.join(root, "built", "client", "command-client.d.ts"), "utf8");
+  assert.match(shared, /use\(middleware: Middleware\)/);
 });
 
 test.run();

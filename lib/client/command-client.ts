@@ -1,0 +1,428 @@
+/**
+ * CommandClient: what `Redis` and `Redis.Cluster` share.
+ *
+ * Every command method is synthesized by the dispatch Proxy (lib/dispatch)
+ * and runs this client's middleware chain for that command:
+ *
+ *   argument normalizer -> native-method resolver -> script cache
+ *     -> pub/sub router -> [user middleware] -> reply shaper
+ *     -> executor (ordered lane | blocking lane) -> GLIDE
+ *
+ * The connection lifecycle (status, events, reconnects) is lib/connection;
+ * what differs between a server and a cluster is its Topology.
+ */
+import { EventEmitter } from "eventemitter3";
+import asCallback from "standard-as-callback";
+import { inspect } from "util";
+import { Call } from "../chain/call";
+import { compose, Middleware, Next, Stage, userStage } from "../chain/middleware";
+import { CommandSpec, COMMAND_NAMES, specFor } from "../commands/spec";
+import { Connection } from "../connection/connection";
+import type { Topology } from "../connection/topology";
+import { ArgumentError, CONNECTION_CLOSED_ERROR_MSG, ReplyError } from "../errors";
+import { quietGlideLogger } from "../glide";
+import { RUN, commandMethod, synthesizeCommand } from "../dispatch/commands";
+import { installDispatchProxy } from "../dispatch/proxy";
+import { argumentNormalizer } from "../middleware/normalize";
+import { ScriptCache, ScriptDefinition, scriptCacheStage } from "../middleware/scripts";
+import { PubSubMessage, PubSubRouter, pubSubStage, SubscriberHandle } from "../pubsub/router";
+import { nativeMethodResolver } from "../middleware/resolve";
+import { replyShaper } from "../middleware/shape";
+import type { RedisOptions } from "../options";
+import { ScanStream, ScanStreamOptions } from "../streams/scan-stream";
+import { Pipeline } from "../pipeline/pipeline";
+import { ManualTransaction } from "../pipeline/manual-transaction";
+import { pending } from "../executor/settle";
+import type { BatchContext } from "../chain/call";
+
+type Callback<T> = (err: Error | null, value?: T) => void;
+
+quietGlideLogger();
+
+export abstract class CommandClient extends EventEmitter {
+  /** The effective options, with ioredis's defaults filled in (libraries read these). */
+  options: RedisOptions;
+  /** wait | connecting | connect | ready | close | reconnecting | end (assignable, as in ioredis) */
+  status = "wait";
+  readonly isCluster: boolean;
+
+  protected readonly connection: Connection;
+  protected readonly middleware: Middleware[] = [];
+  private readonly scripts = new ScriptCache();
+  private readonly pubSubRouter: PubSubRouter;
+  private everReady = false;
+  private chains = new Map<string, Next>();
+  private builtinStages: Stage[];
+  private maxListeners = 10;
+
+  /**
+   * `options` is what `client.options` shows; `connectionOptions` drive the
+   * connection (for a cluster, its redisOptions merged with its own).
+   */
+  protected constructor(options: RedisOptions, connectionOptions: RedisOptions, topology: Topology) {
+    super();
+    this.options = options;
+    this.isCluster = topology.kind === "cluster";
+    this.connection = new Connection(this, connectionOptions, topology, () => this.onNewConnection());
+    this.pubSubRouter = new PubSubRouter({
+      subscriberClient: () => this.connection.subscriberClient() as Promise<SubscriberHandle>,
+      emit: (event, ...args) => this.emit(event, ...args),
+      listenerCount: (event) => this.listenerCount(event),
+      isCluster: this.isCluster,
+    });
+    this.connection.pubsub = {
+      deliver: (msg) => this.pubSubRouter.deliver(msg as PubSubMessage),
+      restore: (client) => this.pubSubRouter.restore(client as SubscriberHandle),
+    };
+    const keyPrefix = () => connectionOptions.keyPrefix ?? "";
+    this.builtinStages = [
+      argumentNormalizer(keyPrefix, () => this.connection.sawBinaryReply()),
+      nativeMethodResolver(() => this.connection.binary),
+      scriptCacheStage(this.scripts, keyPrefix),
+      pubSubStage(this.pubSubRouter),
+    ];
+    const scripts = (options.scripts ?? connectionOptions.scripts) as RedisOptions["scripts"];
+    if (scripts) {
+      for (const [name, definition] of Object.entries(scripts)) this.defineCommand(name, definition);
+    }
+    if (options.lazyConnect) this.connection.waitForConnect();
+    else this.connection.connect().catch(() => undefined);
+  }
+
+  // ---- the chain ------------------------------------------------------------
+
+  /**
+   * Add a middleware. It runs for every command after the argument normalizer
+   * and the native-method resolver (it sees flat string/Buffer arguments with
+   * keyPrefix applied) and before the reply shaper (it sees ioredis-shaped
+   * replies and errors). Middleware added later runs inside middleware added
+   * earlier. See docs/MIDDLEWARE.md.
+   */
+  use(middleware: Middleware): this {
+    if (typeof middleware !== "function") throw new TypeError("ioglide: use() takes a function (call, next) => reply");
+    this.middleware.push(middleware);
+    this.chains = new Map();
+    return this;
+  }
+
+  /** Remove a middleware added with use(). */
+  unuse(middleware: Middleware): this {
+    const i = this.middleware.indexOf(middleware);
+    if (i >= 0) {
+      this.middleware.splice(i, 1);
+      this.chains = new Map();
+    }
+    return this;
+  }
+
+  private chainFor(name: string, spec: CommandSpec): Next {
+    const stages = [...this.builtinStages, ...this.middleware.map(userStage), replyShaper].filter((s) => s.appliesTo(name, spec));
+    const chain = compose(stages, (call) => this.execute(call));
+    this.chains.set(name, chain);
+    return chain;
+  }
+
+  /** @internal Entry point of every command method. */
+  [RUN](command: string, args: unknown[], buffer: boolean): Promise<unknown> {
+    return this.runCall(command, args, buffer, undefined);
+  }
+
+  /**
+   * @internal A command through this client's chain; `batch` when it belongs
+   * to a pipeline or multi; `onDone` to be told the outcome instead of getting
+   * a promise (only without user middleware; see Call.onDone). A promise is
+   * still returned when the call fails before reaching a lane.
+   */
+  runCall(command: string, args: unknown[], buffer: boolean, batch: BatchContext | undefined, onDone?: Call["onDone"]): Promise<unknown> {
+    if (typeof command !== "string" || command.length === 0) {
+      return Promise.reject(new ArgumentError(`ioglide: the command name must be a non-empty string, got ${typeof command}`));
+    }
+    const spec = specFor(command);
+    const call = new Call(command, args, buffer, spec, this.connection.env);
+    call.batch = batch;
+    call.onDone = onDone;
+    // Known commands share a chain whatever their case; defined scripts are case-sensitive names.
+    const chainName = spec.known ? spec.name : command;
+    const chain = this.chains.get(chainName) ?? this.chainFor(chainName, spec);
+    try {
+      return chain(call);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** A new server connection is about to be ready: what it does not carry over. */
+  private onNewConnection(): void {
+    this.scripts.connectionChanged();
+    if (this.everReady && !this.options.autoResubscribe && this.pubSubRouter.active) this.pubSubRouter.dropAll().catch(() => undefined);
+    // After disconnect() + connect() the subscriber connection is new: restore it now, not at the next subscribe.
+    else if (this.pubSubRouter.active) this.connection.subscriberClient().catch(() => undefined);
+    this.everReady = true;
+  }
+
+  /** ioredis's rules for a call made while the connection is not ready; an error to reject with, if any. */
+  private offlineRefusal(): Error | undefined {
+    const status = this.status;
+    if (status === "ready") return undefined;
+    if (status === "end") return new Error(CONNECTION_CLOSED_ERROR_MSG);
+    if (status === "wait") this.connection.connect().catch(() => undefined);
+    if (this.options.enableOfflineQueue === false) return new Error("Stream isn't writeable and enableOfflineQueue options is false");
+    return undefined;
+  }
+
+  /** The executor: the last stage, handing the call to a lane (or to its transaction). */
+  private execute(call: Call): Promise<unknown> {
+    const refused = this.offlineRefusal() ?? this.pubSubRouter.refuse(call.spec.name);
+    if (refused) return Promise.reject(refused);
+    if (call.batch?.collect) {
+      const reply = pending(call, this.options.commandTimeout as number | undefined);
+      call.batch.collect(call);
+      return reply;
+    }
+    if (this.manualTransaction) return this.manualTransaction.take(call);
+    if (call.spec.name === "multi") return this.startManualTransaction();
+    const lanes = this.connection;
+    const sent = call.blocking ? lanes.blocking.submit(call) : lanes.ordered.submit(call);
+    if (call.spec.name === "select") return sent.then((reply) => this.afterSelect(call, reply));
+    if (call.spec.name === "script" && /^flush$/i.test(String(call.args[0]))) {
+      this.scripts.connectionChanged(); // scripts sent before are gone: send sources again
+    }
+    if (this.options.reconnectOnError) return sent.catch((err) => this.afterReplyError(call, err));
+    return sent;
+  }
+
+  private afterSelect(call: Call, reply: unknown): unknown {
+    const db = parseInt(String(call.args[0]), 10);
+    if (Number.isInteger(db) && db !== this.connection.db) {
+      this.connection.selected(db);
+      this.emit("select", db);
+    }
+    return reply;
+  }
+
+  /** ioredis's reconnectOnError: true/1 reconnect, 2 reconnect and resend. */
+  private afterReplyError(call: Call, err: Error): Promise<unknown> {
+    if (!(err instanceof ReplyError) || call.spec.name === "client") throw err;
+    const decision = this.options.reconnectOnError!(err);
+    if (decision === 2) {
+      if (this.status !== "reconnecting") this.connection.disconnect(true);
+      return this.execute(call);
+    }
+    if (decision === true || decision === 1) {
+      if (this.status !== "reconnecting") this.connection.disconnect(true);
+    }
+    throw err;
+  }
+
+  /** @internal A MULTI/EXEC request for the ordered lane (lib/pipeline/transaction.ts). */
+  submitTransaction(transaction: Call): Promise<unknown> {
+    const refused = this.offlineRefusal();
+    if (refused) return Promise.reject(refused);
+    return this.connection.ordered.submit(transaction);
+  }
+
+  // ---- pipelines and transactions --------------------------------------------
+
+  /** `pipeline()` / `pipeline([[name, ...args], ...])` */
+  pipeline(commands?: unknown[][]): Pipeline {
+    const p = new Pipeline(this, false);
+    if (Array.isArray(commands)) p.addBatch(commands);
+    return p;
+  }
+
+  /**
+   * `multi()` / `multi(commands)` / `multi({ pipeline: false })`. The last
+   * starts a transaction on the client itself: calls answer "QUEUED" until
+   * `exec()` sends them all (see ManualTransaction).
+   */
+  multi(commands?: unknown[][] | { pipeline?: boolean }, options?: { pipeline?: boolean }): Pipeline | Promise<"OK"> {
+    if (options === undefined && !Array.isArray(commands)) {
+      options = commands as { pipeline?: boolean } | undefined;
+      commands = undefined;
+    }
+    if (options && options.pipeline === false) return this.startManualTransaction();
+    const p = new Pipeline(this, true);
+    if (Array.isArray(commands)) p.addBatch(commands);
+    return p;
+  }
+
+  private manualTransaction: ManualTransaction | undefined;
+
+  private startManualTransaction(): Promise<"OK"> {
+    if (this.manualTransaction) return Promise.reject(new ReplyError("ERR MULTI calls can not be nested"));
+    this.manualTransaction = new ManualTransaction((tx) => this.submitTransaction(tx), () => (this.manualTransaction = undefined));
+    return Promise.resolve("OK");
+  }
+
+  /** @internal a pipeline must keep a promise for this command (middleware or a script may retry it) */
+  needsPromise(command: string): boolean {
+    return this.middleware.length > 0 || this.scripts.has(command);
+  }
+
+  /** @internal names of commands made by defineCommand (pipelines copy them) */
+  definedCommandNames(): string[] {
+    return this.scripts.names();
+  }
+
+  /**
+   * ioredis's defineCommand: `client[name](...keysAndArgs)` and
+   * `client[name + "Buffer"]` run the Lua script (EVALSHA, loading it when
+   * needed), on this client and on its pipelines and transactions. Without
+   * `numberOfKeys`, the first argument of each call is the key count.
+   */
+  defineCommand(name: string, definition: ScriptDefinition): void {
+    this.scripts.define(name, definition);
+    const self = this as unknown as Record<string, unknown>;
+    self[name] = commandMethod(name, false);
+    self[name + "Buffer"] = commandMethod(name, true);
+    this.chains = new Map();
+  }
+
+  // ---- generic command entry points -----------------------------------------
+
+  /** `call(command, ...args)`: any command, known to the table or not. */
+  call(command: string | unknown[], ...args: unknown[]): Promise<unknown> {
+    return this.callWith(false, command, args);
+  }
+
+  callBuffer(command: string | unknown[], ...args: unknown[]): Promise<unknown> {
+    return this.callWith(true, command, args);
+  }
+
+  /** ioredis's old alias of call(), still used by libraries (Socket.IO's redis adapter). */
+  send_command(command: string | unknown[], ...args: unknown[]): Promise<unknown> {
+    return this.callWith(false, command, args);
+  }
+
+  private callWith(buffer: boolean, command: string | unknown[], args: unknown[]): Promise<unknown> {
+    let callback: Callback<unknown> | undefined;
+    if (typeof args[args.length - 1] === "function") callback = args.pop() as Callback<unknown>;
+    let name: unknown = command;
+    if (Array.isArray(command)) [name, ...args] = [...command, ...args];
+    const promise = this[RUN](name as string, args, buffer);
+    return callback ? asCallback(promise, callback) : promise;
+  }
+
+  /** ioredis's `sendCommand(new Command(name, args))`: runs the command and settles it. */
+  sendCommand(command: { name: string; args?: unknown[]; replyEncoding?: string | null; resolve(v: unknown): void; reject(e: Error): void; promise: Promise<unknown> }): Promise<unknown> {
+    const run = this[RUN](command.name, (command.args ?? []).slice(), command.replyEncoding === null);
+    run.then(
+      (v) => command.resolve(v),
+      (e) => command.reject(e),
+    );
+    return command.promise;
+  }
+
+  getBuiltinCommands(): string[] {
+    return COMMAND_NAMES.slice();
+  }
+
+  createBuiltinCommand(commandName: string): { string: (...a: unknown[]) => Promise<unknown>; buffer: (...a: unknown[]) => Promise<unknown> } {
+    return { string: commandMethod(commandName, false), buffer: commandMethod(commandName, true) };
+  }
+
+  addBuiltinCommand(commandName: string): void {
+    (this as unknown as Record<string, unknown>)[commandName] = commandMethod(commandName, false);
+    (this as unknown as Record<string, unknown>)[commandName + "Buffer"] = commandMethod(commandName, true);
+  }
+
+  // ---- connection -------------------------------------------------------------
+
+  connect(callback?: Callback<void>): Promise<void> {
+    const promise = this.connection.connect();
+    return callback ? asCallback(promise, callback) : promise;
+  }
+
+  disconnect(reconnect = false): void {
+    this.connection.disconnect(reconnect);
+  }
+
+  /** @deprecated as in ioredis: use disconnect(). */
+  end(): void {
+    this.disconnect();
+  }
+
+  quit(callback?: Callback<"OK">): Promise<"OK"> {
+    const promise = this.connection.quit();
+    return callback ? asCallback(promise, callback) : promise;
+  }
+
+  /** The middleware a duplicate inherits. */
+  protected copyMiddlewareTo(copy: CommandClient): void {
+    for (const m of this.middleware) copy.use(m);
+  }
+
+  // ---- scan streams (returned synchronously, as BullMQ expects) -------------
+
+  private scanStreamOf(command: string, key: string | Buffer | undefined, options: ScanStreamOptions = {}): ScanStream {
+    const run = (args: unknown[], cb: (err: Error | null, reply?: unknown) => void) =>
+      (this as unknown as Record<string, (...a: unknown[]) => unknown>)[command](args, cb);
+    return new ScanStream(run, key, options);
+  }
+
+  scanStream(options?: ScanStreamOptions): ScanStream {
+    return this.scanStreamOf("scan", undefined, options);
+  }
+  scanBufferStream(options?: ScanStreamOptions): ScanStream {
+    return this.scanStreamOf("scanBuffer", undefined, options);
+  }
+  sscanStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
+    return this.scanStreamOf("sscan", key, options);
+  }
+  sscanBufferStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
+    return this.scanStreamOf("sscanBuffer", key, options);
+  }
+  hscanStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
+    return this.scanStreamOf("hscan", key, options);
+  }
+  hscanBufferStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
+    return this.scanStreamOf("hscanBuffer", key, options);
+  }
+  zscanStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
+    return this.scanStreamOf("zscan", key, options);
+  }
+  zscanBufferStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
+    return this.scanStreamOf("zscanBuffer", key, options);
+  }
+
+  get mode(): "normal" | "subscriber" | "monitor" {
+    return this.pubSubRouter.active ? "subscriber" : "normal";
+  }
+
+  monitor(): Promise<never> {
+    return Promise.reject(new Error("ioglide: not supported: MONITOR (GLIDE has no monitor mode on a command client)"));
+  }
+
+  /** The server's INFO fields as of the last (re)connect. */
+  get serverInfo(): Record<string, string> | undefined {
+    return this.connection.serverInfo?.fields;
+  }
+
+  // Node's EventEmitter API that eventemitter3 lacks (BullMQ calls these).
+  getMaxListeners(): number {
+    return this.maxListeners;
+  }
+
+  setMaxListeners(n: number): this {
+    this.maxListeners = n;
+    return this;
+  }
+
+  [inspect.custom](): string {
+    return `${this.constructor.name} { status: ${JSON.stringify(this.status)}, options: ${inspect(redactOptions(this.options), { breakLength: Infinity })} }`;
+  }
+}
+
+/** Options as safe to show: passwords masked (also in redisOptions), functions left out. */
+function redactOptions(options: Record<string, unknown>): Record<string, unknown> {
+  const shown: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) {
+    if (typeof v === "function") continue;
+    if (k === "password" && v) shown[k] = "***";
+    else if (k === "redisOptions" && v && typeof v === "object") shown[k] = redactOptions(v as Record<string, unknown>);
+    else shown[k] = v;
+  }
+  return shown;
+}
+
+installDispatchProxy(CommandClient.prototype, synthesizeCommand);

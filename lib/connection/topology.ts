@@ -1,0 +1,70 @@
+/**
+ * What differs between a standalone server and a cluster, for the
+ * connection lifecycle: which GLIDE client class, how to probe reachability,
+ * how batches are made, whether a connection has an identity to watch.
+ */
+import { Batch, ClusterBatch, createCluster, createStandalone, GlideClusterClientConfiguration, GlideHandle } from "../glide";
+import type { RedisOptions } from "../options";
+import { glideConfig, subscriberConfig } from "./glide-config";
+import { probeTcp } from "./probe";
+
+export interface Topology {
+  readonly kind: "standalone" | "cluster";
+  createMain(): Promise<GlideHandle>;
+  createBlocking(): Promise<GlideHandle>;
+  createSubscriber(deliver: (msg: unknown) => void): Promise<GlideHandle>;
+  /** a plain TCP connect to the server (any startup node of a cluster) */
+  probe(timeoutMs: number): Promise<void>;
+  newBatch(atomic: boolean): Batch;
+  /** standalone: CLIENT ID names the one connection, so a new id means a reconnect */
+  readonly tracksIdentity: boolean;
+  readonly supportsSelect: boolean;
+  /** options for INFO during the handshake (a cluster asks one node) */
+  readonly infoRoute: { route: "randomNode" } | undefined;
+}
+
+export function standaloneTopology(options: RedisOptions): Topology {
+  return {
+    kind: "standalone",
+    createMain: () => createStandalone(glideConfig(options, "main")),
+    createBlocking: () => createStandalone(glideConfig(options, "blocking")),
+    createSubscriber: (deliver) => createStandalone(subscriberConfig(options, deliver)),
+    probe: (timeoutMs) => probeTcp(options.host, options.port, timeoutMs),
+    newBatch: (atomic) => new Batch(atomic),
+    tracksIdentity: true,
+    supportsSelect: true,
+    infoRoute: undefined,
+  };
+}
+
+export interface ClusterSeed {
+  host: string;
+  port: number;
+}
+
+/** A cluster: GLIDE's cluster client for every role, seeded with the startup nodes. */
+export function clusterTopology(seeds: ClusterSeed[], options: RedisOptions, extra: Partial<GlideClusterClientConfiguration>): Topology {
+  const config = (base: ReturnType<typeof glideConfig>): GlideClusterClientConfiguration => ({
+    ...(base as GlideClusterClientConfiguration),
+    ...extra,
+    addresses: seeds.map(({ host, port }) => ({ host, port })),
+  });
+  return {
+    kind: "cluster",
+    createMain: () => createCluster(config(glideConfig(options, "main"))),
+    createBlocking: () => createCluster(config(glideConfig(options, "blocking"))),
+    createSubscriber: (deliver) => createCluster(config(subscriberConfig(options, deliver))),
+    probe: (timeoutMs) => probeAny(seeds, timeoutMs),
+    newBatch: (atomic) => new ClusterBatch(atomic) as unknown as Batch,
+    tracksIdentity: false,
+    supportsSelect: false,
+    infoRoute: { route: "randomNode" },
+  };
+}
+
+/** Resolves when any seed accepts a TCP connection; rejects with the first seed's error otherwise. */
+async function probeAny(seeds: ClusterSeed[], timeoutMs: number): Promise<void> {
+  const results = await Promise.allSettled(seeds.map((s) => probeTcp(s.host, s.port, timeoutMs)));
+  if (results.some((r) => r.status === "fulfilled")) return;
+  throw (results[0] as PromiseRejectedResult).reason;
+}
