@@ -8,6 +8,8 @@ import { assertSupported, DEFAULT_REDIS_OPTIONS, parseConstructorArgs, RedisOpti
 
 export class Redis extends CommandClient {
   static defaultOptions: Readonly<RedisOptions> = DEFAULT_REDIS_OPTIONS;
+  /** ioredis's `Redis.Cluster` (set in index.ts: the modules depend on each other) */
+  static Cluster: unknown;
 
   constructor(port?: number | string | Partial<RedisOptions>, host?: string | Partial<RedisOptions>, options?: Partial<RedisOptions>);
   constructor(...args: unknown[]) {

@@ -6,10 +6,12 @@ import type { CommandSpec } from "../commands/spec";
 import type { ShapeContext, ShapeEnv } from "../commands/reply-values";
 import type { DefinedScript } from "../middleware/scripts";
 
-/** How a call belongs to a pipeline or transaction. */
+/** How a call belongs to a pipeline or transaction, or is bound to one cluster node. */
 export interface BatchContext {
   /** a transaction collecting its calls before they go out together; absent for plain pipelines */
   readonly collect?: (call: Call) => void;
+  /** a GLIDE route: the call goes alone, to that node (cluster.nodes()) */
+  readonly route?: unknown;
 }
 
 export class Call implements ShapeContext {

@@ -20,7 +20,7 @@ import { CommandSpec, COMMAND_NAMES, specFor } from "../commands/spec";
 import { Connection } from "../connection/connection";
 import type { Topology } from "../connection/topology";
 import { ArgumentError, CONNECTION_CLOSED_ERROR_MSG, ReplyError } from "../errors";
-import { quietGlideLogger } from "../glide";
+import { GlideHandle, quietGlideLogger } from "../glide";
 import { RUN, commandMethod, synthesizeCommand } from "../dispatch/commands";
 import { installDispatchProxy } from "../dispatch/proxy";
 import { argumentNormalizer } from "../middleware/normalize";
@@ -30,6 +30,10 @@ import { nativeMethodResolver } from "../middleware/resolve";
 import { replyShaper } from "../middleware/shape";
 import type { RedisOptions } from "../options";
 import { ScanStream, ScanStreamOptions } from "../streams/scan-stream";
+import type { Readable } from "stream";
+
+/** What scanStream returns: an object-mode Readable of key batches, with ioredis's close(). */
+export type KeyStream = Readable & { close(): void };
 import { Pipeline } from "../pipeline/pipeline";
 import { ManualTransaction } from "../pipeline/manual-transaction";
 import { pending } from "../executor/settle";
@@ -77,7 +81,7 @@ export abstract class CommandClient extends EventEmitter {
     const keyPrefix = () => connectionOptions.keyPrefix ?? "";
     this.builtinStages = [
       argumentNormalizer(keyPrefix, () => this.connection.sawBinaryReply()),
-      nativeMethodResolver(() => this.connection.binary),
+      nativeMethodResolver(() => this.connection.binary, this.isCluster),
       scriptCacheStage(this.scripts, keyPrefix),
       pubSubStage(this.pubSubRouter),
     ];
@@ -151,8 +155,34 @@ export abstract class CommandClient extends EventEmitter {
     }
   }
 
+  /** Subclasses: a new server connection is about to be ready. */
+  protected onConnected(): void {}
+
+  /** The main GLIDE client once connected (for what only GLIDE's own API offers, like cluster scan). */
+  protected glideClient(): Promise<GlideHandle> {
+    const client = this.connection.glideClient();
+    if (client && this.status === "ready") return Promise.resolve(client);
+    if (this.status === "end") return Promise.reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
+    if (this.status === "wait") this.connection.connect().catch(() => undefined);
+    return new Promise((resolve, reject) => {
+      const onReady = () => {
+        this.off("end", onEnd);
+        const c = this.connection.glideClient();
+        if (c) resolve(c);
+        else reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
+      };
+      const onEnd = () => {
+        this.off("ready", onReady);
+        reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
+      };
+      this.once("ready", onReady);
+      this.once("end", onEnd);
+    });
+  }
+
   /** A new server connection is about to be ready: what it does not carry over. */
   private onNewConnection(): void {
+    this.onConnected();
     this.scripts.connectionChanged();
     if (this.everReady && !this.options.autoResubscribe && this.pubSubRouter.active) this.pubSubRouter.dropAll().catch(() => undefined);
     // After disconnect() + connect() the subscriber connection is new: restore it now, not at the next subscribe.
@@ -360,10 +390,10 @@ export abstract class CommandClient extends EventEmitter {
     return new ScanStream(run, key, options);
   }
 
-  scanStream(options?: ScanStreamOptions): ScanStream {
+  scanStream(options?: ScanStreamOptions): KeyStream {
     return this.scanStreamOf("scan", undefined, options);
   }
-  scanBufferStream(options?: ScanStreamOptions): ScanStream {
+  scanBufferStream(options?: ScanStreamOptions): KeyStream {
     return this.scanStreamOf("scanBuffer", undefined, options);
   }
   sscanStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {

@@ -116,9 +116,9 @@ export class OrderedLane {
     return !this.queue.peek()!.spec.barrier || this.outstanding.length === 0;
   }
 
-  /** A call that travels alone in its own request: a barrier, or a MULTI/EXEC transaction. */
+  /** A call that travels alone in its own request: a barrier, a MULTI/EXEC transaction, a routed call. */
   private static alone(call: Call): boolean {
-    return call.spec.barrier || call.transaction !== undefined;
+    return call.spec.barrier || call.transaction !== undefined || call.batch?.route !== undefined;
   }
 
   private flush(): void {
@@ -161,7 +161,8 @@ export class OrderedLane {
         for (let i = 0; i < transaction.length; i++) batch.customCommand(argv(transaction[i]));
         glide.exec(batch, false, { decoder }).then((values) => this.onReply(request, values), onError);
       } else if (calls.length === 1) {
-        glide.customCommand(argv(calls[0]), { decoder }).then((value) => this.onReply(request, value), onError);
+        const route = calls[0].batch?.route;
+        glide.customCommand(argv(calls[0]), route === undefined ? { decoder } : { decoder, route }).then((value) => this.onReply(request, value), onError);
       } else {
         const batch = this.host.newBatch(false);
         for (let i = 0; i < calls.length; i++) batch.customCommand(argv(calls[i]));

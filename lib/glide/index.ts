@@ -13,6 +13,7 @@ export type Batch = glide.Batch;
 export const ClusterBatch = glide.ClusterBatch;
 export type ClusterBatch = glide.ClusterBatch;
 export const ClosingError = glide.ClosingError;
+export const ClusterScanCursor = glide.ClusterScanCursor;
 export const ConnectionError = glide.ConnectionError;
 export const Decoder = glide.Decoder;
 export type Decoder = glide.Decoder;

@@ -1,0 +1,127 @@
+/**
+ * `Redis.Cluster`: ioredis's Cluster on GLIDE's cluster client.
+ *
+ * Every command goes through the same Proxy, chain and lanes as `Redis`
+ * (lib/client/command-client.ts); GLIDE routes by key, follows MOVED/ASK,
+ * refreshes the topology and fails over by itself. What this class adds:
+ * ioredis's constructor and options, `nodes(role)` (node objects whose calls
+ * go to one node), the `+node` / `-node` / `refresh` events, `duplicate()`,
+ * and `scanStream()` over all primaries.
+ */
+import asCallback from "standard-as-callback";
+import { CommandClient } from "../client/command-client";
+import { clusterTopology } from "../connection/topology";
+import { ClusterScanStream } from "../streams/cluster-scan-stream";
+import type { ScanStreamOptions } from "../streams/scan-stream";
+import { BYTES_DECODER, STRING_DECODER } from "../glide";
+import type { RedisOptions } from "../options";
+import { ClusterNode } from "./node";
+import { NodeInfo, nodeKey, parseClusterNodes } from "./nodes";
+import { ClusterOptions, clusterOptionsOf, connectionOptionsOf, glideClusterExtras, normalizeStartupNodes } from "./options";
+
+/** How often the node list is re-read while connected (ioredis re-reads on MOVED; GLIDE hides those). */
+const NODES_REFRESH_MS = 5000;
+const RANDOM_NODE = { route: "randomNode" };
+
+export class Cluster extends CommandClient {
+  readonly startupNodes: unknown[];
+  private nodeObjects = new Map<string, ClusterNode>();
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<void> | null = null;
+
+  constructor(startupNodes: unknown[], options?: Partial<ClusterOptions>) {
+    const clusterOptions = clusterOptionsOf(options);
+    const seeds = normalizeStartupNodes(startupNodes);
+    const connectionOptions = connectionOptionsOf(clusterOptions);
+    super(clusterOptions as unknown as RedisOptions, connectionOptions, clusterTopology(seeds, connectionOptions, glideClusterExtras(clusterOptions)));
+    this.startupNodes = startupNodes;
+    this.on("end", () => this.stopRefreshing());
+  }
+
+  /** @internal the redisOptions a node object shows as its options */
+  get nodeRedisOptions(): Partial<RedisOptions> {
+    return (this.options as unknown as ClusterOptions).redisOptions ?? {};
+  }
+
+  protected override onConnected(): void {
+    // The node list is read once the connection is ready (the call waits in the offline queue).
+    this.refreshSlotsCache();
+    if (!this.refreshTimer) {
+      this.refreshTimer = setInterval(() => {
+        if (this.status === "ready") this.refreshSlotsCache();
+      }, NODES_REFRESH_MS);
+      this.refreshTimer.unref();
+    }
+  }
+
+  private stopRefreshing(): void {
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    this.refreshTimer = null;
+  }
+
+  /** Re-read CLUSTER NODES; `+node`/`-node` for changes, then `refresh`. */
+  refreshSlotsCache(callback?: (err?: Error | null) => void): void {
+    if (!this.refreshing) {
+      this.refreshing = this.runCall("cluster", ["NODES"], false, RANDOM_NODE)
+        .then((text) => this.applyNodes(parseClusterNodes(String(text))))
+        .finally(() => (this.refreshing = null));
+    }
+    const done = this.refreshing;
+    done.then(
+      () => callback?.(null),
+      (err) => callback?.(err),
+    );
+  }
+
+  private applyNodes(infos: NodeInfo[]): void {
+    const seen = new Map<string, NodeInfo>();
+    for (const info of infos) if (!info.failed) seen.set(nodeKey(info), info);
+    for (const [key, node] of this.nodeObjects) {
+      const info = seen.get(key);
+      if (!info || info.role !== node.role) {
+        this.nodeObjects.delete(key);
+        this.emit("-node", node, key);
+      }
+    }
+    for (const [key, info] of seen) {
+      if (this.nodeObjects.has(key)) continue;
+      const node = new ClusterNode(this, info.host, info.port, info.role);
+      this.nodeObjects.set(key, node);
+      this.emit("+node", node, key);
+    }
+    this.emit("refresh");
+  }
+
+  /** ioredis's nodes(role): "all", "master" or "slave". Empty until the first refresh after connect. */
+  nodes(role: "all" | "master" | "slave" = "all"): ClusterNode[] {
+    if (role !== "all" && role !== "master" && role !== "slave") {
+      throw new Error(`Invalid role "${String(role)}". Expected "all", "master" or "slave"`);
+    }
+    const all = [...this.nodeObjects.values()];
+    return role === "all" ? all : all.filter((n) => n.role === role);
+  }
+
+  /** ioredis's duplicate(overrideStartupNodes, overrideOptions). */
+  duplicate(overrideStartupNodes: unknown[] = [], overrideOptions: Partial<ClusterOptions> = {}): Cluster {
+    const startupNodes = overrideStartupNodes.length > 0 ? overrideStartupNodes : this.startupNodes.slice(0);
+    const copy = new Cluster(startupNodes, { ...(this.options as unknown as ClusterOptions), ...overrideOptions });
+    this.copyMiddlewareTo(copy);
+    return copy;
+  }
+
+  /** SCAN over all primaries (GLIDE's cluster scan): each `data` event is a batch of keys. */
+  override scanStream(options: ScanStreamOptions = {}): ClusterScanStream {
+    return new ClusterScanStream(() => this.glideClient() as never, options, STRING_DECODER);
+  }
+
+  override scanBufferStream(options: ScanStreamOptions = {}): ClusterScanStream {
+    return new ClusterScanStream(() => this.glideClient() as never, options, BYTES_DECODER);
+  }
+
+  /** ioredis's Cluster#quit: quits every node; resolves "OK". */
+  override quit(callback?: (err: Error | null, value?: "OK") => void): Promise<"OK"> {
+    this.stopRefreshing();
+    const promise = super.quit();
+    return callback ? asCallback(promise, callback as never) : promise;
+  }
+}

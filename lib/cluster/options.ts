@@ -1,0 +1,116 @@
+/**
+ * ioredis's Cluster options: defaults, startup nodes, and their mapping onto
+ * GLIDE's cluster client (read-from strategy, NAT address resolver).
+ */
+import type { GlideClusterClientConfiguration } from "../glide";
+import { DEFAULT_REDIS_OPTIONS, parseURL, RedisOptions } from "../options";
+
+export type ScaleReads = "master" | "slave" | "all" | ((nodes: unknown[], command: unknown) => unknown);
+export type NatMap = Record<string, { host: string; port: number }> | ((key: string) => { host: string; port: number } | null | undefined);
+
+export interface ClusterOptions {
+  clusterRetryStrategy: (times: number, reason?: Error) => number | void | null;
+  enableOfflineQueue: boolean;
+  enableReadyCheck: boolean;
+  scaleReads: ScaleReads;
+  maxRedirections: number;
+  retryDelayOnMoved: number;
+  retryDelayOnFailover: number;
+  retryDelayOnClusterDown: number;
+  retryDelayOnTryAgain: number;
+  slotsRefreshTimeout: number;
+  slotsRefreshInterval?: number;
+  redisOptions?: Partial<RedisOptions>;
+  natMap?: NatMap | null;
+  lazyConnect?: boolean;
+  keyPrefix?: string;
+  scripts?: RedisOptions["scripts"];
+  [option: string]: unknown;
+}
+
+/** ioredis 5's DEFAULT_CLUSTER_OPTIONS (what `cluster.options` shows). */
+export const DEFAULT_CLUSTER_OPTIONS: Readonly<ClusterOptions> = Object.freeze({
+  clusterRetryStrategy: (times: number) => Math.min(100 + times * 2, 2000),
+  clusterNodeRetryStrategy: null,
+  enableOfflineQueue: true,
+  enableReadyCheck: true,
+  scaleReads: "master" as ScaleReads,
+  maxRedirections: 16,
+  retryDelayOnMoved: 0,
+  retryDelayOnFailover: 100,
+  retryDelayOnClusterDown: 100,
+  retryDelayOnTryAgain: 100,
+  slotsRefreshTimeout: 1000,
+  useSRVRecords: false,
+  enableAutoPipelining: false,
+  autoPipeliningIgnoredCommands: [],
+  shardedSubscribers: false,
+});
+
+export interface NodeAddress {
+  host: string;
+  port: number;
+}
+
+/** ioredis's normalizeNodeOptions: ports, "host:port", URLs or {host, port}. */
+export function normalizeStartupNodes(nodes: unknown): NodeAddress[] {
+  const list = Array.isArray(nodes) ? nodes : [nodes];
+  if (list.length === 0) throw new Error("ioglide: Redis.Cluster needs at least one startup node");
+  return list.map((node) => {
+    let options: Record<string, unknown>;
+    if (typeof node === "object" && node !== null) options = { ...node };
+    else if (typeof node === "string") options = parseURL(node);
+    else if (typeof node === "number") options = { port: node };
+    else throw new Error("Invalid argument " + String(node));
+    const port = typeof options.port === "string" ? parseInt(options.port, 10) : (options.port as number | undefined);
+    return { host: (options.host as string) || "127.0.0.1", port: port || 6379 };
+  });
+}
+
+export function clusterOptionsOf(user: Partial<ClusterOptions> | undefined): ClusterOptions {
+  const options = { ...DEFAULT_CLUSTER_OPTIONS, ...(user ?? {}) } as ClusterOptions;
+  for (const [k, v] of Object.entries(DEFAULT_CLUSTER_OPTIONS)) if (options[k] === undefined) options[k] = v;
+  if (options.redisOptions?.keyPrefix && !options.keyPrefix) options.keyPrefix = options.redisOptions.keyPrefix as string;
+  const s = options.scaleReads;
+  if (typeof s !== "function" && !["all", "master", "slave"].includes(s)) {
+    throw new Error(`Invalid option scaleReads "${String(s)}". Expected "all", "master", "slave" or a custom function`);
+  }
+  if (s === "all") throw new Error('ioglide: not supported: scaleReads "all" (GLIDE reads from the primary or prefers replicas: use "master" or "slave")');
+  if (typeof s === "function") throw new Error("ioglide: not supported: a scaleReads function (GLIDE chooses the node; use \"master\" or \"slave\")");
+  return options;
+}
+
+/** The options the connection runs on: redisOptions, with the cluster's own on top. */
+export function connectionOptionsOf(options: ClusterOptions): RedisOptions {
+  const redis = options.redisOptions ?? {};
+  if (redis.sentinels) throw new Error("ioglide: not supported: sentinels in redisOptions");
+  if (redis.tls && typeof redis.tls === "object" && ((redis.tls as Record<string, unknown>).cert || (redis.tls as Record<string, unknown>).key)) {
+    throw new Error("ioglide: not supported: TLS client certificates (tls.cert/tls.key)");
+  }
+  return {
+    ...DEFAULT_REDIS_OPTIONS,
+    ...redis,
+    db: 0,
+    keyPrefix: options.keyPrefix ?? "",
+    lazyConnect: !!options.lazyConnect,
+    enableOfflineQueue: options.enableOfflineQueue,
+    enableReadyCheck: options.enableReadyCheck,
+    retryStrategy: options.clusterRetryStrategy as RedisOptions["retryStrategy"],
+    scripts: options.scripts,
+  } as RedisOptions;
+}
+
+/** scaleReads and natMap, as GLIDE configuration. */
+export function glideClusterExtras(options: ClusterOptions): Partial<GlideClusterClientConfiguration> {
+  const extra: Partial<GlideClusterClientConfiguration> = {};
+  if (options.scaleReads === "slave") extra.readFrom = "preferReplica";
+  const nat = options.natMap;
+  if (nat) {
+    extra.addressResolver = (host: string, port: number): [string, number] => {
+      const key = `${host}:${port}`;
+      const mapped = typeof nat === "function" ? nat(key) : nat[key];
+      return mapped ? [mapped.host, mapped.port] : [host, port];
+    };
+  }
+  return extra;
+}
