@@ -54,6 +54,7 @@ export class Call implements ShapeContext {
   /** @internal */ reject: ((error: Error) => void) | undefined = undefined;
   /** @internal */ settled = false;
   /** @internal */ seq = 0;
+  /** @internal times a cluster redirected this call (MOVED, ASK, TRYAGAIN, CLUSTERDOWN) */ redirects = 0;
   /** @internal */ timer: NodeJS.Timeout | undefined = undefined;
 
   constructor(command: string, args: unknown[], buffer: boolean, spec: CommandSpec, env: ShapeEnv) {

@@ -97,6 +97,10 @@ export function connectionOptionsOf(options: ClusterOptions): RedisOptions {
     enableReadyCheck: options.enableReadyCheck,
     retryStrategy: options.clusterRetryStrategy as RedisOptions["retryStrategy"],
     scripts: options.scripts,
+    maxRedirections: options.maxRedirections,
+    retryDelayOnMoved: options.retryDelayOnMoved,
+    retryDelayOnTryAgain: options.retryDelayOnTryAgain,
+    retryDelayOnClusterDown: options.retryDelayOnClusterDown,
   } as RedisOptions;
 }
 

@@ -104,6 +104,20 @@ export class Connection implements LaneHost, BlockingLaneHost {
     return this.options.autoResendUnfulfilledCommands !== false;
   }
 
+  get maxRedirections(): number {
+    return this.topology.kind === "cluster" ? Number(this.options.maxRedirections ?? 16) : 0;
+  }
+
+  redirectDelay(error: Error): number | undefined {
+    if (this.topology.kind !== "cluster") return undefined;
+    const kind = /^(?:An error was signalled by the server: - )?(MOVED|ASK|Moved|Ask|TRYAGAIN|TryAgain|CLUSTERDOWN|ClusterDown)\b/.exec(error.message)?.[1];
+    if (!kind) return undefined;
+    const o = this.options as Record<string, unknown>;
+    if (/^(MOVED|Moved|ASK|Ask)$/.test(kind)) return Number(o.retryDelayOnMoved ?? 0);
+    if (/^(TRYAGAIN|TryAgain)$/.test(kind)) return Number(o.retryDelayOnTryAgain ?? 100);
+    return Number(o.retryDelayOnClusterDown ?? 100);
+  }
+
   glideClient(): GlideHandle | null {
     return this.main;
   }

@@ -45,6 +45,9 @@ export interface LaneHost {
   readonly commandTimeout: number | undefined;
   /** resend calls interrupted by a connection loss (autoResendUnfulfilledCommands) */
   readonly resendOnReconnect: boolean;
+  /** ms to wait before resending a call a cluster redirected or refused for now; undefined: not such an error */
+  redirectDelay(error: Error): number | undefined;
+  readonly maxRedirections: number;
 }
 
 /** One GLIDE request: a single command or a non-atomic batch. */
@@ -191,10 +194,26 @@ export class OrderedLane {
     this.complete(request);
   }
 
-  /** A call's own error: final, unless a defined script met NOSCRIPT (then it goes again, first). */
+  /**
+   * A call's own error: final, unless the command did not run and can go
+   * again: a defined script met NOSCRIPT (resent first, as EVAL), or a
+   * cluster node redirected or refused it for now (MOVED, ASK, TRYAGAIN,
+   * CLUSTERDOWN: resent after ioredis's retryDelayOn* delay, at most
+   * maxRedirections times, while GLIDE updates its slot map).
+   */
   private failed(call: Call, error: Error): void {
     if (call.script && recoverFromNoScript(call, error)) {
       this.retry.push(call);
+      return;
+    }
+    const delay = this.host.redirectDelay(error);
+    if (delay !== undefined && call.redirects < this.host.maxRedirections) {
+      call.redirects++;
+      setTimeout(() => {
+        if (call.settled) return;
+        this.queue.unshiftAll([call]);
+        this.kick();
+      }, delay);
       return;
     }
     fail(call, toIoredisError(error));

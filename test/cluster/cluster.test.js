@@ -1,0 +1,225 @@
+"use strict";
+// Redis.Cluster on the run's 3-master cluster, against ioredis's Cluster.
+const { suite } = require("uvu");
+const assert = require("uvu/assert");
+const IORedis = require("ioredis");
+const Redis = require("../..");
+const { clusterAddresses, cli } = require("../support/servers");
+
+const t = suite("cluster");
+const nodes = clusterAddresses();
+const seed = nodes.slice(0, 1);
+const opened = [];
+const glide = (opts = {}) => {
+  const c = new Redis.Cluster(seed, opts);
+  c.on("error", () => undefined);
+  opened.push(c);
+  return c;
+};
+const oracle = (opts = {}) => {
+  const c = new IORedis.Cluster(seed, opts);
+  c.on("error", () => undefined);
+  opened.push(c);
+  return c;
+};
+const tag = (k) => `${k}:${process.pid}`;
+const outcome = (p) => p.then((ok) => ({ ok }), (e) => ({ err: [e.constructor.name, e.message] }));
+
+let g, o;
+t.before(async () => {
+  g = glide();
+  o = oracle();
+  await Promise.all([g.ping(), o.ping()]);
+});
+t.after(() => {
+  for (const c of opened) c.disconnect();
+});
+
+t("Redis.Cluster exists in every import form; isCluster is true", () => {
+  assert.is(Redis.Cluster, require("../..").Cluster);
+  assert.ok(g.isCluster);
+  assert.is(g.constructor.name, "Cluster");
+});
+
+t("options carry ioredis's cluster defaults", () => {
+  const mine = new Redis.Cluster(seed, { lazyConnect: true, redisOptions: { password: undefined } });
+  const theirs = new IORedis.Cluster(seed, { lazyConnect: true, redisOptions: { password: undefined } });
+  const plain = (x) => JSON.parse(JSON.stringify(x, (k, v) => (typeof v === "function" ? "fn" : v)));
+  const pick = (x) => Object.fromEntries(["enableOfflineQueue", "enableReadyCheck", "scaleReads", "maxRedirections", "retryDelayOnMoved", "retryDelayOnFailover", "retryDelayOnClusterDown", "retryDelayOnTryAgain", "slotsRefreshTimeout", "lazyConnect"].map((k) => [k, x[k]]));
+  assert.equal(pick(plain(mine.options)), pick(plain(theirs.options)));
+  assert.is(mine.status, "wait");
+  theirs.disconnect();
+  mine.disconnect();
+});
+
+t("startup nodes as ports, host:port strings, URLs and objects", async () => {
+  for (const form of [[nodes[1].port], [`127.0.0.1:${nodes[2].port}`], [`redis://127.0.0.1:${nodes[0].port}`], [{ host: "127.0.0.1", port: nodes[1].port }]]) {
+    const c = new Redis.Cluster(form);
+    assert.is(await c.echo("x"), "x", JSON.stringify(form));
+    c.disconnect();
+  }
+});
+
+t("unsupported options fail at construction, clearly", () => {
+  assert.throws(() => new Redis.Cluster(seed, { scaleReads: "all" }), /not supported: scaleReads "all"/);
+  assert.throws(() => new Redis.Cluster(seed, { scaleReads: () => null }), /not supported: a scaleReads function/);
+  assert.throws(() => new Redis.Cluster(seed, { scaleReads: "bogus" }), /Invalid option scaleReads/);
+  assert.throws(() => new Redis.Cluster([], {}), /at least one startup node/);
+});
+
+t("commands on keys in every slot answer as ioredis's Cluster does", async () => {
+  const run = async (c, who) => {
+    const keys = Array.from({ length: 30 }, (_, i) => tag(`${who}:k${i}`));
+    for (const k of keys) await c.set(k, `v${k.length}`);
+    const h = tag(`{h}${who}`);
+    const z = tag(`z${who}`);
+    return [await Promise.all(keys.map((k) => c.get(k))), await c.hset(h, { f: 1 }), await c.hgetall(h), await c.zadd(z, 0.1, "m"), await c.zscore(z, "m")];
+  };
+  assert.equal(await run(g, "a"), await run(o, "b"));
+});
+
+t("a cross-slot command gives the server's CROSSSLOT error, as with ioredis", async () => {
+  const [a, b] = [tag("a"), tag("b")];
+  const mine = await outcome(g.rename(a, b));
+  const theirs = await outcome(o.rename(a, b));
+  assert.equal(mine, theirs);
+  assert.match(mine.err[1], /^CROSSSLOT/);
+});
+
+t("MGET, DEL and EXISTS across slots work (GLIDE splits them; a superset of ioredis)", async () => {
+  const keys = ["x", "y", "z", "w"].map(tag);
+  await g.mset(...keys.flatMap((k) => [k, k.toUpperCase()]));
+  assert.equal(await g.mget(keys), keys.map((k) => k.toUpperCase()));
+  assert.is(await g.exists(keys), 4);
+  assert.is(await g.del(keys), 4);
+});
+
+t("pipelines across slots: split per node, results in order", async () => {
+  const p = g.pipeline();
+  for (let i = 0; i < 100; i++) p.set(tag(`p${i}`), i).get(tag(`p${i}`));
+  const r = await p.exec();
+  assert.is(r.length, 200);
+  for (let i = 0; i < 100; i++) assert.equal(r[2 * i + 1], [null, String(i)]);
+});
+
+t("multi within one slot works; across slots it is refused before anything runs", async () => {
+  assert.equal(await g.multi().set(tag("{t}a"), "1").incr(tag("{t}a")).exec(), [[null, "OK"], [null, 2]]);
+  const err = await g.multi().set(tag("{u}a"), "1").set(tag("{v}b"), "1").exec().catch((e) => e);
+  assert.match(err.message, /^EXECABORT/);
+  assert.match(err.previousErrors[0].message, /CROSSSLOT|crossed slots/i);
+  assert.is(await g.get(tag("{u}a")), null);
+});
+
+t("scripts are routed by their key; SCRIPT LOAD reaches every primary", async () => {
+  g.defineCommand("keyAndNode", { numberOfKeys: 1, lua: "redis.call('SET', KEYS[1], 'v'); return KEYS[1]" });
+  const keys = Array.from({ length: 12 }, (_, i) => tag(`s${i}`));
+  assert.equal(await Promise.all(keys.map((k) => g.keyAndNode(k))), keys);
+  assert.equal(await g.mget(keys), keys.map(() => "v"));
+  const sha = await g.script("LOAD", "return 'loaded everywhere'");
+  const masters = g.nodes("master");
+  assert.is(masters.length, 3);
+  for (const m of masters) assert.equal(await m.script("EXISTS", sha), [1]);
+});
+
+t("nodes(role) returns per-node clients that run commands on their node", async () => {
+  const masters = g.nodes("master");
+  const replicas = g.nodes("slave");
+  assert.is(masters.length, 3);
+  assert.is(replicas.length, 3);
+  assert.is(g.nodes().length, 6);
+  const sizes = await Promise.all(masters.map((m) => m.dbsize()));
+  assert.is(sizes.reduce((a, b) => a + b, 0), await g.dbsize());
+  const ports = await Promise.all(masters.map((m) => m.config("GET", "port")));
+  assert.equal(ports.map(([, p]) => Number(p)).sort(), masters.map((m) => m.port).sort());
+  assert.match(await masters[0].info("replication"), /role:master/);
+  assert.throws(() => g.nodes("bogus"), /Invalid role/);
+});
+
+t("INFO answers one node's text, as ioredis's Cluster", async () => {
+  const info = await g.info("server");
+  assert.type(info, "string");
+  assert.match(info, /^# Server\r\n/);
+  assert.match(info, /redis_mode:cluster/);
+});
+
+t("scanStream walks every primary; per-node scanStream as ioredis users do", async () => {
+  const keys = Array.from({ length: 40 }, (_, i) => tag(`scan:${i}`));
+  await g.mset(...keys.flatMap((k) => [k, "1"]));
+  const collect = (s) => new Promise((resolve, reject) => {
+    const out = [];
+    s.on("data", (batch) => out.push(...batch)).on("end", () => resolve(out)).on("error", reject);
+  });
+  const all = await collect(g.scanStream({ match: tag("scan:*"), count: 100 }));
+  assert.equal(all.sort(), keys.sort());
+  const perNode = (await Promise.all(g.nodes("master").map((n) => collect(n.scanStream({ match: tag("scan:*"), count: 100 }))))).flat();
+  assert.equal(perNode.sort(), keys.sort());
+});
+
+t("pub/sub: message, pmessage and sharded smessage", async () => {
+  const sub = glide();
+  const got = [];
+  sub.on("message", (c, m) => got.push(["message", c, m]));
+  sub.on("pmessage", (p, c, m) => got.push(["pmessage", p, c, m]));
+  sub.on("smessage", (c, m) => got.push(["smessage", c, m]));
+  await sub.subscribe(tag("ch"));
+  await sub.psubscribe(tag("pat*"));
+  assert.is(await sub.ssubscribe(tag("shard")), 1);
+  await g.publish(tag("ch"), "plain");
+  await g.publish(tag("pat1"), "by pattern");
+  await g.spublish(tag("shard"), "sharded");
+  const end = Date.now() + 5000;
+  while (got.length < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(got.sort(), [
+    ["message", tag("ch"), "plain"],
+    ["pmessage", tag("pat*"), tag("pat1"), "by pattern"],
+    ["smessage", tag("shard"), "sharded"],
+  ].sort());
+});
+
+t("blocking commands run on their own connection, other calls flow", async () => {
+  const k = tag("bl");
+  const pop = g.blpop(k, 0);
+  const t0 = Date.now();
+  for (let i = 0; i < 50; i++) await g.ping();
+  assert.ok(Date.now() - t0 < 1000);
+  await o.rpush(k, "x");
+  assert.equal(await pop, [k, "x"]);
+});
+
+t("keyPrefix from redisOptions applies to every key", async () => {
+  const c = glide({ redisOptions: { keyPrefix: `pre${process.pid}:` } });
+  await c.set("a", "1");
+  assert.is(await o.get(`pre${process.pid}:a`), "1");
+  assert.is(c.options.keyPrefix, `pre${process.pid}:`);
+});
+
+t("status and events; quit ends it", async () => {
+  const c = new Redis.Cluster(seed);
+  const events = [];
+  for (const e of ["connecting", "connect", "ready", "close", "end"]) c.on(e, () => events.push(e));
+  const added = [];
+  c.on("+node", (n) => added.push(n.port));
+  await new Promise((r) => c.once("ready", r));
+  await new Promise((r) => c.once("refresh", r));
+  assert.is(added.length, 6);
+  assert.is(await c.quit(), "OK");
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(events, ["connecting", "connect", "ready", "close", "end"]);
+  assert.is(c.status, "end");
+});
+
+t("duplicate() gives an independent cluster client", async () => {
+  const d = g.duplicate([], { redisOptions: { connectionName: "dup" } });
+  opened.push(d);
+  assert.ok(d instanceof Redis.Cluster);
+  assert.is(await d.echo("dup"), "dup");
+  d.disconnect();
+  assert.is(await g.echo("still"), "still");
+});
+
+t("the cluster helper's topology agrees with CLUSTER NODES", () => {
+  const text = cli(nodes[0].port, "cluster", "nodes");
+  assert.is(text.trim().split("\n").length, 6);
+});
+
+t.run();

@@ -1,0 +1,111 @@
+"use strict";
+// A master dies while writes run: every call settles, writes resume shortly
+// after its replica is promoted, acknowledged writes are readable afterwards.
+const { suite } = require("uvu");
+const assert = require("uvu/assert");
+const Redis = require("../..");
+const { startCluster, cli } = require("../support/servers");
+
+const t = suite("cluster failover");
+let cluster;
+t.before(async () => {
+  cluster = await startCluster({ masters: 3, replicas: 1 });
+});
+t.after(async () => {
+  await cluster.cleanup();
+});
+
+/** The master serving `slot`, from CLUSTER NODES on a live node. */
+function masterOf(port, slot) {
+  for (const line of cli(port, "cluster", "nodes").trim().split("\n")) {
+    const f = line.split(" ");
+    if (!f[2].includes("master") || f[2].includes("fail")) continue;
+    for (const range of f.slice(8)) {
+      const [a, b] = range.split("-").map(Number);
+      if (slot >= a && slot <= (b ?? a)) return Number(f[1].split("@")[0].split(":")[1]);
+    }
+  }
+  return null;
+}
+
+t("kill a master during writes: no call hangs, writes resume after the promotion, acknowledged writes survive", async () => {
+  const c = new Redis.Cluster(cluster.startupNodes, { redisOptions: { connectTimeout: 2000 } });
+  const errors = [];
+  c.on("error", (e) => errors.push(e.message));
+  const statusLog = [];
+  for (const e of ["close", "reconnecting", "connect", "ready", "-node", "+node"]) c.on(e, () => statusLog.push([e, Date.now()]));
+  await c.ping();
+  const slotOf = require("cluster-key-slot");
+  const acked = new Map();
+  const failures = [];
+  let running = true;
+  let seq = 0;
+  const pending = new Set();
+  const writer = async (w) => {
+    while (running) {
+      const key = `fo:${w}:${seq++}`;
+      const p = c.set(key, key);
+      pending.add(p);
+      try {
+        await p;
+        acked.set(key, Date.now());
+      } catch (err) {
+        failures.push([Date.now(), err.message]);
+      } finally {
+        pending.delete(p);
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  };
+  const writers = Array.from({ length: 8 }, (_, w) => writer(w));
+  await new Promise((r) => setTimeout(r, 500));
+
+  // the victim: the master of slot 0
+  const livePort = cluster.nodes[0].port;
+  const victimPort = masterOf(livePort, 0);
+  const victim = cluster.nodes.find((n) => n.port === victimPort);
+  const killedAt = Date.now();
+  await victim.kill("SIGKILL");
+  const observer = cluster.nodes.find((n) => n !== victim).port;
+  let promotedAt = null;
+  while (!promotedAt && Date.now() - killedAt < 20000) {
+    const now = masterOf(observer, 0);
+    if (now && now !== victimPort) promotedAt = Date.now();
+    else await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(promotedAt, "a replica was promoted");
+  // keep writing until writes to the victim's slots succeed again
+  let resumedAt = null;
+  const victimSlotKey = (i) => `{fo-resume-${i}}`;
+  for (let i = 0; !resumedAt && Date.now() - promotedAt < 15000; i++) {
+    const key = victimSlotKey(i);
+    if (masterOf(observer, slotOf(key)) !== masterOf(observer, 0)) continue;
+    try {
+      await c.set(key, "back");
+      resumedAt = Date.now();
+    } catch {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  running = false;
+  const settled = await Promise.race([Promise.allSettled([...writers, ...pending]).then(() => true), new Promise((r) => setTimeout(() => r(false), 10000))]);
+  assert.ok(settled, "every call settled");
+  assert.ok(resumedAt, "writes to the failed master's slots resumed");
+  const resumeMs = resumedAt - promotedAt;
+  if (process.env.DEBUG_FAILOVER) console.log("status", JSON.stringify(statusLog.map(([e, at]) => [e, at - promotedAt])));
+  if (process.env.DEBUG_FAILOVER) console.log("failures", JSON.stringify(failures.slice(0, 5)), "errors", JSON.stringify(errors.slice(0, 5)));
+  console.log(`\n    failover: promoted ${promotedAt - killedAt} ms after the kill; writes resumed ${resumeMs} ms after the promotion; ${failures.length} calls failed, ${acked.size} acknowledged`);
+  assert.ok(resumeMs <= 1000, `writes resumed ${resumeMs} ms after the promotion`);
+  // acknowledged writes are readable, except those the dead master acknowledged but never replicated
+  const keys = [...acked.keys()];
+  const values = await c.mget(keys);
+  const lost = keys.filter((k, i) => values[i] !== k);
+  const lostOnVictim = lost.filter((k) => masterOf(observer, slotOf(k)) === masterOf(observer, 0));
+  console.log(`    ${lost.length} of ${keys.length} acknowledged writes not readable (all on the failed master: ${lost.length === lostOnVictim.length})`);
+  assert.is(lost.length, lostOnVictim.length, "only writes acknowledged by the dead master can be missing");
+  const lostAfterPromotion = lost.filter((k) => acked.get(k) > promotedAt);
+  assert.equal(lostAfterPromotion, [], "nothing acknowledged after the promotion was lost");
+  c.disconnect();
+});
+
+t.run();
