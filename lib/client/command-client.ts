@@ -14,12 +14,12 @@
 import { EventEmitter } from "eventemitter3";
 import asCallback from "standard-as-callback";
 import { inspect } from "util";
-import { Call } from "../chain/call";
+import { BatchContext, Call } from "../chain/call";
 import { compose, Middleware, Next, Stage, userStage } from "../chain/middleware";
 import { CommandSpec, COMMAND_NAMES, specFor } from "../commands/spec";
 import { Connection } from "../connection/connection";
 import type { Topology } from "../connection/topology";
-import { ArgumentError, CONNECTION_CLOSED_ERROR_MSG, ReplyError } from "../errors";
+import { ArgumentError, CONNECTION_CLOSED_ERROR_MSG } from "../errors";
 import { GlideHandle, quietGlideLogger } from "../glide";
 import { RUN, commandMethod, synthesizeCommand } from "../dispatch/commands";
 import { installDispatchProxy } from "../dispatch/proxy";
@@ -29,15 +29,9 @@ import { PubSubMessage, PubSubRouter, pubSubStage, SubscriberHandle } from "../p
 import { nativeMethodResolver } from "../middleware/resolve";
 import { replyShaper } from "../middleware/shape";
 import type { RedisOptions } from "../options";
-import { ScanStream, ScanStreamOptions } from "../streams/scan-stream";
-import type { Readable } from "stream";
-
-/** What scanStream returns: an object-mode Readable of key batches, with ioredis's close(). */
-export type KeyStream = Readable & { close(): void };
+import { installScanStreams, KeyStream, ScanStreamOptions } from "../streams/scan-stream";
 import { Pipeline } from "../pipeline/pipeline";
-import { ManualTransaction } from "../pipeline/manual-transaction";
-import { pending } from "../executor/settle";
-import type { BatchContext } from "../chain/call";
+import { Executor } from "../executor/executor";
 
 type Callback<T> = (err: Error | null, value?: T) => void;
 
@@ -50,7 +44,9 @@ export abstract class CommandClient extends EventEmitter {
   status = "wait";
   readonly isCluster: boolean;
 
-  protected readonly connection: Connection;
+  /** @internal */
+  readonly connection: Connection;
+  private readonly executor: Executor;
   protected readonly middleware: Middleware[] = [];
   private readonly scripts = new ScriptCache();
   private readonly pubSubRouter: PubSubRouter;
@@ -65,9 +61,23 @@ export abstract class CommandClient extends EventEmitter {
    */
   protected constructor(options: RedisOptions, connectionOptions: RedisOptions, topology: Topology) {
     super();
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
     this.options = options;
     this.isCluster = topology.kind === "cluster";
     this.connection = new Connection(this, connectionOptions, topology, () => this.onNewConnection());
+    this.executor = new Executor(
+      {
+        get status() {
+          return self.status;
+        },
+        connection: this.connection,
+        refuseInSubscriberMode: (command) => this.pubSubRouter.refuse(command),
+        scriptsFlushed: () => this.scripts.connectionChanged(),
+        emit: (event, ...args) => this.emit(event, ...args),
+      },
+      connectionOptions,
+    );
     this.pubSubRouter = new PubSubRouter({
       subscriberClient: () => this.connection.subscriberClient() as Promise<SubscriberHandle>,
       emit: (event, ...args) => this.emit(event, ...args),
@@ -121,7 +131,7 @@ export abstract class CommandClient extends EventEmitter {
 
   private chainFor(name: string, spec: CommandSpec): Next {
     const stages = [...this.builtinStages, ...this.middleware.map(userStage), replyShaper].filter((s) => s.appliesTo(name, spec));
-    const chain = compose(stages, (call) => this.execute(call));
+    const chain = compose(stages, (call) => this.executor.execute(call));
     this.chains.set(name, chain);
     return chain;
   }
@@ -190,67 +200,6 @@ export abstract class CommandClient extends EventEmitter {
     this.everReady = true;
   }
 
-  /** ioredis's rules for a call made while the connection is not ready; an error to reject with, if any. */
-  private offlineRefusal(): Error | undefined {
-    const status = this.status;
-    if (status === "ready") return undefined;
-    if (status === "end") return new Error(CONNECTION_CLOSED_ERROR_MSG);
-    if (status === "wait") this.connection.connect().catch(() => undefined);
-    if (this.options.enableOfflineQueue === false) return new Error("Stream isn't writeable and enableOfflineQueue options is false");
-    return undefined;
-  }
-
-  /** The executor: the last stage, handing the call to a lane (or to its transaction). */
-  private execute(call: Call): Promise<unknown> {
-    const refused = this.offlineRefusal() ?? this.pubSubRouter.refuse(call.spec.name);
-    if (refused) return Promise.reject(refused);
-    if (call.batch?.collect) {
-      const reply = pending(call, this.options.commandTimeout as number | undefined);
-      call.batch.collect(call);
-      return reply;
-    }
-    if (this.manualTransaction) return this.manualTransaction.take(call);
-    if (call.spec.name === "multi") return this.startManualTransaction();
-    const lanes = this.connection;
-    const sent = call.blocking ? lanes.blocking.submit(call) : lanes.ordered.submit(call);
-    if (call.spec.name === "select") return sent.then((reply) => this.afterSelect(call, reply));
-    if (call.spec.name === "script" && /^flush$/i.test(String(call.args[0]))) {
-      this.scripts.connectionChanged(); // scripts sent before are gone: send sources again
-    }
-    if (this.options.reconnectOnError) return sent.catch((err) => this.afterReplyError(call, err));
-    return sent;
-  }
-
-  private afterSelect(call: Call, reply: unknown): unknown {
-    const db = parseInt(String(call.args[0]), 10);
-    if (Number.isInteger(db) && db !== this.connection.db) {
-      this.connection.selected(db);
-      this.emit("select", db);
-    }
-    return reply;
-  }
-
-  /** ioredis's reconnectOnError: true/1 reconnect, 2 reconnect and resend. */
-  private afterReplyError(call: Call, err: Error): Promise<unknown> {
-    if (!(err instanceof ReplyError) || call.spec.name === "client") throw err;
-    const decision = this.options.reconnectOnError!(err);
-    if (decision === 2) {
-      if (this.status !== "reconnecting") this.connection.disconnect(true);
-      return this.execute(call);
-    }
-    if (decision === true || decision === 1) {
-      if (this.status !== "reconnecting") this.connection.disconnect(true);
-    }
-    throw err;
-  }
-
-  /** @internal A MULTI/EXEC request for the ordered lane (lib/pipeline/transaction.ts). */
-  submitTransaction(transaction: Call): Promise<unknown> {
-    const refused = this.offlineRefusal();
-    if (refused) return Promise.reject(refused);
-    return this.connection.ordered.submit(transaction);
-  }
-
   // ---- pipelines and transactions --------------------------------------------
 
   /** `pipeline()` / `pipeline([[name, ...args], ...])` */
@@ -270,18 +219,15 @@ export abstract class CommandClient extends EventEmitter {
       options = commands as { pipeline?: boolean } | undefined;
       commands = undefined;
     }
-    if (options && options.pipeline === false) return this.startManualTransaction();
+    if (options && options.pipeline === false) return this.executor.startManualTransaction();
     const p = new Pipeline(this, true);
     if (Array.isArray(commands)) p.addBatch(commands);
     return p;
   }
 
-  private manualTransaction: ManualTransaction | undefined;
-
-  private startManualTransaction(): Promise<"OK"> {
-    if (this.manualTransaction) return Promise.reject(new ReplyError("ERR MULTI calls can not be nested"));
-    this.manualTransaction = new ManualTransaction((tx) => this.submitTransaction(tx), () => (this.manualTransaction = undefined));
-    return Promise.resolve("OK");
+  /** @internal A MULTI/EXEC request for the ordered lane (lib/pipeline/transaction.ts). */
+  submitTransaction(transaction: Call): Promise<unknown> {
+    return this.executor.submitTransaction(transaction);
   }
 
   /** @internal a pipeline must keep a promise for this command (middleware or a script may retry it) */
@@ -382,39 +328,6 @@ export abstract class CommandClient extends EventEmitter {
     for (const m of this.middleware) copy.use(m);
   }
 
-  // ---- scan streams (returned synchronously, as BullMQ expects) -------------
-
-  private scanStreamOf(command: string, key: string | Buffer | undefined, options: ScanStreamOptions = {}): ScanStream {
-    const run = (args: unknown[], cb: (err: Error | null, reply?: unknown) => void) =>
-      (this as unknown as Record<string, (...a: unknown[]) => unknown>)[command](args, cb);
-    return new ScanStream(run, key, options);
-  }
-
-  scanStream(options?: ScanStreamOptions): KeyStream {
-    return this.scanStreamOf("scan", undefined, options);
-  }
-  scanBufferStream(options?: ScanStreamOptions): KeyStream {
-    return this.scanStreamOf("scanBuffer", undefined, options);
-  }
-  sscanStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
-    return this.scanStreamOf("sscan", key, options);
-  }
-  sscanBufferStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
-    return this.scanStreamOf("sscanBuffer", key, options);
-  }
-  hscanStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
-    return this.scanStreamOf("hscan", key, options);
-  }
-  hscanBufferStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
-    return this.scanStreamOf("hscanBuffer", key, options);
-  }
-  zscanStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
-    return this.scanStreamOf("zscan", key, options);
-  }
-  zscanBufferStream(key: string | Buffer, options?: ScanStreamOptions): ScanStream {
-    return this.scanStreamOf("zscanBuffer", key, options);
-  }
-
   get mode(): "normal" | "subscriber" | "monitor" {
     return this.pubSubRouter.active ? "subscriber" : "normal";
   }
@@ -456,3 +369,16 @@ function redactOptions(options: Record<string, unknown>): Record<string, unknown
 }
 
 installDispatchProxy(CommandClient.prototype, synthesizeCommand);
+installScanStreams(CommandClient.prototype);
+
+/** scanStream, sscanStream, ... (lib/streams/scan-stream.ts), returned synchronously as BullMQ expects. */
+export interface CommandClient {
+  scanStream(options?: ScanStreamOptions): KeyStream;
+  scanBufferStream(options?: ScanStreamOptions): KeyStream;
+  sscanStream(key: string | Buffer, options?: ScanStreamOptions): KeyStream;
+  sscanBufferStream(key: string | Buffer, options?: ScanStreamOptions): KeyStream;
+  hscanStream(key: string | Buffer, options?: ScanStreamOptions): KeyStream;
+  hscanBufferStream(key: string | Buffer, options?: ScanStreamOptions): KeyStream;
+  zscanStream(key: string | Buffer, options?: ScanStreamOptions): KeyStream;
+  zscanBufferStream(key: string | Buffer, options?: ScanStreamOptions): KeyStream;
+}

@@ -4,16 +4,15 @@
  *
  * GLIDE has no event API and reconnects on its own, so the state is observed:
  * - a request failing with a connection error means the connection dropped;
- * - a heartbeat (CLIENT ID, once a second) notices a server that went away
- *   while idle (a slow heartbeat plus a refused TCP connect) and a connection
- *   GLIDE re-established behind our back (the id changed);
+ * - a heartbeat (heartbeat.ts) notices a server that went away while idle
+ *   and a connection GLIDE re-established behind our back;
  * - each reconnect attempt is a TCP connect (Node's own ECONNREFUSED, at once)
  *   then a request through GLIDE, paced by ioredis's `retryStrategy`.
  * Calls wait in the lanes while the connection is not ready (ioredis's
  * offline queue), interrupted ones are sent again, and `maxRetriesPerRequest`
  * flushes them as ioredis does.
  */
-import { Batch, ConnectionError, GlideHandle } from "../glide";
+import { Batch, GlideHandle } from "../glide";
 import { CONNECTION_CLOSED_ERROR_MSG, MaxRetriesPerRequestError, ReplyError, redact, serverErrorText } from "../errors";
 import type { RedisOptions } from "../options";
 import type { ShapeEnv } from "../commands/reply-values";
@@ -21,6 +20,8 @@ import { formatDoubleG17 } from "../commands/reply-values";
 import { OrderedLane, LaneHost } from "../executor/ordered-lane";
 import { BlockingLane, BlockingLaneHost } from "../executor/blocking-lane";
 import { Topology } from "./topology";
+import { Heartbeat } from "./heartbeat";
+import { SecondaryClient } from "./secondary-client";
 import { parseInfo, ServerInfo } from "./server-info";
 
 export type Status = "wait" | "connecting" | "connect" | "ready" | "close" | "reconnecting" | "end";
@@ -32,9 +33,6 @@ export interface ConnectionOwner {
   listenerCount(event: string): number;
 }
 
-const HEARTBEAT_MS = 1000;
-/** a heartbeat this late makes us check whether the server still accepts connections */
-const HEARTBEAT_SUSPECT_MS = 1000;
 
 const noop = (): void => undefined;
 
@@ -63,9 +61,9 @@ export class Connection implements LaneHost, BlockingLaneHost {
   db: number;
 
   private main: GlideHandle | null = null;
-  private blockingGlide: Promise<GlideHandle> | null = null;
-  private subscriberGlide: Promise<GlideHandle> | null = null;
-  private subscriberId: unknown = undefined;
+  private readonly blockingGlide: SecondaryClient;
+  private readonly subscriberGlide: SecondaryClient;
+  private readonly heartbeat: Heartbeat;
   /** settles when a closed subscriber connection has really left its channels */
   private closingSubscriber: Promise<void> = Promise.resolve();
   /** set by the client: where subscriber messages go, and how a new subscriber gets the subscriptions */
@@ -75,10 +73,6 @@ export class Connection implements LaneHost, BlockingLaneHost {
   private retryAttempts = 0;
   private manuallyClosing = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
-  private heartbeatTimer: NodeJS.Timeout | null = null;
-  private heartbeatSentAt = 0;
-  private heartbeatChecking = false;
-  private clientId: unknown = undefined;
   private binarySeen = false;
 
   constructor(
@@ -92,6 +86,28 @@ export class Connection implements LaneHost, BlockingLaneHost {
     this.env = { stringNumbers: !!options.stringNumbers, formatDouble: formatDoubleG17 };
     this.ordered = new OrderedLane(this);
     this.blocking = new BlockingLane(this, this.ordered);
+    this.blockingGlide = new SecondaryClient(
+      () => topology.createBlocking(),
+      async (client) => {
+        if (this.db && topology.supportsSelect) await client.customCommand(["SELECT", String(this.db)]).catch(noop);
+      },
+    );
+    this.subscriberGlide = new SecondaryClient(
+      () => topology.createSubscriber((msg) => this.pubsub!.deliver(msg)),
+      async (client) => {
+        await this.pubsub!.restore(client);
+        if (!topology.tracksIdentity) return;
+        const id = await client.customCommand(["CLIENT", "ID"]).catch(() => undefined);
+        if (id !== undefined) this.heartbeat.subscriberId = String(id);
+      },
+    );
+    this.heartbeat = new Heartbeat({
+      main: () => (this.owner.status === "ready" ? this.main : null),
+      subscriber: () => this.subscriberGlide.peek(),
+      tracksIdentity: topology.tracksIdentity,
+      probe: () => topology.probe(options.connectTimeout),
+      lost: (reason) => this.connectionLost(reason),
+    });
   }
 
   // ---- LaneHost ---------------------------------------------------------
@@ -109,13 +125,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
   }
 
   redirectDelay(error: Error): number | undefined {
-    if (this.topology.kind !== "cluster") return undefined;
-    const kind = /^(?:An error was signalled by the server: - )?(MOVED|ASK|Moved|Ask|TRYAGAIN|TryAgain|CLUSTERDOWN|ClusterDown)\b/.exec(error.message)?.[1];
-    if (!kind) return undefined;
-    const o = this.options as Record<string, unknown>;
-    if (/^(MOVED|Moved|ASK|Ask)$/.test(kind)) return Number(o.retryDelayOnMoved ?? 0);
-    if (/^(TRYAGAIN|TryAgain)$/.test(kind)) return Number(o.retryDelayOnTryAgain ?? 100);
-    return Number(o.retryDelayOnClusterDown ?? 100);
+    return this.topology.redirectDelay(error);
   }
 
   glideClient(): GlideHandle | null {
@@ -149,52 +159,14 @@ export class Connection implements LaneHost, BlockingLaneHost {
   }
 
   blockingClient(): Promise<GlideHandle> {
-    if (!this.blockingGlide) {
-      const generation = this.generation;
-      const db = this.db;
-      const created = this.topology
-        .createBlocking()
-        .then(async (client) => {
-          if (db && this.topology.supportsSelect) await client.customCommand(["SELECT", String(db)]).catch(noop);
-          return client;
-        })
-        .catch((err: Error) => {
-          if (this.blockingGlide === created) this.blockingGlide = null;
-          throw new ConnectionError(err.message);
-        });
-      this.blockingGlide = created;
-      created.then((client) => {
-        if (generation !== this.generation) client.close();
-      }, noop);
-    }
-    return this.blockingGlide;
+    const generation = this.generation;
+    return this.blockingGlide.get(() => generation === this.generation);
   }
 
   /** The subscriber GLIDE client, opened on first use and restored to the current subscriptions. */
   subscriberClient(): Promise<GlideHandle> {
-    if (!this.subscriberGlide) {
-      const generation = this.generation;
-      const hooks = this.pubsub!;
-      const created = this.topology
-        .createSubscriber((msg) => hooks.deliver(msg))
-        .then(async (client) => {
-          await hooks.restore(client);
-          if (this.topology.tracksIdentity) {
-            const id = await client.customCommand(["CLIENT", "ID"]).catch(() => undefined);
-            if (id !== undefined) this.subscriberId = String(id);
-          }
-          return client;
-        })
-        .catch((err: Error) => {
-          if (this.subscriberGlide === created) this.subscriberGlide = null;
-          throw new ConnectionError(err.message);
-        });
-      this.subscriberGlide = created;
-      created.then((client) => {
-        if (generation !== this.generation) client.close();
-      }, noop);
-    }
-    return this.subscriberGlide;
+    const generation = this.generation;
+    return this.subscriberGlide.get(() => generation === this.generation);
   }
 
   // ---- status and events --------------------------------------------------
@@ -277,7 +249,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
     this.onNewConnection();
     this.setStatus("ready");
     this.retryAttempts = 0;
-    this.startHeartbeat();
+    this.heartbeat.start();
     this.ordered.kick();
     this.blocking.kick();
   }
@@ -299,7 +271,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
     const batch = this.topology.newBatch(false);
     batch.customCommand(this.topology.tracksIdentity ? ["CLIENT", "ID"] : ["PING"]);
     const [id] = (await client.exec(batch, false, { timeout: timeoutMs })) ?? [];
-    if (!(id instanceof Error) && this.topology.tracksIdentity) this.clientId = id;
+    if (!(id instanceof Error) && this.topology.tracksIdentity) this.heartbeat.mainId = id;
   }
 
   /** After connect: SELECT, ready check (INFO, waiting while the server loads), READONLY. */
@@ -340,7 +312,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
 
   /** ioredis's close handler: 'close', then 'reconnecting' per retryStrategy, or 'end'. */
   private onClose(): void {
-    this.stopHeartbeat();
+    this.heartbeat.stop();
     this.setStatus("close");
     if (this.manuallyClosing) {
       this.manuallyClosing = false;
@@ -374,91 +346,19 @@ export class Connection implements LaneHost, BlockingLaneHost {
 
   private closeGlide(requeue: boolean): void {
     this.generation++;
-    this.stopHeartbeat();
+    this.heartbeat.stop();
     if (requeue) {
       this.ordered.requeueInFlight();
       this.blocking.requeueCurrent();
     }
     const main = this.main;
-    const blocking = this.blockingGlide;
-    const subscriber = this.subscriberGlide;
+    const blocking = this.blockingGlide.take();
+    const subscriber = this.subscriberGlide.take();
     this.main = null;
-    this.blockingGlide = null;
-    this.subscriberGlide = null;
-    this.clientId = undefined;
-    this.subscriberId = undefined;
+    this.heartbeat.forget();
     main?.close();
     blocking?.then((c) => c.close(), noop);
     if (subscriber) this.closingSubscriber = subscriber.then(closeSubscriber, noop);
-  }
-
-  // ---- heartbeat ----------------------------------------------------------
-
-  private startHeartbeat(): void {
-    this.stopHeartbeat();
-    this.heartbeatTimer = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
-    this.heartbeatTimer.unref();
-  }
-
-  private stopHeartbeat(): void {
-    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    this.heartbeatTimer = null;
-    this.heartbeatSentAt = 0;
-  }
-
-  private heartbeat(): void {
-    const client = this.main;
-    if (!client || this.owner.status !== "ready") return;
-    if (this.heartbeatSentAt) {
-      // The previous one is still out: is the server gone, or just busy?
-      if (!this.heartbeatChecking && Date.now() - this.heartbeatSentAt > HEARTBEAT_SUSPECT_MS) {
-        this.heartbeatChecking = true;
-        const generation = this.generation;
-        this.topology.probe(this.options.connectTimeout).then(
-          () => (this.heartbeatChecking = false),
-          () => {
-            this.heartbeatChecking = false;
-            if (generation === this.generation) this.connectionLost(new Error("server unreachable"));
-          },
-        );
-      }
-      return;
-    }
-    const generation = this.generation;
-    this.checkSubscriber(generation);
-    const sentAt = (this.heartbeatSentAt = Date.now());
-    client.customCommand(this.topology.tracksIdentity ? ["CLIENT", "ID"] : ["PING"]).then(
-      (id) => {
-        if (generation !== this.generation || this.heartbeatSentAt !== sentAt) return;
-        this.heartbeatSentAt = 0;
-        // A different id: GLIDE reconnected on its own; report it the way ioredis would have.
-        if (!this.topology.tracksIdentity) return;
-        if (this.clientId !== undefined && id !== this.clientId) this.connectionLost(new Error("reconnected"));
-        else this.clientId = id;
-      },
-      (err: Error) => {
-        if (generation !== this.generation || this.heartbeatSentAt !== sentAt) return;
-        this.heartbeatSentAt = 0;
-        if (err instanceof ConnectionError) this.connectionLost(err);
-      },
-    );
-  }
-
-  /** The subscriber connection is its own: a new id there means it was re-established. */
-  private checkSubscriber(generation: number): void {
-    const subscriber = this.subscriberGlide;
-    if (!subscriber || !this.topology.tracksIdentity) return;
-    subscriber
-      .then((c) => c.customCommand(["CLIENT", "ID"]))
-      .then((reply) => {
-        if (generation !== this.generation) return;
-        const id = Buffer.isBuffer(reply) ? reply.toString() : String(reply);
-        if (this.subscriberId !== undefined && id !== this.subscriberId) {
-          this.subscriberId = id;
-          this.connectionLost(new Error("subscriber reconnected"));
-        } else this.subscriberId = id;
-      })
-      .catch(noop);
   }
 
   // ---- closing ------------------------------------------------------------
@@ -509,9 +409,9 @@ export class Connection implements LaneHost, BlockingLaneHost {
   selected(db: number): void {
     if (db === this.db) return;
     this.db = db;
-    const blocking = this.blockingGlide;
+    const blocking = this.blockingGlide.peek();
     if (blocking && this.blocking.idle) {
-      this.blockingGlide = null;
+      this.blockingGlide.take();
       blocking.then((c) => c.close(), noop);
     } else if (blocking) {
       blocking.then((c) => c.customCommand(["SELECT", String(db)]), noop).catch(noop);

@@ -21,6 +21,8 @@ export interface Topology {
   readonly supportsSelect: boolean;
   /** options for INFO during the handshake (a cluster asks one node) */
   readonly infoRoute: { route: "randomNode" } | undefined;
+  /** ms before resending a call a cluster node redirected or refused for now; undefined: not such an error */
+  redirectDelay(error: Error): number | undefined;
 }
 
 export function standaloneTopology(options: RedisOptions): Topology {
@@ -34,6 +36,7 @@ export function standaloneTopology(options: RedisOptions): Topology {
     tracksIdentity: true,
     supportsSelect: true,
     infoRoute: undefined,
+    redirectDelay: () => undefined,
   };
 }
 
@@ -59,7 +62,19 @@ export function clusterTopology(seeds: ClusterSeed[], options: RedisOptions, ext
     tracksIdentity: false,
     supportsSelect: false,
     infoRoute: { route: "randomNode" },
+    redirectDelay: (error) => clusterRedirectDelay(error, options as Record<string, unknown>),
   };
+}
+
+const REDIRECTED = /^(?:An error was signalled by the server: - )?(MOVED|ASK|Moved|Ask|TRYAGAIN|TryAgain|CLUSTERDOWN|ClusterDown)\b/;
+
+/** ioredis's retryDelayOnMoved / retryDelayOnTryAgain / retryDelayOnClusterDown. */
+function clusterRedirectDelay(error: Error, options: Record<string, unknown>): number | undefined {
+  const kind = REDIRECTED.exec(error.message)?.[1]?.toUpperCase();
+  if (!kind) return undefined;
+  if (kind === "MOVED" || kind === "ASK") return Number(options.retryDelayOnMoved ?? 0);
+  if (kind === "TRYAGAIN") return Number(options.retryDelayOnTryAgain ?? 100);
+  return Number(options.retryDelayOnClusterDown ?? 100);
 }
 
 /** Resolves when any seed accepts a TCP connection; rejects with the first seed's error otherwise. */

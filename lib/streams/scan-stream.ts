@@ -5,6 +5,9 @@
  */
 import { Readable, ReadableOptions } from "stream";
 
+/** What scanStream returns: an object-mode Readable of key batches, with ioredis's close(). */
+export type KeyStream = Readable & { close(): void };
+
 export interface ScanStreamOptions extends ReadableOptions {
   match?: string;
   type?: string;
@@ -52,5 +55,34 @@ export class ScanStream extends Readable {
   /** Stop after the current batch (ioredis's close()). */
   close(): void {
     this.drained = true;
+  }
+}
+
+/** The stream methods of a client, as a table: [method, scan command, takes a key]. */
+const STREAM_METHODS: [string, string, boolean][] = [
+  ["scanStream", "scan", false],
+  ["scanBufferStream", "scanBuffer", false],
+  ["sscanStream", "sscan", true],
+  ["sscanBufferStream", "sscanBuffer", true],
+  ["hscanStream", "hscan", true],
+  ["hscanBufferStream", "hscanBuffer", true],
+  ["zscanStream", "zscan", true],
+  ["zscanBufferStream", "zscanBuffer", true],
+];
+
+type Scanner = Record<string, (...args: unknown[]) => unknown>;
+
+/** Define scanStream, sscanStream, ... on a client prototype; each runs the client's own scan command. */
+export function installScanStreams(prototype: object): void {
+  for (const [method, command, keyed] of STREAM_METHODS) {
+    Object.defineProperty(prototype, method, {
+      configurable: true,
+      writable: true,
+      value: function (this: Scanner, ...params: unknown[]): ScanStream {
+        const key = keyed ? (params[0] as string | Buffer) : undefined;
+        const options = ((keyed ? params[1] : params[0]) ?? {}) as ScanStreamOptions;
+        return new ScanStream((args, cb) => this[command](args, cb), key, options);
+      },
+    });
   }
 }
