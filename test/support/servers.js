@@ -18,7 +18,7 @@ const os = require("os");
 const path = require("path");
 
 const running = new Set();
-process.on("exit", () => {
+function killAll() {
   for (const child of running) {
     try {
       child.kill("SIGKILL");
@@ -26,7 +26,15 @@ process.on("exit", () => {
       /* already gone */
     }
   }
-});
+}
+process.on("exit", killAll);
+// Interrupted (Ctrl-C, a CI timeout): stop the servers too, then die as asked.
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    killAll();
+    process.kill(process.pid, signal);
+  });
+}
 
 function which(binary) {
   const r = spawnSync("sh", ["-c", `command -v ${binary}`], { encoding: "utf8" });
