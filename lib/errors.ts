@@ -73,8 +73,12 @@ export function serverErrorText(message: string): string {
   return message;
 }
 
-/** Client-side GLIDE failures carry "<text>- <Kind>"; these are not server replies. */
-const CLIENT_SIDE = /- (ClientError|IoError|FatalReceiveError|FatalSendError|InvalidClientConfig|ExtensionError)\b/;
+/**
+ * Client-side GLIDE failures carry "<text>- <Kind>", or on a cluster start
+ * with the kind ("BrokenPipe: Cluster: ...", "ConnectionNotFoundForRoute: ...");
+ * these are not server replies.
+ */
+const CLIENT_SIDE = /- (ClientError|IoError|FatalReceiveError|FatalSendError|InvalidClientConfig|ExtensionError)\b|^(BrokenPipe|ConnectionNotFoundForRoute|IoError|FatalReceiveError|FatalSendError)\b/;
 
 export type ErrorClass = "reply" | "connection" | "closed" | "timeout" | "other";
 

@@ -78,9 +78,12 @@ export class Cluster extends CommandClient {
     for (const info of infos) if (!info.failed) seen.set(nodeKey(info), info);
     for (const [key, node] of this.nodeObjects) {
       const info = seen.get(key);
-      if (!info || info.role !== node.role) {
+      if (!info) {
         this.nodeObjects.delete(key);
         this.emit("-node", node, key);
+      } else if (info.role !== node.role) {
+        // A promoted replica (or demoted master) stays the same node, as in ioredis: no events.
+        node.changeRole(info.role);
       }
     }
     for (const [key, info] of seen) {

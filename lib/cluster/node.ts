@@ -29,11 +29,17 @@ export class ClusterNode extends EventEmitter {
     private readonly cluster: NodeHost,
     readonly host: string,
     readonly port: number,
-    readonly role: "master" | "slave",
+    public role: "master" | "slave",
   ) {
     super();
     this.options = { ...cluster.nodeRedisOptions, host, port, readOnly: role === "slave" };
     this.context = { route: { type: "routeByAddress", host, port } };
+  }
+
+  /** @internal failover changed this node's role (ioredis flips `options.readOnly` on the same object) */
+  changeRole(role: "master" | "slave"): void {
+    this.role = role;
+    this.options.readOnly = role === "slave";
   }
 
   get status(): string {

@@ -104,9 +104,19 @@ export function connectionOptionsOf(options: ClusterOptions): RedisOptions {
   } as RedisOptions;
 }
 
-/** scaleReads and natMap, as GLIDE configuration. */
+/**
+ * How often GLIDE re-reads the topology (its default is 60 s). After a
+ * failover this bounds how long calls for the failed master's slots wait
+ * before GLIDE learns the promoted replica; ioredis's slotsRefreshInterval
+ * sets it, in whole seconds, 1 s at the least.
+ */
+export const DEFAULT_TOPOLOGY_CHECK_SEC = 1;
+
+/** scaleReads, natMap and the topology check interval, as GLIDE configuration. */
 export function glideClusterExtras(options: ClusterOptions): Partial<GlideClusterClientConfiguration> {
   const extra: Partial<GlideClusterClientConfiguration> = {};
+  const interval = typeof options.slotsRefreshInterval === "number" ? Math.max(1, Math.round(options.slotsRefreshInterval / 1000)) : DEFAULT_TOPOLOGY_CHECK_SEC;
+  extra.periodicChecks = { duration_in_sec: interval };
   if (options.scaleReads === "slave") extra.readFrom = "preferReplica";
   const nat = options.natMap;
   if (nat) {

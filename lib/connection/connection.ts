@@ -106,7 +106,9 @@ export class Connection implements LaneHost, BlockingLaneHost {
       subscriber: () => this.subscriberGlide.peek(),
       tracksIdentity: topology.tracksIdentity,
       probe: () => topology.probe(options.connectTimeout),
-      lost: (reason) => this.connectionLost(reason),
+      lost: () => {
+        if (this.owner.status === "ready") this.onClose();
+      },
     });
   }
 
@@ -153,9 +155,13 @@ export class Connection implements LaneHost, BlockingLaneHost {
     return this.binarySeen;
   }
 
-  connectionLost(_error: Error): void {
+  connectionLost(error: Error): void {
     if (this.owner.status !== "ready") return;
-    this.onClose();
+    // A cluster node failing is not the cluster lost (ioredis stays ready):
+    // GLIDE reconnects to it or learns its promoted replica. Only when no
+    // startup node accepts a connection does the cluster close.
+    if (this.topology.kind === "cluster") this.heartbeat.confirmUnreachable(error);
+    else this.onClose();
   }
 
   blockingClient(): Promise<GlideHandle> {

@@ -5,6 +5,8 @@
  *   1 s triggers a TCP probe, and a refused probe means the connection is lost;
  * - a connection GLIDE re-established behind our back: the id changed (also
  *   for the subscriber's own connection).
+ * On a cluster the PING reaches one node; the cluster counts as lost only
+ * when no startup node accepts a TCP connection.
  */
 import type { GlideHandle } from "../glide";
 import { ConnectionError } from "../glide";
@@ -62,16 +64,7 @@ export class Heartbeat {
     const epoch = this.epoch;
     if (this.sentAt) {
       // The previous one is still out: is the server gone, or just busy?
-      if (!this.checking && Date.now() - this.sentAt > SUSPECT_MS) {
-        this.checking = true;
-        this.host.probe().then(
-          () => (this.checking = false),
-          () => {
-            this.checking = false;
-            if (epoch === this.epoch) this.host.lost(new Error("server unreachable"));
-          },
-        );
-      }
+      if (Date.now() - this.sentAt > SUSPECT_MS) this.confirmUnreachable(new Error("server unreachable"), epoch);
       return;
     }
     this.checkSubscriber(epoch);
@@ -88,7 +81,24 @@ export class Heartbeat {
       (err: Error) => {
         if (epoch !== this.epoch || this.sentAt !== sentAt) return;
         this.sentAt = 0;
-        if (err instanceof ConnectionError) this.host.lost(err);
+        if (!(err instanceof ConnectionError)) return;
+        // One cluster node failing is not the cluster lost (ioredis stays
+        // ready and emits -node): only when no node accepts a connection.
+        if (this.host.tracksIdentity) this.host.lost(err);
+        else this.confirmUnreachable(err, epoch);
+      },
+    );
+  }
+
+  /** Reports the connection lost when the server (every startup node of a cluster) refuses a TCP connect. */
+  confirmUnreachable(reason: Error, epoch = this.epoch): void {
+    if (this.checking) return;
+    this.checking = true;
+    this.host.probe().then(
+      () => (this.checking = false),
+      () => {
+        this.checking = false;
+        if (epoch === this.epoch) this.host.lost(reason);
       },
     );
   }

@@ -7,6 +7,7 @@ import { Batch, ClusterBatch, createCluster, createStandalone, GlideClusterClien
 import type { RedisOptions } from "../options";
 import { glideConfig, subscriberConfig } from "./glide-config";
 import { probeTcp } from "./probe";
+import { classifyGlideError } from "../errors";
 
 export interface Topology {
   readonly kind: "standalone" | "cluster";
@@ -21,7 +22,7 @@ export interface Topology {
   readonly supportsSelect: boolean;
   /** options for INFO during the handshake (a cluster asks one node) */
   readonly infoRoute: { route: "randomNode" } | undefined;
-  /** ms before resending a call a cluster node redirected or refused for now; undefined: not such an error */
+  /** ms before resending a call a cluster node redirected, refused for now or lost; undefined: not such an error */
   redirectDelay(error: Error): number | undefined;
 }
 
@@ -68,8 +69,16 @@ export function clusterTopology(seeds: ClusterSeed[], options: RedisOptions, ext
 
 const REDIRECTED = /^(?:An error was signalled by the server: - )?(MOVED|ASK|Moved|Ask|TRYAGAIN|TryAgain|CLUSTERDOWN|ClusterDown)\b/;
 
-/** ioredis's retryDelayOnMoved / retryDelayOnTryAgain / retryDelayOnClusterDown. */
+/**
+ * ioredis's retryDelayOnMoved / retryDelayOnTryAgain / retryDelayOnClusterDown,
+ * and retryDelayOnFailover for a call whose node connection failed (ioredis
+ * resends those too, while the cluster promotes a replica).
+ */
 function clusterRedirectDelay(error: Error, options: Record<string, unknown>): number | undefined {
+  if (classifyGlideError(error) === "connection") {
+    const delay = Number(options.retryDelayOnFailover ?? 100);
+    return delay > 0 ? delay : undefined;
+  }
   const kind = REDIRECTED.exec(error.message)?.[1]?.toUpperCase();
   if (!kind) return undefined;
   if (kind === "MOVED" || kind === "ASK") return Number(options.retryDelayOnMoved ?? 0);

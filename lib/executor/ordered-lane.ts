@@ -30,6 +30,14 @@ export const MAX_BATCH = 250;
 export const WINDOW = 2;
 /** Smallest batch worth a request of its own when spreading calls over free slots. */
 export const MIN_SHARE = 4;
+/**
+ * Cluster: a request out this long no longer holds its place in the window.
+ * GLIDE holds a call for a dead master ~1.3 s before failing it; ioredis's
+ * per-node connections let other nodes' calls pass meanwhile, and so do we.
+ */
+export const STALL_MS = 100;
+/** Cluster: most requests outstanding even when some are stalled (kept below GLIDE's 50). */
+export const STALL_CAP = 16;
 
 export interface LaneHost {
   /** the GLIDE client to send on; null while there is none */
@@ -38,7 +46,7 @@ export interface LaneHost {
   newBatch(atomic: boolean): Batch;
   /** true when calls may be sent (status ready) */
   canSend(): boolean;
-  /** a request failed because the connection dropped; its calls were requeued */
+  /** a request failed because the connection (a cluster: one node's) dropped; its calls were requeued */
   connectionLost(error: Error): void;
   /** a string reply was not valid UTF-8: the client switches to Buffer decoding */
   sawBinaryReply(): void;
@@ -48,12 +56,14 @@ export interface LaneHost {
   /** ms to wait before resending a call a cluster redirected or refused for now; undefined: not such an error */
   redirectDelay(error: Error): number | undefined;
   readonly maxRedirections: number;
+  readonly isCluster: boolean;
 }
 
 /** One GLIDE request: a single command or a non-atomic batch. */
 interface Request {
   readonly calls: Call[];
   done: boolean;
+  readonly sentAt: number;
 }
 
 function isDecodingError(err: unknown): boolean {
@@ -73,6 +83,7 @@ export class OrderedLane {
   private completed = 0;
   private drainWaiters: { seq: number; resolve: () => void }[] = [];
   private readonly flushBound = () => this.flush();
+  private stallTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly host: LaneHost) {}
 
@@ -115,8 +126,28 @@ export class OrderedLane {
   }
 
   private roomToSend(): boolean {
-    if (this.barrierOut || this.outstanding.length >= WINDOW) return false;
+    if (this.barrierOut) return false;
+    if (this.outstanding.length >= WINDOW && this.activeRequests() >= WINDOW) return false;
     return !this.queue.peek()!.spec.barrier || this.outstanding.length === 0;
+  }
+
+  /** Requests counted against the window: all of them, except on a cluster the stalled ones (see STALL_MS). */
+  private activeRequests(): number {
+    if (!this.host.isCluster) return this.outstanding.length;
+    if (this.outstanding.length >= STALL_CAP) return Infinity;
+    const now = Date.now();
+    let active = 0;
+    for (const r of this.outstanding) if (now - r.sentAt < STALL_MS) active++;
+    // Check again when the oldest active request would count as stalled.
+    if (active >= WINDOW && !this.stallTimer && this.queue.length > 0) {
+      const oldest = this.outstanding.find((r) => now - r.sentAt < STALL_MS)!;
+      this.stallTimer = setTimeout(() => {
+        this.stallTimer = null;
+        this.kick();
+      }, STALL_MS - (now - oldest.sentAt) + 1);
+      this.stallTimer.unref();
+    }
+    return active;
   }
 
   /** A call that travels alone in its own request: a barrier, a MULTI/EXEC transaction, a routed call. */
@@ -128,7 +159,7 @@ export class OrderedLane {
     this.scheduled = false;
     // Spread what is queued over the free slots, so replies come back in
     // several waves and callers do not all wait for one big batch.
-    const free = WINDOW - this.outstanding.length;
+    const free = WINDOW - Math.min(WINDOW, this.activeRequests());
     const share = Math.max(MIN_SHARE, Math.ceil(this.queue.length / Math.max(1, free)));
     while (this.queue.length > 0 && this.roomToSend() && this.host.canSend()) {
       const glide = this.host.glideClient();
@@ -151,7 +182,7 @@ export class OrderedLane {
   }
 
   private send(glide: GlideHandle, calls: Call[]): void {
-    const request: Request = { calls, done: false };
+    const request: Request = { calls, done: false, sentAt: this.host.isCluster ? Date.now() : 0 };
     this.outstanding.push(request);
     if (calls[0].spec.barrier) this.barrierOut = true;
     const decoder = calls[0].decodeAsBytes ? BYTES_DECODER : STRING_DECODER;
@@ -219,10 +250,27 @@ export class OrderedLane {
     fail(call, toIoredisError(error));
   }
 
+  /**
+   * A cluster node's connection failed, not the cluster: as ioredis does, its
+   * calls go again after retryDelayOnFailover (at most maxRedirections times)
+   * while GLIDE reconnects or learns the promoted replica. A transaction may
+   * have run, so it is failed, never sent twice.
+   */
+  private onNodeLost(request: Request, error: Error): void {
+    for (const call of request.calls) {
+      if (call.settled) continue;
+      if (call.transaction) fail(call, toIoredisError(error));
+      else this.failed(call, error);
+    }
+    this.complete(request);
+    this.host.connectionLost(error);
+  }
+
   private onRequestError(request: Request, err: unknown): void {
     if (request.done) return; // abandoned: its calls were requeued
     if (isDecodingError(err)) return this.onUndecodable(request);
     const kind = classifyGlideError(err);
+    if (kind === "connection" && this.host.isCluster) return this.onNodeLost(request, err as Error);
     if (kind === "connection") {
       // A transaction may have run: it is aborted, never sent twice (as ioredis does).
       const resend = this.host.resendOnReconnect ? request.calls.filter((c) => !c.settled && !c.transaction) : [];

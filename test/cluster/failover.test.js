@@ -33,7 +33,7 @@ t("kill a master during writes: no call hangs, writes resume after the promotion
   const errors = [];
   c.on("error", (e) => errors.push(e.message));
   const statusLog = [];
-  for (const e of ["close", "reconnecting", "connect", "ready", "-node", "+node"]) c.on(e, () => statusLog.push([e, Date.now()]));
+  for (const e of ["close", "reconnecting", "connect", "ready", "-node", "+node"]) c.on(e, (_node, key) => statusLog.push([e, Date.now(), key]));
   await c.ping();
   const slotOf = require("cluster-key-slot");
   const acked = new Map();
@@ -105,6 +105,17 @@ t("kill a master during writes: no call hangs, writes resume after the promotion
   assert.is(lost.length, lostOnVictim.length, "only writes acknowledged by the dead master can be missing");
   const lostAfterPromotion = lost.filter((k) => acked.get(k) > promotedAt);
   assert.equal(lostAfterPromotion, [], "nothing acknowledged after the promotion was lost");
+  // As on ioredis, one node's death is not the cluster's: no close/reconnecting,
+  // `-node` for the dead master only, the promoted replica now a master node.
+  assert.equal(statusLog.filter(([e]) => e === "close" || e === "reconnecting"), []);
+  await new Promise((resolve, reject) => c.refreshSlotsCache((err) => (err ? reject(err) : resolve())));
+  const promotedPort = masterOf(observer, 0);
+  assert.equal(
+    statusLog.filter(([e]) => e === "-node").map(([, , key]) => key),
+    [`127.0.0.1:${victimPort}`],
+  );
+  assert.ok(c.nodes("master").some((n) => n.port === promotedPort && n.options.readOnly === false), "the promoted replica is a master node");
+  assert.not.ok(c.nodes().some((n) => n.port === victimPort), "the dead master is gone from nodes()");
   c.disconnect();
 });
 
