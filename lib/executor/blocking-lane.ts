@@ -24,7 +24,7 @@ export interface BlockingLaneHost {
   readonly commandTimeout: number | undefined;
   readonly resendOnReconnect: boolean;
   readonly isCluster: boolean;
-  /** ms before resending a call whose cluster node connection failed; undefined: not such an error */
+  /** ms before resending a call a cluster node redirected or whose node connection failed; undefined: not such an error */
   redirectDelay(error: Error): number | undefined;
   readonly maxRedirections: number;
 }
@@ -80,14 +80,16 @@ export class BlockingLane {
   private onError(call: Call, after: number, err: unknown): void {
     if (this.current !== call) return;
     const kind = classifyGlideError(err);
-    const delay = kind === "connection" && this.host.isCluster ? this.host.redirectDelay(err as Error) : undefined;
+    const delay = this.host.isCluster ? this.host.redirectDelay(err as Error) : undefined;
     if (delay !== undefined && call.redirects < this.host.maxRedirections) {
-      // A cluster node's connection failed: send it again shortly, as ioredis does.
+      // A cluster node redirected the call (MOVED after a failover, ASK,
+      // TRYAGAIN, CLUSTERDOWN) or its connection failed: send it again
+      // shortly, as ioredis does.
       call.redirects++;
       this.current = null;
       this.queue.unshiftAll([{ call, after }]);
       setTimeout(() => this.kick(), delay);
-      this.host.connectionLost(err as Error);
+      if (kind === "connection") this.host.connectionLost(err as Error);
       return;
     }
     if (kind === "connection" && this.host.resendOnReconnect && !call.settled) {

@@ -58,6 +58,13 @@ t("kill a master during writes: no call hangs, writes resume after the promotion
     }
   };
   const writers = Array.from({ length: 8 }, (_, w) => writer(w));
+  // a blocking call waiting on the master that dies (slot 0: key "{3560}")
+  const blockedKey = "{3560}fo:blocked";
+  assert.is(slotOf(blockedKey), 0);
+  const blocked = c.blpop(blockedKey, 0).then(
+    (v) => ({ v }),
+    (e) => ({ e: e.message }),
+  );
   await new Promise((r) => setTimeout(r, 500));
 
   // the victim: the master of slot 0
@@ -87,6 +94,11 @@ t("kill a master during writes: no call hangs, writes resume after the promotion
       await new Promise((r) => setTimeout(r, 20));
     }
   }
+  // the blocking call was resent to the promoted replica (as ioredis resends it)
+  await c.lpush(blockedKey, "unblocked");
+  const blockedOutcome = await Promise.race([blocked, new Promise((r) => setTimeout(() => r("still blocked"), 5000))]);
+  if (process.env.DEBUG_FAILOVER) console.log("blocked", JSON.stringify(blockedOutcome));
+  assert.equal(blockedOutcome, { v: [blockedKey, "unblocked"] }, "BLPOP on the dead master was resent to the promoted replica");
   running = false;
   const settled = await Promise.race([Promise.allSettled([...writers, ...pending]).then(() => true), new Promise((r) => setTimeout(() => r(false), 10000))]);
   assert.ok(settled, "every call settled");
