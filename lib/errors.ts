@@ -23,6 +23,20 @@ export class MaxRetriesPerRequestError extends AbortError {
   }
 }
 
+/** ioredis's Cluster: no startup node could be reached (the 'error' event of a failed connect). */
+export class ClusterAllFailedError extends RedisError {
+  static readonly defaultMessage = "Failed to refresh slots cache.";
+  constructor(readonly lastNodeError: Error) {
+    super(ClusterAllFailedError.defaultMessage);
+  }
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/** ioredis's Cluster rejects connect() and the calls it queued with this when it gives up. */
+export const NO_STARTUP_NODES_MSG = "None of startup nodes is available";
+
 /** A call ioglide cannot accept (bad argument, unsupported feature). */
 export class ArgumentError extends TypeError {}
 

@@ -13,7 +13,7 @@
  * flushes them as ioredis does.
  */
 import { Batch, GlideHandle } from "../glide";
-import { CONNECTION_CLOSED_ERROR_MSG, MaxRetriesPerRequestError, ReplyError, redact, serverErrorText } from "../errors";
+import { ClusterAllFailedError, CONNECTION_CLOSED_ERROR_MSG, MaxRetriesPerRequestError, NO_STARTUP_NODES_MSG, ReplyError, redact, serverErrorText } from "../errors";
 import type { RedisOptions } from "../options";
 import type { ShapeEnv } from "../commands/reply-values";
 import { formatDoubleG17 } from "../commands/reply-values";
@@ -212,7 +212,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
       };
       const onClose = () => {
         owner.removeListener("ready", onReady);
-        reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
+        reject(new Error(this.isCluster ? NO_STARTUP_NODES_MSG : CONNECTION_CLOSED_ERROR_MSG));
       };
       owner.once("ready", onReady);
       owner.once("close", onClose);
@@ -238,7 +238,8 @@ export class Connection implements LaneHost, BlockingLaneHost {
       if (stale()) return;
       const error = this.connectError(err);
       // ioredis's recoverFromFatalError: a refused AUTH fails the queued calls with the server's error.
-      if (error instanceof ReplyError) this.flush(error);
+      const nodeError = error instanceof ClusterAllFailedError ? error.lastNodeError : error;
+      if (nodeError instanceof ReplyError) this.flush(nodeError);
       this.emitError(error);
       return this.onClose();
     }
@@ -260,8 +261,13 @@ export class Connection implements LaneHost, BlockingLaneHost {
     this.blocking.kick();
   }
 
-  /** Turn a failed connect into what ioredis reports (Node errors pass through). */
+  /** Turn a failed connect into what ioredis reports (Node errors pass through; a cluster wraps them as ioredis's Cluster does). */
   private connectError(err: unknown): Error {
+    const error = this.nodeConnectError(err);
+    return this.isCluster ? new ClusterAllFailedError(error) : error;
+  }
+
+  private nodeConnectError(err: unknown): Error {
     if (!(err instanceof Error)) return new Error(String(err));
     if ((err as NodeJS.ErrnoException).syscall) return err;
     const message = err.message;
@@ -327,21 +333,24 @@ export class Connection implements LaneHost, BlockingLaneHost {
     const strategy = this.options.retryStrategy;
     if (typeof strategy !== "function") return this.end();
     const delay = strategy(++this.retryAttempts);
-    if (typeof delay !== "number") return this.end();
+    // ioredis's Cluster gives up with its own message for what it queued.
+    if (typeof delay !== "number") return this.end(this.isCluster ? NO_STARTUP_NODES_MSG : CONNECTION_CLOSED_ERROR_MSG);
     this.setStatus("reconnecting", delay);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       this.connect().catch(noop);
     }, delay);
-    const max = this.options.maxRetriesPerRequest;
+    // A Cluster's offline queue waits until it is ready or ends (ioredis applies
+    // maxRetriesPerRequest per node connection, never to the cluster's queue).
+    const max = this.isCluster ? null : this.options.maxRetriesPerRequest;
     if (typeof max === "number" && max >= 0 && this.retryAttempts % (max + 1) === 0) {
       this.flush(new MaxRetriesPerRequestError(max));
     }
   }
 
-  private end(): void {
+  private end(message = CONNECTION_CLOSED_ERROR_MSG): void {
     this.setStatus("end");
-    this.flush(new Error(CONNECTION_CLOSED_ERROR_MSG));
+    this.flush(new Error(message));
     this.closeGlide(false);
   }
 
