@@ -37,6 +37,20 @@ export class ClusterAllFailedError extends RedisError {
 /** ioredis's Cluster rejects connect() and the calls it queued with this when it gives up. */
 export const NO_STARTUP_NODES_MSG = "None of startup nodes is available";
 
+/**
+ * A single cluster command (not a batch) that GLIDE answers with TRYAGAIN or
+ * CLUSTERDOWN was already retried by GLIDE for seconds (measured: ~4 s for a
+ * slot nobody serves); resending it would multiply that wait.
+ */
+export function retriedByGlide(error: Error): boolean {
+  return /^(?:An error was signalled by the server: - )?(?:TRYAGAIN|TryAgain|CLUSTERDOWN|ClusterDown)\b/.test(error.message);
+}
+
+/** ioredis's Cluster gives up on a call redirected (or whose node failed) maxRedirections times with this. */
+export function tooManyRedirections(lastError: Error): Error {
+  return new Error("Too many Cluster redirections. Last error: " + String(lastError));
+}
+
 /** A call ioglide cannot accept (bad argument, unsupported feature). */
 export class ArgumentError extends TypeError {}
 

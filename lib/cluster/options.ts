@@ -99,6 +99,7 @@ export function connectionOptionsOf(options: ClusterOptions): RedisOptions {
     scripts: options.scripts,
     maxRedirections: options.maxRedirections,
     retryDelayOnMoved: options.retryDelayOnMoved,
+    retryDelayOnFailover: options.retryDelayOnFailover,
     retryDelayOnTryAgain: options.retryDelayOnTryAgain,
     retryDelayOnClusterDown: options.retryDelayOnClusterDown,
   } as RedisOptions;

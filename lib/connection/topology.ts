@@ -83,7 +83,9 @@ function clusterRedirectDelay(error: Error, options: Record<string, unknown>): n
   if (!kind) return undefined;
   if (kind === "MOVED" || kind === "ASK") return Number(options.retryDelayOnMoved ?? 0);
   if (kind === "TRYAGAIN") return Number(options.retryDelayOnTryAgain ?? 100);
-  return Number(options.retryDelayOnClusterDown ?? 100);
+  // As ioredis: CLUSTERDOWN is retried only with a positive delay.
+  const clusterDown = Number(options.retryDelayOnClusterDown ?? 100);
+  return clusterDown > 0 ? clusterDown : undefined;
 }
 
 /** Resolves when any seed accepts a TCP connection; rejects with the first seed's error otherwise. */

@@ -11,7 +11,7 @@
  */
 import { BYTES_DECODER, GlideHandle, STRING_DECODER } from "../glide";
 import type { Call } from "../chain/call";
-import { classifyGlideError, toIoredisError } from "../errors";
+import { classifyGlideError, retriedByGlide, toIoredisError, tooManyRedirections } from "../errors";
 import { Fifo } from "./fifo";
 import { argv, fail, pending, succeed } from "./settle";
 import type { OrderedLane } from "./ordered-lane";
@@ -81,7 +81,13 @@ export class BlockingLane {
     if (this.current !== call) return;
     const kind = classifyGlideError(err);
     const delay = this.host.isCluster ? this.host.redirectDelay(err as Error) : undefined;
-    if (delay !== undefined && call.redirects < this.host.maxRedirections) {
+    // TRYAGAIN/CLUSTERDOWN come back only after GLIDE's own retries (see retriedByGlide).
+    if (delay !== undefined && (call.redirects >= this.host.maxRedirections || retriedByGlide(err as Error))) {
+      fail(call, tooManyRedirections(toIoredisError(err)));
+      if (kind === "connection") this.host.connectionLost(err as Error);
+      return this.done();
+    }
+    if (delay !== undefined) {
       // A cluster node redirected the call (MOVED after a failover, ASK,
       // TRYAGAIN, CLUSTERDOWN) or its connection failed: send it again
       // shortly, as ioredis does.

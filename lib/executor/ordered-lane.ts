@@ -19,7 +19,7 @@
  */
 import { Batch, BYTES_DECODER, GlideHandle, STRING_DECODER } from "../glide";
 import type { Call } from "../chain/call";
-import { classifyGlideError, toIoredisError } from "../errors";
+import { classifyGlideError, retriedByGlide, toIoredisError, tooManyRedirections } from "../errors";
 import { Fifo } from "./fifo";
 import { recoverFromNoScript } from "../middleware/scripts";
 import { argv, fail, pending, succeed } from "./settle";
@@ -209,7 +209,7 @@ export class OrderedLane {
 
   private onReply(request: Request, value: unknown): void {
     if (request.done) return; // abandoned: its calls were requeued
-    if (value instanceof Error) this.failed(request.calls[0], value);
+    if (value instanceof Error) this.failedAlone(request.calls[0], value);
     else succeed(request.calls[0], value);
     this.complete(request);
   }
@@ -225,6 +225,20 @@ export class OrderedLane {
     this.complete(request);
   }
 
+  /** ioredis's error for a call out of redirections; its pipelines keep the node's own error. */
+  private static outOfRedirections(call: Call, error: Error): Error {
+    const own = toIoredisError(error);
+    return call.batch ? own : tooManyRedirections(own);
+  }
+
+  /** A call sent on its own: a cluster's TRYAGAIN/CLUSTERDOWN comes back only after GLIDE's own retries. */
+  private failedAlone(call: Call, error: Error): void {
+    if (this.host.isCluster && retriedByGlide(error) && this.host.redirectDelay(error) !== undefined && !call.batch?.route) {
+      return fail(call, OrderedLane.outOfRedirections(call, error));
+    }
+    this.failed(call, error);
+  }
+
   /**
    * A call's own error: final, unless the command did not run and can go
    * again: a defined script met NOSCRIPT (resent first, as EVAL), or a
@@ -237,8 +251,10 @@ export class OrderedLane {
       this.retry.push(call);
       return;
     }
-    const delay = this.host.redirectDelay(error);
-    if (delay !== undefined && call.redirects < this.host.maxRedirections) {
+    // A call bound to one node (cluster.nodes()) is not redirected, as on ioredis's node clients.
+    const delay = call.batch?.route ? undefined : this.host.redirectDelay(error);
+    if (delay !== undefined) {
+      if (call.redirects >= this.host.maxRedirections) return fail(call, OrderedLane.outOfRedirections(call, error));
       call.redirects++;
       setTimeout(() => {
         if (call.settled) return;
@@ -282,7 +298,7 @@ export class OrderedLane {
     }
     if (kind === "reply" && request.calls.length === 1 && !request.calls[0].transaction) {
       // A single command's own error (GLIDE rejects the request instead of returning it).
-      this.failed(request.calls[0], err as Error);
+      this.failedAlone(request.calls[0], err as Error);
       this.complete(request);
       return;
     }

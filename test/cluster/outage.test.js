@@ -108,4 +108,44 @@ t("every node dies and comes back: close/reconnecting, then ready; the call issu
   }
 });
 
+t("a slot nobody serves: CLUSTERDOWN retried, then ioredis's 'Too many Cluster redirections' (single calls, concurrent calls, pipelines)", async () => {
+  const cluster = await startCluster({ masters: 3, replicas: 0, extraArgs: ["--cluster-require-full-coverage", "no"] });
+  const clients = [];
+  try {
+    const open = (Impl, options) => {
+      const c = new Impl.Cluster(cluster.startupNodes, { maxRedirections: 3, retryDelayOnClusterDown: 20, ...options });
+      c.on("error", () => undefined);
+      clients.push(c);
+      return c;
+    };
+    const [ours, theirs] = [open(Redis), open(IORedis)];
+    await Promise.all([ours.set("warm", "1"), theirs.set("warm", "1")]);
+    for (const n of cluster.nodes) {
+      try {
+        cluster.cli(n.port, "cluster", "delslots", "0");
+      } catch {
+        /* only the slot's owner accepts it */
+      }
+    }
+    const unserved = "{3560}k"; // slot 0
+    const scenario = async (c) => ({
+      single: await outcome(c.set(unserved, "v")),
+      concurrent: await Promise.all([outcome(c.set(unserved, "1")), outcome(c.get(unserved)), outcome(c.set("elsewhere", "2"))]),
+      pipeline: await c.pipeline().set(unserved, "v").get(unserved).exec().then((r) => r.map(([e, v]) => (e ? { err: e.message } : { ok: v }))),
+    });
+    const [a, b] = [await scenario(ours), await scenario(theirs)];
+    assert.equal(a, b);
+    assert.equal(a.single, { err: "Too many Cluster redirections. Last error: ReplyError: CLUSTERDOWN Hash slot not served" });
+    assert.equal(a.concurrent[2], { ok: "OK" });
+    // retryDelayOnClusterDown 0: no retries, the server's error as it is
+    const [c0, i0] = [open(Redis, { retryDelayOnClusterDown: 0 }), open(IORedis, { retryDelayOnClusterDown: 0 })];
+    const [r0, s0] = [await outcome(c0.get(unserved)), await outcome(i0.get(unserved))];
+    assert.equal(r0, s0);
+    assert.equal(r0, { err: "CLUSTERDOWN Hash slot not served" });
+  } finally {
+    for (const c of clients) c.disconnect();
+    await cluster.cleanup();
+  }
+});
+
 t.run();
