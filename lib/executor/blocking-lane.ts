@@ -11,22 +11,19 @@
  */
 import { BYTES_DECODER, GlideHandle, STRING_DECODER } from "../glide";
 import type { Call } from "../chain/call";
-import { classifyGlideError, retriedByGlide, toIoredisError, tooManyRedirections } from "../errors";
+import { classifyGlideError, toIoredisError } from "../errors";
+import { redirectDecision, RedirectHost } from "./redirects";
 import { Fifo } from "./fifo";
 import { argv, fail, pending, succeed } from "./settle";
 import type { OrderedLane } from "./ordered-lane";
 
-export interface BlockingLaneHost {
+export interface BlockingLaneHost extends RedirectHost {
   /** the dedicated GLIDE client, created on first use */
   blockingClient(): Promise<GlideHandle>;
   canSend(): boolean;
   connectionLost(error: Error): void;
   readonly commandTimeout: number | undefined;
   readonly resendOnReconnect: boolean;
-  readonly isCluster: boolean;
-  /** ms before resending a call a cluster node redirected or whose node connection failed; undefined: not such an error */
-  redirectDelay(error: Error): number | undefined;
-  readonly maxRedirections: number;
 }
 
 export class BlockingLane {
@@ -80,23 +77,21 @@ export class BlockingLane {
   private onError(call: Call, after: number, err: unknown): void {
     if (this.current !== call) return;
     const kind = classifyGlideError(err);
-    const delay = this.host.isCluster ? this.host.redirectDelay(err as Error) : undefined;
-    // TRYAGAIN/CLUSTERDOWN come back only after GLIDE's own retries (see retriedByGlide).
-    if (delay !== undefined && (call.redirects >= this.host.maxRedirections || retriedByGlide(err as Error))) {
-      fail(call, tooManyRedirections(toIoredisError(err)));
-      if (kind === "connection") this.host.connectionLost(err as Error);
-      return this.done();
-    }
-    if (delay !== undefined) {
+    const decision = redirectDecision(this.host, call, err as Error, true);
+    if (decision !== null && "resendAfter" in decision) {
       // A cluster node redirected the call (MOVED after a failover, ASK,
       // TRYAGAIN, CLUSTERDOWN) or its connection failed: send it again
       // shortly, as ioredis does.
-      call.redirects++;
       this.current = null;
       this.queue.unshiftAll([{ call, after }]);
-      setTimeout(() => this.kick(), delay);
+      setTimeout(() => this.kick(), decision.resendAfter);
       if (kind === "connection") this.host.connectionLost(err as Error);
       return;
+    }
+    if (decision !== null) {
+      fail(call, decision.fail);
+      if (kind === "connection") this.host.connectionLost(err as Error);
+      return this.done();
     }
     if (kind === "connection" && this.host.resendOnReconnect && !call.settled) {
       this.current = null;

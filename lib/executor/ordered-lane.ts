@@ -19,7 +19,8 @@
  */
 import { Batch, BYTES_DECODER, GlideHandle, STRING_DECODER } from "../glide";
 import type { Call } from "../chain/call";
-import { classifyGlideError, retriedByGlide, toIoredisError, tooManyRedirections } from "../errors";
+import { classifyGlideError, toIoredisError } from "../errors";
+import { redirectDecision, RedirectHost } from "./redirects";
 import { Fifo } from "./fifo";
 import { recoverFromNoScript } from "../middleware/scripts";
 import { argv, fail, pending, succeed } from "./settle";
@@ -39,7 +40,7 @@ export const STALL_MS = 100;
 /** Cluster: most requests outstanding even when some are stalled (kept below GLIDE's 50). */
 export const STALL_CAP = 16;
 
-export interface LaneHost {
+export interface LaneHost extends RedirectHost {
   /** the GLIDE client to send on; null while there is none */
   glideClient(): GlideHandle | null;
   /** a Batch (standalone) or ClusterBatch (cluster) */
@@ -53,9 +54,6 @@ export interface LaneHost {
   readonly commandTimeout: number | undefined;
   /** resend calls interrupted by a connection loss (autoResendUnfulfilledCommands) */
   readonly resendOnReconnect: boolean;
-  /** ms to wait before resending a call a cluster redirected or refused for now; undefined: not such an error */
-  redirectDelay(error: Error): number | undefined;
-  readonly maxRedirections: number;
   readonly isCluster: boolean;
 }
 
@@ -209,7 +207,7 @@ export class OrderedLane {
 
   private onReply(request: Request, value: unknown): void {
     if (request.done) return; // abandoned: its calls were requeued
-    if (value instanceof Error) this.failedAlone(request.calls[0], value);
+    if (value instanceof Error) this.failed(request.calls[0], value, true);
     else succeed(request.calls[0], value);
     this.complete(request);
   }
@@ -225,45 +223,24 @@ export class OrderedLane {
     this.complete(request);
   }
 
-  /** ioredis's error for a call out of redirections; its pipelines keep the node's own error. */
-  private static outOfRedirections(call: Call, error: Error): Error {
-    const own = toIoredisError(error);
-    return call.batch ? own : tooManyRedirections(own);
-  }
-
-  /** A call sent on its own: a cluster's TRYAGAIN/CLUSTERDOWN comes back only after GLIDE's own retries. */
-  private failedAlone(call: Call, error: Error): void {
-    if (this.host.isCluster && retriedByGlide(error) && this.host.redirectDelay(error) !== undefined && !call.batch?.route) {
-      return fail(call, OrderedLane.outOfRedirections(call, error));
-    }
-    this.failed(call, error);
-  }
-
   /**
    * A call's own error: final, unless the command did not run and can go
    * again: a defined script met NOSCRIPT (resent first, as EVAL), or a
-   * cluster node redirected or refused it for now (MOVED, ASK, TRYAGAIN,
-   * CLUSTERDOWN: resent after ioredis's retryDelayOn* delay, at most
-   * maxRedirections times, while GLIDE updates its slot map).
+   * cluster node redirected or refused it for now (redirects.ts).
    */
-  private failed(call: Call, error: Error): void {
+  private failed(call: Call, error: Error, sentAlone = false): void {
     if (call.script && recoverFromNoScript(call, error)) {
       this.retry.push(call);
       return;
     }
-    // A call bound to one node (cluster.nodes()) is not redirected, as on ioredis's node clients.
-    const delay = call.batch?.route ? undefined : this.host.redirectDelay(error);
-    if (delay !== undefined) {
-      if (call.redirects >= this.host.maxRedirections) return fail(call, OrderedLane.outOfRedirections(call, error));
-      call.redirects++;
-      setTimeout(() => {
-        if (call.settled) return;
-        this.queue.unshiftAll([call]);
-        this.kick();
-      }, delay);
-      return;
-    }
-    fail(call, toIoredisError(error));
+    const decision = redirectDecision(this.host, call, error, sentAlone);
+    if (decision === null) return fail(call, toIoredisError(error));
+    if ("fail" in decision) return fail(call, decision.fail);
+    setTimeout(() => {
+      if (call.settled) return;
+      this.queue.unshiftAll([call]);
+      this.kick();
+    }, decision.resendAfter);
   }
 
   /**
@@ -298,7 +275,7 @@ export class OrderedLane {
     }
     if (kind === "reply" && request.calls.length === 1 && !request.calls[0].transaction) {
       // A single command's own error (GLIDE rejects the request instead of returning it).
-      this.failedAlone(request.calls[0], err as Error);
+      this.failed(request.calls[0], err as Error, true);
       this.complete(request);
       return;
     }

@@ -1,0 +1,36 @@
+/**
+ * ioredis's Cluster redirect policy, shared by both lanes: a call a node
+ * redirected or refused for now (MOVED, ASK, TRYAGAIN, CLUSTERDOWN) or whose
+ * node connection failed is sent again after ioredis's retryDelayOn* delay,
+ * at most `maxRedirections` times, while GLIDE updates its slot map.
+ */
+import type { Call } from "../chain/call";
+import { retriedByGlide, toIoredisError, tooManyRedirections } from "../errors";
+
+export interface RedirectHost {
+  /** ms before resending; undefined: not such an error (or the user turned that retry off) */
+  redirectDelay(error: Error): number | undefined;
+  readonly maxRedirections: number;
+}
+
+/** Resend after `resendAfter` ms, or fail with `fail`; null: not a redirect, the lane decides. */
+export type RedirectDecision = { resendAfter: number } | { fail: Error } | null;
+
+/**
+ * `sentAlone`: the call went as a single GLIDE request, so a TRYAGAIN or
+ * CLUSTERDOWN comes back only after GLIDE's own retries: resending it would
+ * multiply that wait. Counts the redirect on the call when it is resent.
+ */
+export function redirectDecision(host: RedirectHost, call: Call, error: Error, sentAlone: boolean): RedirectDecision {
+  // A call bound to one node (cluster.nodes()) is not redirected, as on ioredis's node clients.
+  if (call.batch?.route) return null;
+  const delay = host.redirectDelay(error);
+  if (delay === undefined) return null;
+  if (call.redirects >= host.maxRedirections || (sentAlone && retriedByGlide(error))) {
+    // ioredis's pipelines keep the node's own error; single calls get its "Too many ..." error.
+    const own = toIoredisError(error);
+    return { fail: call.batch ? own : tooManyRedirections(own) };
+  }
+  call.redirects++;
+  return { resendAfter: delay };
+}
