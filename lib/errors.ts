@@ -140,3 +140,24 @@ export function redact(text: string, secret: string | null | undefined): string 
   if (!secret) return text;
   return text.split(secret).join("***");
 }
+
+/**
+ * A failed connect as ioredis reports it: Node's own errors pass through,
+ * refused AUTH becomes the server's ReplyError, and a cluster wraps it all in
+ * ClusterAllFailedError as ioredis's Cluster does.
+ */
+export function connectFailure(err: unknown, password: string | null | undefined, cluster: boolean): Error {
+  const error = nodeConnectFailure(err, password);
+  return cluster ? new ClusterAllFailedError(error) : error;
+}
+
+function nodeConnectFailure(err: unknown, password: string | null | undefined): Error {
+  if (!(err instanceof Error)) return new Error(String(err));
+  if ((err as NodeJS.ErrnoException).syscall) return err;
+  const message = err.message;
+  const server = /(WRONGPASS|NOAUTH|NOPERM)[: ]\s*([^'"\n)]*)/.exec(message);
+  if (server) return new ReplyError(`${server[1]} ${server[2].trim()}`);
+  // Over RESP2 GLIDE reports a refused AUTH only as "AuthenticationFailed".
+  if (/AuthenticationFailed/.test(message)) return new ReplyError("WRONGPASS invalid username-password pair or user is disabled.");
+  return new Error(redact(serverErrorText(message), password));
+}

@@ -13,7 +13,7 @@
  * flushes them as ioredis does.
  */
 import { Batch, GlideHandle } from "../glide";
-import { ClusterAllFailedError, CONNECTION_CLOSED_ERROR_MSG, MaxRetriesPerRequestError, NO_STARTUP_NODES_MSG, ReplyError, redact, serverErrorText } from "../errors";
+import { ClusterAllFailedError, connectFailure, CONNECTION_CLOSED_ERROR_MSG, MaxRetriesPerRequestError, NO_STARTUP_NODES_MSG, ReplyError, redact, serverErrorText } from "../errors";
 import type { RedisOptions } from "../options";
 import type { ShapeEnv } from "../commands/reply-values";
 import { formatDoubleG17 } from "../commands/reply-values";
@@ -236,7 +236,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
       }
     } catch (err) {
       if (stale()) return;
-      const error = this.connectError(err);
+      const error = connectFailure(err, this.options.password, this.isCluster);
       // ioredis's recoverFromFatalError: a refused AUTH fails the queued calls with the server's error.
       const nodeError = error instanceof ClusterAllFailedError ? error.lastNodeError : error;
       if (nodeError instanceof ReplyError) this.flush(nodeError);
@@ -259,23 +259,6 @@ export class Connection implements LaneHost, BlockingLaneHost {
     this.heartbeat.start();
     this.ordered.kick();
     this.blocking.kick();
-  }
-
-  /** Turn a failed connect into what ioredis reports (Node errors pass through; a cluster wraps them as ioredis's Cluster does). */
-  private connectError(err: unknown): Error {
-    const error = this.nodeConnectError(err);
-    return this.isCluster ? new ClusterAllFailedError(error) : error;
-  }
-
-  private nodeConnectError(err: unknown): Error {
-    if (!(err instanceof Error)) return new Error(String(err));
-    if ((err as NodeJS.ErrnoException).syscall) return err;
-    const message = err.message;
-    const server = /(WRONGPASS|NOAUTH|NOPERM)[: ]\s*([^'"\n)]*)/.exec(message);
-    if (server) return new ReplyError(`${server[1]} ${server[2].trim()}`);
-    // Over RESP2 GLIDE reports a refused AUTH only as "AuthenticationFailed".
-    if (/AuthenticationFailed/.test(message)) return new ReplyError("WRONGPASS invalid username-password pair or user is disabled.");
-    return new Error(redact(serverErrorText(message), this.options.password));
   }
 
   /** One request through GLIDE with a deadline: proves the connection works (and learns its id). */
