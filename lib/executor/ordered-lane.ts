@@ -57,6 +57,8 @@ export interface LaneHost extends RedirectHost {
   readonly isCluster: boolean;
 }
 
+const bySeq = (a: Call, b: Call): number => a.seq - b.seq;
+
 /** One GLIDE request: a single command or a non-atomic batch. */
 interface Request {
   readonly calls: Call[];
@@ -82,6 +84,8 @@ export class OrderedLane {
   private drainWaiters: { seq: number; resolve: () => void }[] = [];
   private readonly flushBound = () => this.flush();
   private stallTimer: NodeJS.Timeout | null = null;
+  /** cluster calls waiting out a redirect delay, by delay */
+  private readonly held = new Map<number, Call[]>();
 
   constructor(private readonly host: LaneHost) {}
 
@@ -148,9 +152,14 @@ export class OrderedLane {
     return active;
   }
 
-  /** A call that travels alone in its own request: a barrier, a MULTI/EXEC transaction, a routed call. */
+  /**
+   * A call that travels alone in its own request: a barrier, a MULTI/EXEC
+   * transaction, a routed call, a call a cluster redirected (GLIDE follows a
+   * single command's MOVED with its own retries and slot refresh; inside a
+   * batch it gave up within milliseconds of a failover).
+   */
   private static alone(call: Call): boolean {
-    return call.spec.barrier || call.transaction !== undefined || call.batch?.route !== undefined;
+    return call.spec.barrier || call.transaction !== undefined || call.batch?.route !== undefined || call.redirects > 0;
   }
 
   private flush(): void {
@@ -236,11 +245,36 @@ export class OrderedLane {
     const decision = redirectDecision(this.host, call, error, sentAlone);
     if (decision === null) return fail(call, toIoredisError(error));
     if ("fail" in decision) return fail(call, decision.fail);
-    setTimeout(() => {
-      if (call.settled) return;
-      this.queue.unshiftAll([call]);
-      this.kick();
-    }, decision.resendAfter);
+    this.resendLater(call, decision.resendAfter);
+  }
+
+  /** Hold a redirected call for `delay` ms with the others held as long (ioredis's delay queues), then requeue them together. */
+  private resendLater(call: Call, delay: number): void {
+    let held = this.held.get(delay);
+    if (!held) {
+      const calls: Call[] = (held = []);
+      this.held.set(delay, calls);
+      setTimeout(() => {
+        this.held.delete(delay);
+        this.requeue(calls);
+      }, delay);
+    }
+    held.push(call);
+  }
+
+  /**
+   * Put calls back among the queued ones in issue order: resent calls must
+   * not overtake each other or earlier calls (two writes to one key would
+   * land reversed).
+   */
+  private requeue(calls: Call[]): void {
+    const back = calls.filter((c) => !c.settled).sort(bySeq);
+    if (back.length === 0) return;
+    const last = back[back.length - 1].seq;
+    const earlier: Call[] = [];
+    while (this.queue.length > 0 && this.queue.peek()!.seq < last) earlier.push(this.queue.shift()!);
+    this.queue.unshiftAll(earlier.length > 0 ? earlier.concat(back).sort(bySeq) : back);
+    this.kick();
   }
 
   /**
@@ -339,7 +373,9 @@ export class OrderedLane {
   private advanceCompleted(): void {
     const oldestOut = this.outstanding.length > 0 ? this.outstanding[0].calls[0].seq : Infinity;
     const oldestQueued = this.queue.length > 0 ? this.queue.peek()!.seq : Infinity;
-    const upTo = Math.min(this.submitted, oldestOut - 1, oldestQueued - 1);
+    let oldestHeld = Infinity;
+    for (const calls of this.held.values()) for (const call of calls) if (!call.settled && call.seq < oldestHeld) oldestHeld = call.seq;
+    const upTo = Math.min(this.submitted, oldestOut - 1, oldestQueued - 1, oldestHeld - 1);
     if (upTo > this.completed) this.completed = upTo;
     if (this.drainWaiters.length === 0) return;
     const still: typeof this.drainWaiters = [];
@@ -351,6 +387,7 @@ export class OrderedLane {
   rejectAll(error: Error): void {
     for (const call of this.queue.drain()) fail(call, error);
     for (const request of this.outstanding) for (const call of request.calls) fail(call, error);
+    for (const calls of this.held.values()) for (const call of calls) fail(call, error);
     this.completed = this.submitted;
     for (const w of this.drainWaiters) w.resolve();
     this.drainWaiters = [];
