@@ -20,7 +20,7 @@
 import { Batch, BYTES_DECODER, GlideHandle, STRING_DECODER } from "../glide";
 import type { Call } from "../chain/call";
 import { classifyGlideError, toIoredisError } from "../errors";
-import { redirectDecision, RedirectHost } from "./redirects";
+import { redirectDecision, RedirectHost, slotNudge } from "./redirects";
 import { Fifo } from "./fifo";
 import { recoverFromNoScript } from "../middleware/scripts";
 import { argv, fail, pending, succeed } from "./settle";
@@ -245,6 +245,8 @@ export class OrderedLane {
     const decision = redirectDecision(this.host, call, error, sentAlone);
     if (decision === null) return fail(call, toIoredisError(error));
     if ("fail" in decision) return fail(call, decision.fail);
+    const nudge = slotNudge(call, error);
+    if (nudge) this.host.glideClient()?.customCommand(nudge).catch(() => undefined);
     this.resendLater(call, decision.resendAfter);
   }
 

@@ -34,3 +34,14 @@ export function redirectDecision(host: RedirectHost, call: Call, error: Error, s
   call.redirects++;
   return { resendAfter: delay };
 }
+
+/**
+ * After a failover GLIDE fails SPUBLISH with "ConnectionNotFoundForRoute"
+ * (about 4 s per attempt, 13-16 s in all, raw GLIDE alike) until a command
+ * it routes by key reaches that slot; a keyed read on the channel's slot
+ * makes GLIDE learn the promoted primary. The read to send first, or null.
+ */
+export function slotNudge(call: Call, error: Error): (string | Buffer)[] | null {
+  if (call.spec.name !== "spublish" || call.args.length === 0 || !/ConnectionNotFoundForRoute/.test(error.message)) return null;
+  return ["EXISTS", call.args[0]];
+}
