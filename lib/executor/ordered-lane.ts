@@ -20,7 +20,8 @@
 import { Batch, BYTES_DECODER, GlideHandle, STRING_DECODER } from "../glide";
 import type { Call } from "../chain/call";
 import { classifyGlideError, toIoredisError } from "../errors";
-import { redirectDecision, RedirectHost, slotNudge } from "./redirects";
+import { HeldCalls, redirectDecision, RedirectHost, slotNudge } from "./redirects";
+import { StallWatch } from "./stall-watch";
 import { Fifo } from "./fifo";
 import { recoverFromNoScript } from "../middleware/scripts";
 import { argv, fail, pending, succeed } from "./settle";
@@ -31,15 +32,6 @@ export const MAX_BATCH = 250;
 export const WINDOW = 2;
 /** Smallest batch worth a request of its own when spreading calls over free slots. */
 export const MIN_SHARE = 4;
-/**
- * Cluster: a request out this long no longer holds its place in the window.
- * GLIDE holds a call for a dead master ~1.3 s before failing it; ioredis's
- * per-node connections let other nodes' calls pass meanwhile, and so do we.
- */
-export const STALL_MS = 100;
-/** Cluster: most requests outstanding even when some are stalled (kept below GLIDE's 50). */
-export const STALL_CAP = 16;
-
 export interface LaneHost extends RedirectHost {
   /** the GLIDE client to send on; null while there is none */
   glideClient(): GlideHandle | null;
@@ -83,9 +75,9 @@ export class OrderedLane {
   private completed = 0;
   private drainWaiters: { seq: number; resolve: () => void }[] = [];
   private readonly flushBound = () => this.flush();
-  private stallTimer: NodeJS.Timeout | null = null;
+  private readonly stalls = new StallWatch(() => this.kick());
   /** cluster calls waiting out a redirect delay, by delay */
-  private readonly held = new Map<number, Call[]>();
+  private readonly held = new HeldCalls((calls) => this.requeue(calls));
 
   constructor(private readonly host: LaneHost) {}
 
@@ -133,23 +125,10 @@ export class OrderedLane {
     return !this.queue.peek()!.spec.barrier || this.outstanding.length === 0;
   }
 
-  /** Requests counted against the window: all of them, except on a cluster the stalled ones (see STALL_MS). */
+  /** Requests counted against the window: all of them, except on a cluster the stalled ones (stall-watch.ts). */
   private activeRequests(): number {
     if (!this.host.isCluster) return this.outstanding.length;
-    if (this.outstanding.length >= STALL_CAP) return Infinity;
-    const now = Date.now();
-    let active = 0;
-    for (const r of this.outstanding) if (now - r.sentAt < STALL_MS) active++;
-    // Check again when the oldest active request would count as stalled.
-    if (active >= WINDOW && !this.stallTimer && this.queue.length > 0) {
-      const oldest = this.outstanding.find((r) => now - r.sentAt < STALL_MS)!;
-      this.stallTimer = setTimeout(() => {
-        this.stallTimer = null;
-        this.kick();
-      }, STALL_MS - (now - oldest.sentAt) + 1);
-      this.stallTimer.unref();
-    }
-    return active;
+    return this.stalls.active(this.outstanding, WINDOW, this.queue.length > 0);
   }
 
   /**
@@ -247,21 +226,7 @@ export class OrderedLane {
     if ("fail" in decision) return fail(call, decision.fail);
     const nudge = slotNudge(call, error);
     if (nudge) this.host.glideClient()?.customCommand(nudge).catch(() => undefined);
-    this.resendLater(call, decision.resendAfter);
-  }
-
-  /** Hold a redirected call for `delay` ms with the others held as long (ioredis's delay queues), then requeue them together. */
-  private resendLater(call: Call, delay: number): void {
-    let held = this.held.get(delay);
-    if (!held) {
-      const calls: Call[] = (held = []);
-      this.held.set(delay, calls);
-      setTimeout(() => {
-        this.held.delete(delay);
-        this.requeue(calls);
-      }, delay);
-    }
-    held.push(call);
+    this.held.hold(call, decision.resendAfter);
   }
 
   /**
@@ -375,9 +340,7 @@ export class OrderedLane {
   private advanceCompleted(): void {
     const oldestOut = this.outstanding.length > 0 ? this.outstanding[0].calls[0].seq : Infinity;
     const oldestQueued = this.queue.length > 0 ? this.queue.peek()!.seq : Infinity;
-    let oldestHeld = Infinity;
-    for (const calls of this.held.values()) for (const call of calls) if (!call.settled && call.seq < oldestHeld) oldestHeld = call.seq;
-    const upTo = Math.min(this.submitted, oldestOut - 1, oldestQueued - 1, oldestHeld - 1);
+    const upTo = Math.min(this.submitted, oldestOut - 1, oldestQueued - 1, this.held.oldestSeq() - 1);
     if (upTo > this.completed) this.completed = upTo;
     if (this.drainWaiters.length === 0) return;
     const still: typeof this.drainWaiters = [];
@@ -389,7 +352,7 @@ export class OrderedLane {
   rejectAll(error: Error): void {
     for (const call of this.queue.drain()) fail(call, error);
     for (const request of this.outstanding) for (const call of request.calls) fail(call, error);
-    for (const calls of this.held.values()) for (const call of calls) fail(call, error);
+    this.held.failAll(error);
     this.completed = this.submitted;
     for (const w of this.drainWaiters) w.resolve();
     this.drainWaiters = [];

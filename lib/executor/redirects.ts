@@ -6,6 +6,7 @@
  */
 import type { Call } from "../chain/call";
 import { retriedByGlide, toIoredisError, tooManyRedirections } from "../errors";
+import { fail } from "./settle";
 
 export interface RedirectHost {
   /** ms before resending; undefined: not such an error (or the user turned that retry off) */
@@ -44,4 +45,38 @@ export function redirectDecision(host: RedirectHost, call: Call, error: Error, s
 export function slotNudge(call: Call, error: Error): (string | Buffer)[] | null {
   if (call.spec.name !== "spublish" || call.args.length === 0 || !/ConnectionNotFoundForRoute/.test(error.message)) return null;
   return ["EXISTS", call.args[0]];
+}
+
+/**
+ * Redirected calls waiting out their delay, held together per delay as
+ * ioredis's delay queues are, then released together to be requeued.
+ */
+export class HeldCalls {
+  private readonly byDelay = new Map<number, Call[]>();
+
+  constructor(private readonly release: (calls: Call[]) => void) {}
+
+  hold(call: Call, delay: number): void {
+    let held = this.byDelay.get(delay);
+    if (!held) {
+      const calls: Call[] = (held = []);
+      this.byDelay.set(delay, calls);
+      setTimeout(() => {
+        this.byDelay.delete(delay);
+        this.release(calls);
+      }, delay);
+    }
+    held.push(call);
+  }
+
+  /** The lowest sequence number still held (Infinity: none): what is held is not answered yet. */
+  oldestSeq(): number {
+    let oldest = Infinity;
+    for (const calls of this.byDelay.values()) for (const call of calls) if (!call.settled && call.seq < oldest) oldest = call.seq;
+    return oldest;
+  }
+
+  failAll(error: Error): void {
+    for (const calls of this.byDelay.values()) for (const call of calls) fail(call, error);
+  }
 }
