@@ -159,7 +159,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
     if (this.owner.status !== "ready") return;
     // A cluster node failing is not the cluster lost (ioredis stays ready):
     // GLIDE reconnects to it or learns its promoted replica. Only when no
-    // startup node accepts a connection does the cluster close.
+    // startup or known node accepts a connection does the cluster close.
     if (this.topology.kind === "cluster") this.heartbeat.confirmUnreachable(error);
     else this.onClose();
   }

@@ -6,7 +6,7 @@
  * - a connection GLIDE re-established behind our back: the id changed (also
  *   for the subscriber's own connection).
  * On a cluster the PING reaches one node; the cluster counts as lost only
- * when no startup node accepts a TCP connection.
+ * when no startup or known node accepts a TCP connection.
  */
 import type { GlideHandle } from "../glide";
 import { ConnectionError } from "../glide";

@@ -46,19 +46,29 @@ export interface ClusterSeed {
   port: number;
 }
 
-/** A cluster: GLIDE's cluster client for every role, seeded with the startup nodes. */
-export function clusterTopology(seeds: ClusterSeed[], options: RedisOptions, extra: Partial<GlideClusterClientConfiguration>): Topology {
+/**
+ * A cluster: GLIDE's cluster client for every role, seeded with the startup
+ * nodes. `knownNodes`: the nodes learned since (CLUSTER NODES); the cluster
+ * is reachable while any startup or known node accepts a connection, as
+ * ioredis's Cluster keeps working when its only startup node dies.
+ */
+export function clusterTopology(
+  seeds: ClusterSeed[],
+  options: RedisOptions,
+  extra: Partial<GlideClusterClientConfiguration>,
+  knownNodes: () => readonly ClusterSeed[] = () => [],
+): Topology {
   const config = (base: ReturnType<typeof glideConfig>): GlideClusterClientConfiguration => ({
     ...(base as GlideClusterClientConfiguration),
     ...extra,
-    addresses: seeds.map(({ host, port }) => ({ host, port })),
+    addresses: [...seeds, ...knownNodes()].map(({ host, port }) => ({ host, port })),
   });
   return {
     kind: "cluster",
     createMain: () => createCluster(config(glideConfig(options, "main"))),
     createBlocking: () => createCluster(config(glideConfig(options, "blocking"))),
     createSubscriber: (deliver) => createCluster(config(subscriberConfig(options, deliver))),
-    probe: (timeoutMs) => probeAny(seeds, timeoutMs),
+    probe: (timeoutMs) => probeAny([...seeds, ...knownNodes()], timeoutMs),
     newBatch: (atomic) => new ClusterBatch(atomic) as unknown as Batch,
     tracksIdentity: false,
     supportsSelect: false,
@@ -88,9 +98,11 @@ function clusterRedirectDelay(error: Error, options: Record<string, unknown>): n
   return clusterDown > 0 ? clusterDown : undefined;
 }
 
-/** Resolves when any seed accepts a TCP connection; rejects with the first seed's error otherwise. */
-async function probeAny(seeds: ClusterSeed[], timeoutMs: number): Promise<void> {
-  const results = await Promise.allSettled(seeds.map((s) => probeTcp(s.host, s.port, timeoutMs)));
-  if (results.some((r) => r.status === "fulfilled")) return;
-  throw (results[0] as PromiseRejectedResult).reason;
+/** Resolves as soon as any node accepts a TCP connection; rejects with the first node's error when none does. */
+async function probeAny(nodes: readonly ClusterSeed[], timeoutMs: number): Promise<void> {
+  try {
+    await Promise.any(nodes.map((n) => probeTcp(n.host, n.port, timeoutMs)));
+  } catch (err) {
+    throw (err as AggregateError).errors[0];
+  }
 }

@@ -78,6 +78,15 @@ t("kill a master during writes: no call hangs, writes resume after the promotion
   const livePort = cluster.nodes[0].port;
   const victimPort = masterOf(livePort, 0);
   const victim = cluster.nodes.find((n) => n.port === victimPort);
+  // a client whose only startup node is the one that dies (ioredis's Cluster stays ready on the nodes it learned)
+  const lone = new Redis.Cluster([{ host: "127.0.0.1", port: victimPort }]);
+  lone.on("error", () => undefined);
+  const loneEvents = [];
+  for (const e of ["close", "reconnecting", "end"]) lone.on(e, () => loneEvents.push(e));
+  await lone.ping();
+  await new Promise((resolve) => lone.refreshSlotsCache(resolve));
+  const loneCalls = [];
+  const loneTimer = setInterval(() => loneCalls.push(lone.set(`fo:lone:${loneCalls.length}`, "1").catch((e) => e.message)), 20);
   const killedAt = Date.now();
   await victim.kill("SIGKILL");
   const observer = cluster.nodes.find((n) => n !== victim).port;
@@ -118,6 +127,13 @@ t("kill a master during writes: no call hangs, writes resume after the promotion
   assert.equal(published, { n: 0 });
   assert.ok(spublishMs < 8000, `SPUBLISH took ${spublishMs} ms`);
   idle.disconnect();
+  clearInterval(loneTimer);
+  const loneOutcomes = await Promise.race([Promise.all(loneCalls), new Promise((r) => setTimeout(() => r(null), 10000))]);
+  assert.ok(loneOutcomes, "every call of the client whose only startup node died settled");
+  assert.equal(loneOutcomes.filter((v) => v !== "OK"), [], "and succeeded");
+  assert.equal(loneEvents, [], "it never closed");
+  assert.is(lone.status, "ready");
+  lone.disconnect();
   assert.ok(resumedAt, "writes to the failed master's slots resumed");
   const resumeMs = resumedAt - promotedAt;
   if (process.env.DEBUG_FAILOVER) console.log("status", JSON.stringify(statusLog.map(([e, at]) => [e, at - promotedAt])));
