@@ -171,4 +171,39 @@ t("kill a master during writes: no call hangs, writes resume after the promotion
   c.disconnect();
 });
 
+t("CLUSTER FAILOVER on a replica during writes: no call fails, the client never closes", async () => {
+  const c = new Redis.Cluster(cluster.startupNodes);
+  c.on("error", () => undefined);
+  const closed = [];
+  for (const e of ["close", "reconnecting", "end"]) c.on(e, () => closed.push(e));
+  await c.ping();
+  const live = cluster.nodes.find((n) => n.child && n.child.exitCode === null && n.child.signalCode === null).port;
+  const master = masterOf(live, 16383);
+  const replica = cluster.nodes.find((n) => n.port !== master && n.child.exitCode === null && n.child.signalCode === null && cli(n.port, "info", "replication").includes(`master_port:${master}`));
+  assert.ok(replica, "the last shard has a live replica");
+  let running = true;
+  const failures = [];
+  let acked = 0;
+  const writer = async (w) => {
+    for (let i = 0; running; i++) {
+      await c.set(`{mf}:${w}:${i}`, "v").then(() => acked++, (e) => failures.push(e.message));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  };
+  const writers = [0, 1, 2, 3].map(writer);
+  await new Promise((r) => setTimeout(r, 300));
+  cli(replica.port, "cluster", "failover");
+  const started = Date.now();
+  while (masterOf(live, 16383) !== replica.port && Date.now() - started < 10000) await new Promise((r) => setTimeout(r, 20));
+  assert.is(masterOf(live, 16383), replica.port, "the replica took over");
+  await new Promise((r) => setTimeout(r, 1000));
+  running = false;
+  await Promise.all(writers);
+  assert.equal(failures, []);
+  assert.ok(acked > 100, `${acked} writes acknowledged`);
+  assert.equal(closed, []);
+  assert.is(await c.set("{mf}:after", "1"), "OK");
+  c.disconnect();
+});
+
 t.run();
