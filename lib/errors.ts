@@ -37,13 +37,22 @@ export class ClusterAllFailedError extends RedisError {
 /** ioredis's Cluster rejects connect() and the calls it queued with this when it gives up. */
 export const NO_STARTUP_NODES_MSG = "None of startup nodes is available";
 
+/** A cluster node's refusal of a call that did not run (GLIDE prints some of these codes as kinds). */
+export type ClusterRefusal = "MOVED" | "ASK" | "TRYAGAIN" | "CLUSTERDOWN";
+
+export function clusterRefusal(error: Error): ClusterRefusal | undefined {
+  const code = /^(?:An error was signalled by the server: - )?(MOVED|ASK|Moved|Ask|TRYAGAIN|TryAgain|CLUSTERDOWN|ClusterDown)\b/.exec(error.message)?.[1];
+  return code?.toUpperCase() as ClusterRefusal | undefined;
+}
+
 /**
  * A single cluster command (not a batch) that GLIDE answers with TRYAGAIN or
  * CLUSTERDOWN was already retried by GLIDE for seconds (measured: ~4 s for a
  * slot nobody serves); resending it would multiply that wait.
  */
 export function retriedByGlide(error: Error): boolean {
-  return /^(?:An error was signalled by the server: - )?(?:TRYAGAIN|TryAgain|CLUSTERDOWN|ClusterDown)\b/.test(error.message);
+  const refusal = clusterRefusal(error);
+  return refusal === "TRYAGAIN" || refusal === "CLUSTERDOWN";
 }
 
 /** ioredis's Cluster gives up on a call redirected (or whose node failed) maxRedirections times with this. */

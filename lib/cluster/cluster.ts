@@ -17,7 +17,7 @@ import { BYTES_DECODER, STRING_DECODER } from "../glide";
 import type { RedisOptions } from "../options";
 import { ClusterNode } from "./node";
 import { NodeInfo, nodeKey, parseClusterNodes } from "./nodes";
-import { ClusterOptions, clusterOptionsOf, connectionOptionsOf, glideClusterExtras, NodeAddress, normalizeStartupNodes } from "./options";
+import { ClusterOptions, clusterOptionsOf, connectionOptionsOf, glideClusterExtras, normalizeStartupNodes } from "./options";
 
 /** How often the node list is re-read while connected (ioredis re-reads on MOVED; GLIDE hides those). */
 const NODES_REFRESH_MS = 5000;
@@ -25,19 +25,19 @@ const RANDOM_NODE = { route: "randomNode" };
 
 export class Cluster extends CommandClient {
   readonly startupNodes: unknown[];
-  private nodeObjects = new Map<string, ClusterNode>();
+  private readonly nodeObjects: Map<string, ClusterNode>;
   private refreshTimer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
-  private readonly learned: { nodes: NodeAddress[] };
 
   constructor(startupNodes: unknown[], options?: Partial<ClusterOptions>) {
     const clusterOptions = clusterOptionsOf(options);
     const seeds = normalizeStartupNodes(startupNodes);
     const connectionOptions = connectionOptionsOf(clusterOptions);
-    // Nodes learned from CLUSTER NODES keep the cluster reachable when the startup nodes die.
-    const learned: { nodes: NodeAddress[] } = { nodes: [] };
-    super(clusterOptions as unknown as RedisOptions, connectionOptions, clusterTopology(seeds, connectionOptions, glideClusterExtras(clusterOptions), () => learned.nodes));
-    this.learned = learned;
+    // The nodes learned from CLUSTER NODES keep the cluster reachable when the startup nodes die.
+    const nodeObjects = new Map<string, ClusterNode>();
+    const known = () => [...nodeObjects.values()];
+    super(clusterOptions as unknown as RedisOptions, connectionOptions, clusterTopology(seeds, connectionOptions, glideClusterExtras(clusterOptions), known));
+    this.nodeObjects = nodeObjects;
     this.startupNodes = startupNodes;
     this.on("end", () => this.stopRefreshing());
   }
@@ -80,7 +80,6 @@ export class Cluster extends CommandClient {
   private applyNodes(infos: NodeInfo[]): void {
     const seen = new Map<string, NodeInfo>();
     for (const info of infos) if (!info.failed) seen.set(nodeKey(info), info);
-    this.learned.nodes = [...seen.values()].map(({ host, port }) => ({ host, port }));
     for (const [key, node] of this.nodeObjects) {
       const info = seen.get(key);
       if (!info) {

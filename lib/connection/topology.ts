@@ -7,7 +7,7 @@ import { Batch, ClusterBatch, createCluster, createStandalone, GlideClusterClien
 import type { RedisOptions } from "../options";
 import { glideConfig, subscriberConfig } from "./glide-config";
 import { probeTcp } from "./probe";
-import { classifyGlideError } from "../errors";
+import { classifyGlideError, clusterRefusal } from "../errors";
 
 export interface Topology {
   readonly kind: "standalone" | "cluster";
@@ -77,8 +77,6 @@ export function clusterTopology(
   };
 }
 
-const REDIRECTED = /^(?:An error was signalled by the server: - )?(MOVED|ASK|Moved|Ask|TRYAGAIN|TryAgain|CLUSTERDOWN|ClusterDown)\b/;
-
 /**
  * ioredis's retryDelayOnMoved / retryDelayOnTryAgain / retryDelayOnClusterDown,
  * and retryDelayOnFailover for a call whose node connection failed (ioredis
@@ -89,7 +87,7 @@ function clusterRedirectDelay(error: Error, options: Record<string, unknown>): n
     const delay = Number(options.retryDelayOnFailover ?? 100);
     return delay > 0 ? delay : undefined;
   }
-  const kind = REDIRECTED.exec(error.message)?.[1]?.toUpperCase();
+  const kind = clusterRefusal(error);
   if (!kind) return undefined;
   if (kind === "MOVED" || kind === "ASK") return Number(options.retryDelayOnMoved ?? 0);
   if (kind === "TRYAGAIN") return Number(options.retryDelayOnTryAgain ?? 100);

@@ -2,22 +2,13 @@
 // The whole cluster unreachable: ioglide's Cluster against ioredis's, side by
 // side. Unreachable startup nodes (events, connect(), queued calls), and a
 // cluster of its own that dies and comes back while a call waits.
-const net = require("net");
 const { suite } = require("uvu");
 const assert = require("uvu/assert");
 const IORedis = require("ioredis");
 const Redis = require("../..");
-const { startCluster } = require("../support/servers");
+const { startCluster, freePort } = require("../support/servers");
 
 const t = suite("cluster outage");
-
-async function unusedPort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Events in order; errors as [class, message] (lastNodeError's text differs: ioredis only says "Connection is closed."). */
 function record(client) {
@@ -37,7 +28,7 @@ async function both(run) {
 }
 
 t("no startup node reachable, lazyConnect: connect() rejects and the events are ioredis's", async () => {
-  const port = await unusedPort();
+  const port = await freePort();
   const [ours, theirs] = await both(async (Impl) => {
     const c = new Impl.Cluster([{ host: "127.0.0.1", port }], { lazyConnect: true, clusterRetryStrategy: () => null });
     const log = record(c);
@@ -53,7 +44,7 @@ t("no startup node reachable, lazyConnect: connect() rejects and the events are 
 });
 
 t("no startup node reachable: a queued call waits out clusterRetryStrategy, then rejects as ioredis's", async () => {
-  const port = await unusedPort();
+  const port = await freePort();
   const [ours, theirs] = await both(async (Impl) => {
     const c = new Impl.Cluster([{ host: "127.0.0.1", port }], { clusterRetryStrategy: (n) => (n < 3 ? 50 : null) });
     const log = record(c);
@@ -67,7 +58,7 @@ t("no startup node reachable: a queued call waits out clusterRetryStrategy, then
 });
 
 t("more reconnect attempts than maxRetriesPerRequest: the cluster's queued call still waits (as ioredis's)", async () => {
-  const port = await unusedPort();
+  const port = await freePort();
   const [ours, theirs] = await both(async (Impl) => {
     const c = new Impl.Cluster([{ host: "127.0.0.1", port }], {
       clusterRetryStrategy: (n) => (n < 6 ? 20 : null),
