@@ -9,6 +9,16 @@ import { ClosingError, ConnectionError, RequestError, TimeoutError } from "./gli
 
 export { AbortError, RedisError, ReplyError };
 
+/**
+ * A server's error reply, as ioredis 6's RESP decoder makes it: a ReplyError
+ * subclass named "ReplyError" (under either protocol).
+ */
+export class SimpleError extends ReplyError {
+  override get name(): string {
+    return "ReplyError";
+  }
+}
+
 /** ioredis's exact text; Bull and BullMQ compare against it. */
 export const CONNECTION_CLOSED_ERROR_MSG = "Connection is closed.";
 
@@ -134,7 +144,7 @@ export function toIoredisError(err: unknown): Error {
   if (!(err instanceof Error)) return new Error(String(err));
   switch (classifyGlideError(err)) {
     case "reply":
-      return new ReplyError(serverErrorText(err.message));
+      return new SimpleError(serverErrorText(err.message));
     case "closed":
       return new Error(CONNECTION_CLOSED_ERROR_MSG);
     case "timeout":
@@ -165,8 +175,8 @@ function nodeConnectFailure(err: unknown, password: string | null | undefined): 
   if ((err as NodeJS.ErrnoException).syscall) return err;
   const message = err.message;
   const server = /(WRONGPASS|NOAUTH|NOPERM)[: ]\s*([^'"\n)]*)/.exec(message);
-  if (server) return new ReplyError(`${server[1]} ${server[2].trim()}`);
+  if (server) return new SimpleError(`${server[1]} ${server[2].trim()}`);
   // Over RESP2 GLIDE reports a refused AUTH only as "AuthenticationFailed".
-  if (/AuthenticationFailed/.test(message)) return new ReplyError("WRONGPASS invalid username-password pair or user is disabled.");
+  if (/AuthenticationFailed/.test(message)) return new SimpleError("WRONGPASS invalid username-password pair or user is disabled.");
   return new Error(redact(serverErrorText(message), password));
 }

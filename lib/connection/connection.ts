@@ -13,7 +13,7 @@
  * flushes them as ioredis does.
  */
 import { Batch, GlideHandle } from "../glide";
-import { ClusterAllFailedError, connectFailure, CONNECTION_CLOSED_ERROR_MSG, MaxRetriesPerRequestError, NO_STARTUP_NODES_MSG, ReplyError, redact, serverErrorText } from "../errors";
+import { ClusterAllFailedError, connectFailure, CONNECTION_CLOSED_ERROR_MSG, MaxRetriesPerRequestError, NO_STARTUP_NODES_MSG, ReplyError, redact, serverErrorText, SimpleError } from "../errors";
 import type { RedisOptions } from "../options";
 import type { ShapeEnv } from "../commands/reply-values";
 import { formatDoubleG17 } from "../commands/reply-values";
@@ -277,7 +277,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
       try {
         await client.customCommand(["SELECT", String(this.db)]);
       } catch (err) {
-        this.emitError(new ReplyError(serverErrorText((err as Error).message)));
+        this.emitError(new SimpleError(serverErrorText((err as Error).message)));
       }
     }
     for (;;) {

@@ -7,7 +7,7 @@
  */
 import type { Call } from "../chain/call";
 import type { Connection } from "../connection/connection";
-import { CONNECTION_CLOSED_ERROR_MSG, ReplyError } from "../errors";
+import { CONNECTION_CLOSED_ERROR_MSG, ReplyError, SimpleError } from "../errors";
 import type { RedisOptions } from "../options";
 import { ManualTransaction } from "../pipeline/manual-transaction";
 import { pending } from "./settle";
@@ -68,7 +68,7 @@ export class Executor {
 
   /** multi({ pipeline: false }): calls answer "QUEUED" until exec() (lib/pipeline/manual-transaction.ts). */
   startManualTransaction(): Promise<"OK"> {
-    if (this.manualTransaction) return Promise.reject(new ReplyError("ERR MULTI calls can not be nested"));
+    if (this.manualTransaction) return Promise.reject(new SimpleError("ERR MULTI calls can not be nested"));
     this.manualTransaction = new ManualTransaction((tx) => this.submitTransaction(tx), () => (this.manualTransaction = undefined));
     return Promise.resolve("OK");
   }

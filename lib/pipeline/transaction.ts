@@ -18,7 +18,7 @@
  */
 import { Call } from "../chain/call";
 import { specFor } from "../commands/spec";
-import { ReplyError, toIoredisError } from "../errors";
+import { ReplyError, SimpleError, toIoredisError } from "../errors";
 import { fail, Outcome, settle, shaped } from "../executor/settle";
 
 export type TransactionOutcome =
@@ -34,7 +34,7 @@ const EXEC_SPEC = specFor("exec");
 export const EXECABORT_MESSAGE = "EXECABORT Transaction discarded because of previous errors.";
 
 export function execAbortError(previousErrors: Error[]): ReplyError & { previousErrors: Error[] } {
-  const err = new ReplyError(EXECABORT_MESSAGE) as ReplyError & { previousErrors: Error[] };
+  const err = new SimpleError(EXECABORT_MESSAGE) as ReplyError & { previousErrors: Error[] };
   err.previousErrors = previousErrors;
   return err;
 }
