@@ -35,6 +35,9 @@ import { Executor } from "../executor/executor";
 
 type Callback<T> = (err: Error | null, value?: T) => void;
 
+/** Where a client keeps its Connection (subclasses and the client's own parts use it). */
+export const CONNECTION = Symbol("ioglide.connection");
+
 quietGlideLogger();
 
 export abstract class CommandClient extends EventEmitter {
@@ -44,16 +47,16 @@ export abstract class CommandClient extends EventEmitter {
   status = "wait";
   readonly isCluster: boolean;
 
-  /** @internal */
-  readonly connection: Connection;
-  private readonly executor: Executor;
-  protected readonly middleware: Middleware[] = [];
-  private readonly scripts = new ScriptCache();
-  private readonly pubSubRouter: PubSubRouter;
-  private everReady = false;
-  private chains = new Map<string, Next>();
-  private builtinStages: Stage[];
-  private maxListeners = 10;
+  /** @internal the connection (a symbol: no defined command can take its name) */
+  readonly [CONNECTION]: Connection;
+  readonly #executor: Executor;
+  readonly #middleware: Middleware[] = [];
+  readonly #scripts = new ScriptCache();
+  readonly #pubSubRouter: PubSubRouter;
+  #everReady = false;
+  #chains = new Map<string, Next>();
+  #builtinStages: Stage[];
+  #maxListeners = 10;
 
   /**
    * `options` is what `client.options` shows; `connectionOptions` drive the
@@ -63,44 +66,45 @@ export abstract class CommandClient extends EventEmitter {
     super();
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
+    // Internal state lives in #private fields: a command defined with any name (defineCommand) cannot clobber it.
     this.options = options;
     this.isCluster = topology.kind === "cluster";
-    this.connection = new Connection(this, connectionOptions, topology, () => this.onNewConnection());
-    this.executor = new Executor(
+    this[CONNECTION] = new Connection(this, connectionOptions, topology, () => this.#onNewConnection());
+    this.#executor = new Executor(
       {
         get status() {
           return self.status;
         },
-        connection: this.connection,
-        refuseInSubscriberMode: (command) => this.pubSubRouter.refuse(command),
-        scriptsFlushed: () => this.scripts.connectionChanged(),
+        connection: this[CONNECTION],
+        refuseInSubscriberMode: (command) => this.#pubSubRouter.refuse(command),
+        scriptsFlushed: () => this.#scripts.connectionChanged(),
         emit: (event, ...args) => this.emit(event, ...args),
       },
       connectionOptions,
     );
-    this.pubSubRouter = new PubSubRouter({
-      subscriberClient: () => this.connection.subscriberClient() as Promise<SubscriberHandle>,
+    this.#pubSubRouter = new PubSubRouter({
+      subscriberClient: () => this[CONNECTION].subscriberClient() as Promise<SubscriberHandle>,
       emit: (event, ...args) => this.emit(event, ...args),
       listenerCount: (event) => this.listenerCount(event),
       isCluster: this.isCluster,
     });
-    this.connection.pubsub = {
-      deliver: (msg) => this.pubSubRouter.deliver(msg as PubSubMessage),
-      restore: (client) => this.pubSubRouter.restore(client as SubscriberHandle),
+    this[CONNECTION].pubsub = {
+      deliver: (msg) => this.#pubSubRouter.deliver(msg as PubSubMessage),
+      restore: (client) => this.#pubSubRouter.restore(client as SubscriberHandle),
     };
     const keyPrefix = () => connectionOptions.keyPrefix ?? "";
-    this.builtinStages = [
-      argumentNormalizer(keyPrefix, () => this.connection.sawBinaryReply()),
-      nativeMethodResolver(() => this.connection.binary, this.isCluster),
-      scriptCacheStage(this.scripts, keyPrefix),
-      pubSubStage(this.pubSubRouter),
+    this.#builtinStages = [
+      argumentNormalizer(keyPrefix, () => this[CONNECTION].sawBinaryReply()),
+      nativeMethodResolver(() => this[CONNECTION].binary, this.isCluster),
+      scriptCacheStage(this.#scripts, keyPrefix),
+      pubSubStage(this.#pubSubRouter),
     ];
     const scripts = (options.scripts ?? connectionOptions.scripts) as RedisOptions["scripts"];
     if (scripts) {
       for (const [name, definition] of Object.entries(scripts)) this.defineCommand(name, definition);
     }
-    if (options.lazyConnect) this.connection.waitForConnect();
-    else this.connection.connect().catch(() => undefined);
+    if (options.lazyConnect) this[CONNECTION].waitForConnect();
+    else this[CONNECTION].connect().catch(() => undefined);
   }
 
   // ---- the chain ------------------------------------------------------------
@@ -114,25 +118,25 @@ export abstract class CommandClient extends EventEmitter {
    */
   use(middleware: Middleware): this {
     if (typeof middleware !== "function") throw new TypeError("ioglide: use() takes a function (call, next) => reply");
-    this.middleware.push(middleware);
-    this.chains = new Map();
+    this.#middleware.push(middleware);
+    this.#chains = new Map();
     return this;
   }
 
   /** Remove a middleware added with use(). */
   unuse(middleware: Middleware): this {
-    const i = this.middleware.indexOf(middleware);
+    const i = this.#middleware.indexOf(middleware);
     if (i >= 0) {
-      this.middleware.splice(i, 1);
-      this.chains = new Map();
+      this.#middleware.splice(i, 1);
+      this.#chains = new Map();
     }
     return this;
   }
 
-  private chainFor(name: string, spec: CommandSpec): Next {
-    const stages = [...this.builtinStages, ...this.middleware.map(userStage), replyShaper].filter((s) => s.appliesTo(name, spec));
-    const chain = compose(stages, (call) => this.executor.execute(call));
-    this.chains.set(name, chain);
+  #chainFor(name: string, spec: CommandSpec): Next {
+    const stages = [...this.#builtinStages, ...this.#middleware.map(userStage), replyShaper].filter((s) => s.appliesTo(name, spec));
+    const chain = compose(stages, (call) => this.#executor.execute(call));
+    this.#chains.set(name, chain);
     return chain;
   }
 
@@ -152,12 +156,12 @@ export abstract class CommandClient extends EventEmitter {
       return Promise.reject(new ArgumentError(`ioglide: the command name must be a non-empty string, got ${typeof command}`));
     }
     const spec = specFor(command);
-    const call = new Call(command, args, buffer, spec, this.connection.env);
+    const call = new Call(command, args, buffer, spec, this[CONNECTION].env);
     call.batch = batch;
     call.onDone = onDone;
     // Known commands share a chain whatever their case; defined scripts are case-sensitive names.
     const chainName = spec.known ? spec.name : command;
-    const chain = this.chains.get(chainName) ?? this.chainFor(chainName, spec);
+    const chain = this.#chains.get(chainName) ?? this.#chainFor(chainName, spec);
     try {
       return chain(call);
     } catch (err) {
@@ -170,14 +174,14 @@ export abstract class CommandClient extends EventEmitter {
 
   /** The main GLIDE client once connected (for what only GLIDE's own API offers, like cluster scan). */
   protected glideClient(): Promise<GlideHandle> {
-    const client = this.connection.glideClient();
+    const client = this[CONNECTION].glideClient();
     if (client && this.status === "ready") return Promise.resolve(client);
     if (this.status === "end") return Promise.reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
-    if (this.status === "wait") this.connection.connect().catch(() => undefined);
+    if (this.status === "wait") this[CONNECTION].connect().catch(() => undefined);
     return new Promise((resolve, reject) => {
       const onReady = () => {
         this.off("end", onEnd);
-        const c = this.connection.glideClient();
+        const c = this[CONNECTION].glideClient();
         if (c) resolve(c);
         else reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
       };
@@ -191,13 +195,13 @@ export abstract class CommandClient extends EventEmitter {
   }
 
   /** A new server connection is about to be ready: what it does not carry over. */
-  private onNewConnection(): void {
+  #onNewConnection(): void {
     this.onConnected();
-    this.scripts.connectionChanged();
-    if (this.everReady && !this.options.autoResubscribe && this.pubSubRouter.active) this.pubSubRouter.dropAll().catch(() => undefined);
+    this.#scripts.connectionChanged();
+    if (this.#everReady && !this.options.autoResubscribe && this.#pubSubRouter.active) this.#pubSubRouter.dropAll().catch(() => undefined);
     // After disconnect() + connect() the subscriber connection is new: restore it now, not at the next subscribe.
-    else if (this.pubSubRouter.active) this.connection.subscriberClient().catch(() => undefined);
-    this.everReady = true;
+    else if (this.#pubSubRouter.active) this[CONNECTION].subscriberClient().catch(() => undefined);
+    this.#everReady = true;
   }
 
   // ---- pipelines and transactions --------------------------------------------
@@ -219,7 +223,7 @@ export abstract class CommandClient extends EventEmitter {
       options = commands as { pipeline?: boolean } | undefined;
       commands = undefined;
     }
-    if (options && options.pipeline === false) return this.executor.startManualTransaction();
+    if (options && options.pipeline === false) return this.#executor.startManualTransaction();
     const p = new Pipeline(this, true);
     if (Array.isArray(commands)) p.addBatch(commands);
     return p;
@@ -227,17 +231,17 @@ export abstract class CommandClient extends EventEmitter {
 
   /** @internal A MULTI/EXEC request for the ordered lane (lib/pipeline/transaction.ts). */
   submitTransaction(transaction: Call): Promise<unknown> {
-    return this.executor.submitTransaction(transaction);
+    return this.#executor.submitTransaction(transaction);
   }
 
   /** @internal a pipeline must keep a promise for this command (middleware or a script may retry it) */
   needsPromise(command: string): boolean {
-    return this.middleware.length > 0 || this.scripts.has(command);
+    return this.#middleware.length > 0 || this.#scripts.has(command);
   }
 
   /** @internal names of commands made by defineCommand (pipelines copy them) */
   definedCommandNames(): string[] {
-    return this.scripts.names();
+    return this.#scripts.names();
   }
 
   /**
@@ -247,30 +251,30 @@ export abstract class CommandClient extends EventEmitter {
    * `numberOfKeys`, the first argument of each call is the key count.
    */
   defineCommand(name: string, definition: ScriptDefinition): void {
-    this.scripts.define(name, definition);
+    this.#scripts.define(name, definition);
     const self = this as unknown as Record<string, unknown>;
     self[name] = commandMethod(name, false);
     self[name + "Buffer"] = commandMethod(name, true);
-    this.chains = new Map();
+    this.#chains = new Map();
   }
 
   // ---- generic command entry points -----------------------------------------
 
   /** `call(command, ...args)`: any command, known to the table or not. */
   call(command: string | unknown[], ...args: unknown[]): Promise<unknown> {
-    return this.callWith(false, command, args);
+    return this.#callWith(false, command, args);
   }
 
   callBuffer(command: string | unknown[], ...args: unknown[]): Promise<unknown> {
-    return this.callWith(true, command, args);
+    return this.#callWith(true, command, args);
   }
 
   /** ioredis's old alias of call(), still used by libraries (Socket.IO's redis adapter). */
   send_command(command: string | unknown[], ...args: unknown[]): Promise<unknown> {
-    return this.callWith(false, command, args);
+    return this.#callWith(false, command, args);
   }
 
-  private callWith(buffer: boolean, command: string | unknown[], args: unknown[]): Promise<unknown> {
+  #callWith(buffer: boolean, command: string | unknown[], args: unknown[]): Promise<unknown> {
     let callback: Callback<unknown> | undefined;
     if (typeof args[args.length - 1] === "function") callback = args.pop() as Callback<unknown>;
     let name: unknown = command;
@@ -305,12 +309,12 @@ export abstract class CommandClient extends EventEmitter {
   // ---- connection -------------------------------------------------------------
 
   connect(callback?: Callback<void>): Promise<void> {
-    const promise = this.connection.connect();
+    const promise = this[CONNECTION].connect();
     return callback ? asCallback(promise, callback) : promise;
   }
 
   disconnect(reconnect = false): void {
-    this.connection.disconnect(reconnect);
+    this[CONNECTION].disconnect(reconnect);
   }
 
   /** @deprecated as in ioredis: use disconnect(). */
@@ -319,17 +323,22 @@ export abstract class CommandClient extends EventEmitter {
   }
 
   quit(callback?: Callback<"OK">): Promise<"OK"> {
-    const promise = this.connection.quit();
+    const promise = this[CONNECTION].quit();
     return callback ? asCallback(promise, callback) : promise;
   }
 
   /** The middleware a duplicate inherits. */
   protected copyMiddlewareTo(copy: CommandClient): void {
-    for (const m of this.middleware) copy.use(m);
+    for (const m of this.#middleware) copy.use(m);
+  }
+
+  /** @internal false, or the subscriptions (ioredis's condition.subscriber) */
+  protected subscriptions(): ReturnType<PubSubRouter["view"]> {
+    return this.#pubSubRouter.view();
   }
 
   get mode(): "normal" | "subscriber" | "monitor" {
-    return this.pubSubRouter.active ? "subscriber" : "normal";
+    return this.#pubSubRouter.active ? "subscriber" : "normal";
   }
 
   monitor(): Promise<never> {
@@ -338,16 +347,16 @@ export abstract class CommandClient extends EventEmitter {
 
   /** The server's INFO fields as of the last (re)connect. */
   get serverInfo(): Record<string, string> | undefined {
-    return this.connection.serverInfo?.fields;
+    return this[CONNECTION].serverInfo?.fields;
   }
 
   // Node's EventEmitter API that eventemitter3 lacks (BullMQ calls these).
   getMaxListeners(): number {
-    return this.maxListeners;
+    return this.#maxListeners;
   }
 
   setMaxListeners(n: number): this {
-    this.maxListeners = n;
+    this.#maxListeners = n;
     return this;
   }
 

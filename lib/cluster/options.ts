@@ -2,6 +2,7 @@
  * ioredis's Cluster options: defaults, startup nodes, and their mapping onto
  * GLIDE's cluster client (read-from strategy, NAT address resolver).
  */
+import { resolveTLSProfile } from "../tls-profiles";
 import type { GlideClusterClientConfiguration } from "../glide";
 import { DEFAULT_REDIS_OPTIONS, parseURL, RedisOptions } from "../options";
 
@@ -82,7 +83,8 @@ export function clusterOptionsOf(user: Partial<ClusterOptions> | undefined): Clu
 
 /** The options the connection runs on: redisOptions, with the cluster's own on top. */
 export function connectionOptionsOf(options: ClusterOptions): RedisOptions {
-  const redis = options.redisOptions ?? {};
+  const redis = { ...(options.redisOptions ?? {}) };
+  resolveTLSProfile(redis);
   if (redis.sentinels) throw new Error("ioglide: not supported: sentinels in redisOptions");
   if (redis.tls && typeof redis.tls === "object" && ((redis.tls as Record<string, unknown>).cert || (redis.tls as Record<string, unknown>).key)) {
     throw new Error("ioglide: not supported: TLS client certificates (tls.cert/tls.key)");

@@ -194,7 +194,25 @@ const functionReply: ReplyShaper = (reply, ctx) => {
   return generic(stats, ctx);
 };
 
+/**
+ * PUBSUB NUMSUB / SHARDNUMSUB: GLIDE gives a map ({channel: count}, in its
+ * own order); ioredis gets [channel, count, ...] in the order asked.
+ */
+const pubsubReply: ReplyShaper = (reply, ctx) => {
+  const sub = String(ctx.args[0] ?? "").toUpperCase();
+  if (sub !== "NUMSUB" && sub !== "SHARDNUMSUB") return generic(reply, ctx);
+  const flat = generic(reply, ctx);
+  if (!Array.isArray(flat)) return flat;
+  const counts = new Map<string, unknown>();
+  for (let i = 0; i < flat.length; i += 2) counts.set(String(flat[i]), flat[i + 1]);
+  const out: unknown[] = [];
+  for (const name of ctx.args.slice(1)) out.push(text(name, ctx), counts.get(String(name)) ?? generic(0, ctx));
+  return out;
+};
+
 export const REPLY_SHAPERS: Record<string, ReplyShaper> = {
+  // pub/sub
+  pubsub: pubsubReply,
   // scripting
   function: functionReply,
   // hashes

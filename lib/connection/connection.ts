@@ -23,6 +23,7 @@ import { Topology } from "./topology";
 import { Heartbeat } from "./heartbeat";
 import { SecondaryClient } from "./secondary-client";
 import { parseInfo, ServerInfo } from "./server-info";
+import { watchServer } from "./liveness";
 
 export type Status = "wait" | "connecting" | "connect" | "ready" | "close" | "reconnecting" | "end";
 
@@ -37,19 +38,50 @@ export interface ConnectionOwner {
 const noop = (): void => undefined;
 
 /**
- * GLIDE keeps a closed subscriber's connection (and its subscriptions) for
- * about 3 s; leaving the channels first makes the close immediate, as a
- * quit is with ioredis.
+ * Closing GLIDE clients while the server is there. GLIDE keeps a closed
+ * client's connection for about 3 s, and reconnects it if the server drops
+ * it meanwhile (QUIT or CLIENT KILL only make a fresh connection, measured),
+ * whereas ioredis's socket is gone at once. What the server would otherwise
+ * keep seeing is undone before closing: a blocked command ends (its
+ * connection is killed from the main one: a blocked connection reads nothing
+ * else), the subscriber leaves its channels, and the main connection drops
+ * its name; what lingers is idle and nameless. Each step is bounded by
+ * `deadlineMs` (disconnectTimeout).
  */
-async function closeSubscriber(client: GlideHandle): Promise<void> {
+async function retireLive(parts: { main: GlideHandle | null; blocking: GlideHandle | null; blockedId: string | undefined; subscriber: GlideHandle | null; named: boolean }, deadlineMs: number): Promise<void> {
+  const { main, blocking, blockedId, subscriber, named } = parts;
+  const bounded = (p: Promise<unknown>) => Promise.race([p.catch(noop), new Promise((r) => setTimeout(r, deadlineMs).unref())]);
+  const steps: Promise<unknown>[] = [];
+  blocking?.close();
+  if (main && blocking && blockedId) steps.push(bounded(main.customCommand(["CLIENT", "KILL", "ID", blockedId])));
+  if (subscriber) steps.push(bounded(leaveChannels(subscriber)).then(() => subscriber.close()));
+  if (main && named) steps.push(bounded(main.customCommand(["CLIENT", "SETNAME", ""])));
+  await Promise.all(steps);
+  main?.close();
+}
+
+/**
+ * A subscriber closed while its connection is down: GLIDE would resubscribe
+ * the channels it still wants if it reconnects during its linger, so it is
+ * told to want none (local to GLIDE, no server round trip) before closing.
+ */
+function forgetChannels(client: GlideHandle): Promise<void> {
+  const sub = client as GlideHandle & {
+    unsubscribeLazy(c: null): Promise<void>;
+    punsubscribeLazy(p: null): Promise<void>;
+    sunsubscribeLazy?(c: null): Promise<void>;
+  };
+  const forget = Promise.all([sub.unsubscribeLazy(null), sub.punsubscribeLazy(null), sub.sunsubscribeLazy?.(null)]).catch(noop);
+  return Promise.race([forget, new Promise((r) => setTimeout(r, 200).unref())]).then(() => client.close());
+}
+
+function leaveChannels(client: GlideHandle): Promise<unknown> {
   const sub = client as GlideHandle & {
     unsubscribe(c: null, t: number): Promise<void>;
     punsubscribe(p: null, t: number): Promise<void>;
     sunsubscribe?(c: null, t: number): Promise<void>;
   };
-  const leave = Promise.all([sub.unsubscribe(null, 1000), sub.punsubscribe(null, 1000), sub.sunsubscribe?.(null, 1000)]);
-  await Promise.race([leave.catch(noop), new Promise((r) => setTimeout(r, 1000).unref())]);
-  client.close();
+  return Promise.all([sub.unsubscribe(null, 1000), sub.punsubscribe(null, 1000), sub.sunsubscribe?.(null, 1000)]);
 }
 
 export class Connection implements LaneHost, BlockingLaneHost {
@@ -64,8 +96,12 @@ export class Connection implements LaneHost, BlockingLaneHost {
   private readonly blockingGlide: SecondaryClient;
   private readonly subscriberGlide: SecondaryClient;
   private readonly heartbeat: Heartbeat;
-  /** settles when a closed subscriber connection has really left its channels */
-  private closingSubscriber: Promise<void> = Promise.resolve();
+  /** CLIENT ID of the blocking connection (standalone), to end a blocked call when the client closes */
+  private blockingId: string | undefined;
+  /** a graceful close (disconnect/quit of a ready client) in progress */
+  private closing: Promise<void> | null = null;
+  /** stops watching the server for closed connections (liveness.ts) */
+  private unwatch: (() => void) | null = null;
   /** set by the client: where subscriber messages go, and how a new subscriber gets the subscriptions */
   pubsub: { deliver(msg: unknown): void; restore(client: GlideHandle): Promise<void> } | undefined;
   /** bumped whenever GLIDE clients are closed; async steps of an older generation stop */
@@ -90,10 +126,17 @@ export class Connection implements LaneHost, BlockingLaneHost {
       () => topology.createBlocking(),
       async (client) => {
         if (this.db && topology.supportsSelect) await client.customCommand(["SELECT", String(this.db)]).catch(noop);
+        if (topology.tracksIdentity) this.blockingId = String(await client.customCommand(["CLIENT", "ID"]).catch(() => ""));
       },
     );
     this.subscriberGlide = new SecondaryClient(
-      () => topology.createSubscriber((msg) => this.pubsub!.deliver(msg)),
+      () => {
+        // A closed subscriber's messages are no longer this client's events.
+        const generation = this.generation;
+        return topology.createSubscriber((msg) => {
+          if (generation === this.generation) this.pubsub!.deliver(msg);
+        });
+      },
       async (client) => {
         await this.pubsub!.restore(client);
         if (!topology.tracksIdentity) return;
@@ -106,9 +149,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
       subscriber: () => this.subscriberGlide.peek(),
       tracksIdentity: topology.tracksIdentity,
       probe: () => topology.probe(options.connectTimeout),
-      lost: () => {
-        if (this.owner.status === "ready") this.onClose();
-      },
+      lost: () => this.lost(),
     });
   }
 
@@ -161,7 +202,24 @@ export class Connection implements LaneHost, BlockingLaneHost {
     // GLIDE reconnects to it or learns its promoted replica. Only when no
     // startup or known node accepts a connection does the cluster close.
     if (this.topology.kind === "cluster") this.heartbeat.confirmUnreachable(error);
-    else this.onClose();
+    else this.lost();
+  }
+
+  /** ioredis's `stream.destroy()`: the connection is lost now (socket-view.ts). */
+  drop(): void {
+    this.lost();
+  }
+
+  /**
+   * The connection is gone (the server closed it, or GLIDE replaced it):
+   * ioredis's close handler. A standalone client drops its GLIDE clients so
+   * each reconnect attempt makes fresh ones, paced by retryStrategy rather
+   * than by GLIDE's own backoff; what was in flight is sent again.
+   */
+  private lost(): void {
+    if (this.owner.status !== "ready") return;
+    if (this.topology.standalone) this.closeGlide(true, false);
+    this.onClose();
   }
 
   blockingClient(): Promise<GlideHandle> {
@@ -169,10 +227,32 @@ export class Connection implements LaneHost, BlockingLaneHost {
     return this.blockingGlide.get(() => generation === this.generation);
   }
 
-  /** The subscriber GLIDE client, opened on first use and restored to the current subscriptions. */
+  /**
+   * The subscriber GLIDE client, opened on first use and restored to the
+   * current subscriptions. (Un)subscribing follows the offline rules of any
+   * command: it waits for the connection, and a closed client refuses it.
+   */
   subscriberClient(): Promise<GlideHandle> {
+    const status = this.owner.status;
+    if (status === "end" || this.closing) return Promise.reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
+    if (status !== "ready" && status !== "connect") {
+      if (this.options.enableOfflineQueue === false) return Promise.reject(new Error("Stream isn't writeable and enableOfflineQueue options is false"));
+      if (status === "wait") this.connect().catch(noop);
+      return this.whenReady().then(() => this.subscriberClient());
+    }
     const generation = this.generation;
     return this.subscriberGlide.get(() => generation === this.generation);
+  }
+
+  /** Resolves on the next 'ready', rejects on 'end'. */
+  private whenReady(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const owner = this.owner as unknown as { once(e: string, f: () => void): void; removeListener(e: string, f: () => void): void };
+      const onReady = () => (owner.removeListener("end", onEnd), resolve());
+      const onEnd = () => (owner.removeListener("ready", onReady), reject(new Error(CONNECTION_CLOSED_ERROR_MSG)));
+      owner.once("ready", onReady);
+      owner.once("end", onEnd);
+    });
   }
 
   // ---- status and events --------------------------------------------------
@@ -227,9 +307,12 @@ export class Connection implements LaneHost, BlockingLaneHost {
     try {
       await this.topology.probe(this.options.connectTimeout);
       if (stale()) return;
-      if (this.main) {
+      if (this.main && !this.topology.standalone) {
         await this.verify(this.main, this.options.connectTimeout);
       } else {
+        const old = this.main;
+        this.main = null;
+        old?.close();
         const client = await this.topology.createMain();
         if (stale()) return client.close();
         this.main = client;
@@ -241,6 +324,8 @@ export class Connection implements LaneHost, BlockingLaneHost {
       const nodeError = error instanceof ClusterAllFailedError ? error.lastNodeError : error;
       if (nodeError instanceof ReplyError) this.flush(nodeError);
       this.emitError(error);
+      // An error listener may have closed the client (disconnect, quit): then it stays closed.
+      if (stale()) return;
       return this.onClose();
     }
     if (stale()) return;
@@ -250,6 +335,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
     } catch (err) {
       if (stale()) return;
       this.emitError(new Error("Ready check failed: " + (err as Error).message));
+      if (stale()) return;
       return this.onClose();
     }
     if (stale() || this.owner.status !== "connect") return;
@@ -257,6 +343,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
     this.setStatus("ready");
     this.retryAttempts = 0;
     this.heartbeat.start();
+    this.watchServer();
     this.ordered.kick();
     this.blocking.kick();
   }
@@ -308,6 +395,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
   /** ioredis's close handler: 'close', then 'reconnecting' per retryStrategy, or 'end'. */
   private onClose(): void {
     this.heartbeat.stop();
+    this.unwatchServer();
     this.setStatus("close");
     if (this.manuallyClosing) {
       this.manuallyClosing = false;
@@ -334,7 +422,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
   private end(message = CONNECTION_CLOSED_ERROR_MSG): void {
     this.setStatus("end");
     this.flush(new Error(message));
-    this.closeGlide(false);
+    this.closeGlide(false, false);
   }
 
   private flush(error: Error): void {
@@ -342,9 +430,17 @@ export class Connection implements LaneHost, BlockingLaneHost {
     this.blocking.rejectAll(error);
   }
 
-  private closeGlide(requeue: boolean): void {
+  /**
+   * Close the GLIDE clients (bumping the generation, so whatever they report
+   * later is ignored). `requeue`: their calls in flight are sent again on
+   * the next connection. `quit`: they leave with QUIT (retire()), for a
+   * server that is still there.
+   */
+  private closeGlide(requeue: boolean, live: boolean): Promise<void> {
     this.generation++;
     this.heartbeat.stop();
+    this.unwatchServer();
+    const blockedId = this.blocking.idle ? undefined : this.blockingId;
     if (requeue) {
       this.ordered.requeueInFlight();
       this.blocking.requeueCurrent();
@@ -354,9 +450,38 @@ export class Connection implements LaneHost, BlockingLaneHost {
     const subscriber = this.subscriberGlide.take();
     this.main = null;
     this.heartbeat.forget();
-    main?.close();
-    blocking?.then((c) => c.close(), noop);
-    if (subscriber) this.closingSubscriber = subscriber.then(closeSubscriber, noop);
+    const settled = (c: Promise<GlideHandle> | null) => (c ? c.catch(() => null) : Promise.resolve(null));
+    if (!live) {
+      main?.close();
+      void settled(blocking).then((c) => c?.close());
+      void settled(subscriber).then((c) => c && forgetChannels(c));
+      return Promise.resolve();
+    }
+    const deadline = Number(this.options.disconnectTimeout ?? 2000);
+    return Promise.all([settled(blocking), settled(subscriber)]).then(([b, s]) =>
+      retireLive({ main, blocking: b, blockedId, subscriber: s, named: !!this.options.connectionName }, deadline),
+    );
+  }
+
+  /** Watch the server for closed connections while ready (liveness.ts). */
+  private watchServer(): void {
+    const target = this.topology.standalone;
+    if (!target) return;
+    this.unwatchServer();
+    const generation = this.generation;
+    this.unwatch = watchServer(target, () => {
+      this.unwatch = null;
+      if (generation !== this.generation || this.owner.status !== "ready") return;
+      this.heartbeat.checkNow().then((alive) => {
+        // Still fine (the watch itself was closed, say by the server's idle timeout): watch again, at most once a second.
+        if (alive) setTimeout(() => generation === this.generation && this.owner.status === "ready" && !this.unwatch && this.watchServer(), 1000).unref();
+      });
+    });
+  }
+
+  private unwatchServer(): void {
+    this.unwatch?.();
+    this.unwatch = null;
   }
 
   // ---- closing ------------------------------------------------------------
@@ -379,27 +504,81 @@ export class Connection implements LaneHost, BlockingLaneHost {
       this.manuallyClosing = false;
       return this.end();
     }
-    this.closeGlide(reconnect);
+    if (status === "ready") {
+      this.closeGracefully(reconnect);
+      return;
+    }
+    // connecting / connect: the attempt is abandoned.
+    this.closeGlide(reconnect, false);
     this.onClose();
+  }
+
+  /**
+   * ioredis ends its socket and lets the server answer what was already
+   * written, then the socket closes: calls made before disconnect()/quit()
+   * get their replies, calls made after wait and are flushed when the client
+   * ends (or sent after a reconnect), a blocked call ends with the
+   * connection ("Connection is closed."). Status stays until then, as in
+   * ioredis; disconnectTimeout bounds the wait.
+   */
+  private closeGracefully(reconnect: boolean): Promise<void> {
+    if (this.closing) return this.closing;
+    const generation = this.generation;
+    const main = this.main;
+    const upTo = this.ordered.lastSubmitted;
+    this.ordered.holdAfter(upTo);
+    const blockedId = this.blocking.idle ? undefined : this.blockingId;
+    if (reconnect) this.blocking.requeueCurrent();
+    else this.blocking.rejectAll(new Error(CONNECTION_CLOSED_ERROR_MSG));
+    // The server ends a blocked command only when its connection goes: close it from the main one.
+    if (blockedId && main) {
+      this.blockingGlide.take()?.then((c) => c.close(), noop);
+      main.customCommand(["CLIENT", "KILL", "ID", blockedId]).catch(noop);
+    }
+    const deadline = Number(this.options.disconnectTimeout ?? 2000);
+    const closing = (async () => {
+      const drained = this.ordered.drained(upTo);
+      if (drained) await Promise.race([drained, new Promise((r) => setTimeout(r, deadline).unref())]);
+      if (generation !== this.generation) return; // lost meanwhile: already closed
+      await this.closeGlide(reconnect, true);
+      this.onClose();
+    })();
+    this.closing = closing;
+    closing.finally(() => {
+      if (this.closing === closing) this.closing = null;
+      this.ordered.holdAfter(Infinity);
+    });
+    return closing;
+  }
+
+  /** True while a graceful close lets calls already sent finish (new ones wait). */
+  get isClosing(): boolean {
+    return this.closing !== null;
   }
 
   /** ioredis's quit: answered calls first, then the connection closes ('close', 'end'). */
   async quit(): Promise<"OK"> {
     const status = this.owner.status;
     if (status === "end") throw new Error(CONNECTION_CLOSED_ERROR_MSG);
-    if (status !== "ready" && this.ordered.queued === 0) {
-      this.disconnect();
+    // Already closing (a disconnect() before): ioredis answers at once, its stream is no longer writable.
+    if (this.closing) {
+      this.manuallyClosing = true;
       return "OK";
     }
     this.manuallyClosing = true;
-    const drained = this.ordered.drained(this.ordered.lastSubmitted);
-    if (drained) await drained;
-    if (this.owner.status !== "end") {
-      this.manuallyClosing = true;
-      this.closeGlide(false);
-      this.onClose();
+    if (status !== "ready") {
+      if (this.ordered.queued === 0) {
+        this.disconnect();
+        return "OK";
+      }
+      // Queued calls go first, once connected.
+      const ready = await this.whenReady().then(
+        () => true,
+        () => false,
+      );
+      if (!ready) return "OK";
     }
-    await this.closingSubscriber;
+    await this.closeGracefully(false);
     return "OK";
   }
 

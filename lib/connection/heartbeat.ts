@@ -90,6 +90,27 @@ export class Heartbeat {
     );
   }
 
+  /**
+   * Something suggests the server closed our connections (liveness.ts): a
+   * refused TCP connect means it is gone; otherwise a beat now tells
+   * whether the connection survived (a new id means GLIDE reconnected).
+   * Resolves true while the connection still looks alive.
+   */
+  checkNow(): Promise<boolean> {
+    const epoch = this.epoch;
+    return this.host.probe().then(
+      () => {
+        if (epoch !== this.epoch) return false;
+        if (!this.sentAt) this.beat();
+        return true;
+      },
+      (err: Error) => {
+        if (epoch === this.epoch) this.host.lost(err);
+        return false;
+      },
+    );
+  }
+
   /** Reports the connection lost when the server (every startup node of a cluster) refuses a TCP connect. */
   confirmUnreachable(reason: Error, epoch = this.epoch): void {
     if (this.checking) return;

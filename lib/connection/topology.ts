@@ -8,6 +8,7 @@ import type { RedisOptions } from "../options";
 import { glideConfig, subscriberConfig } from "./glide-config";
 import { probeTcp } from "./probe";
 import { classifyGlideError, clusterRefusal } from "../errors";
+import type { WatchTarget } from "./liveness";
 
 export interface Topology {
   readonly kind: "standalone" | "cluster";
@@ -24,6 +25,14 @@ export interface Topology {
   readonly infoRoute: { route: "randomNode" } | undefined;
   /** ms before resending a call a cluster node redirected, refused for now or lost; undefined: not such an error */
   redirectDelay(error: Error): number | undefined;
+  /**
+   * Standalone: the server to watch for closed connections (liveness.ts),
+   * and GLIDE clients are replaced on every reconnect attempt and leave with
+   * QUIT (the server drops them at once; GLIDE alone keeps a closed client's
+   * connection for seconds). A cluster keeps GLIDE's client, which follows
+   * its nodes by itself.
+   */
+  readonly standalone: WatchTarget | undefined;
 }
 
 export function standaloneTopology(options: RedisOptions): Topology {
@@ -38,6 +47,7 @@ export function standaloneTopology(options: RedisOptions): Topology {
     supportsSelect: true,
     infoRoute: undefined,
     redirectDelay: () => undefined,
+    standalone: { host: options.host, port: options.port, tls: watchTls(options) },
   };
 }
 
@@ -74,7 +84,15 @@ export function clusterTopology(
     supportsSelect: false,
     infoRoute: { route: "randomNode" },
     redirectDelay: (error) => clusterRedirectDelay(error, options as Record<string, unknown>),
+    standalone: undefined,
   };
+}
+
+/** The TLS settings the liveness watch needs to complete a handshake like the client's. */
+function watchTls(options: RedisOptions): WatchTarget["tls"] {
+  if (!options.tls) return undefined;
+  const tls = typeof options.tls === "object" ? (options.tls as Record<string, unknown>) : {};
+  return { ca: tls.ca as string | Buffer | undefined, rejectUnauthorized: tls.rejectUnauthorized !== false };
 }
 
 /**

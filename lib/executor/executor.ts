@@ -34,7 +34,8 @@ export class Executor {
   /** ioredis's rules for a call made while the connection is not ready; an error to reject with, if any. */
   private offlineRefusal(): Error | undefined {
     const status = this.host.status;
-    if (status === "ready") return undefined;
+    // A graceful close is under way: like ioredis's ended stream, not writable.
+    if (status === "ready" && !this.host.connection.isClosing) return undefined;
     if (status === "end") return new Error(CONNECTION_CLOSED_ERROR_MSG);
     if (status === "wait") this.host.connection.connect().catch(() => undefined);
     if (this.options.enableOfflineQueue === false) return new Error("Stream isn't writeable and enableOfflineQueue options is false");

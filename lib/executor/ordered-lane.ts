@@ -74,6 +74,8 @@ export class OrderedLane {
   private submitted = 0;
   private completed = 0;
   private drainWaiters: { seq: number; resolve: () => void }[] = [];
+  /** calls after this sequence number stay queued (a graceful close is draining what came before) */
+  private sendUpTo = Infinity;
   private readonly flushBound = () => this.flush();
   private readonly stalls = new StallWatch(() => this.kick());
   /** cluster calls waiting out a redirect delay, by delay */
@@ -111,6 +113,16 @@ export class OrderedLane {
     return new Promise((resolve) => this.drainWaiters.push({ seq, resolve }));
   }
 
+  /**
+   * A graceful close: calls submitted from now on wait in the queue (to be
+   * flushed when the client ends, or sent after a reconnect) while those
+   * submitted before are sent and answered. `Infinity` lifts the hold.
+   */
+  holdAfter(seq: number): void {
+    this.sendUpTo = seq;
+    if (seq === Infinity) this.kick();
+  }
+
   /** Send what is queued, on the next tick (so one tick's calls go together). */
   kick(): void {
     if (this.scheduled || this.queue.length === 0 || !this.roomToSend()) return;
@@ -120,7 +132,7 @@ export class OrderedLane {
   }
 
   private roomToSend(): boolean {
-    if (this.barrierOut) return false;
+    if (this.barrierOut || this.queue.peek()!.seq > this.sendUpTo) return false;
     if (this.outstanding.length >= WINDOW && this.activeRequests() >= WINDOW) return false;
     return !this.queue.peek()!.spec.barrier || this.outstanding.length === 0;
   }
@@ -161,7 +173,7 @@ export class OrderedLane {
     if (OrderedLane.alone(first)) return calls;
     const bytes = first.decodeAsBytes;
     for (let next = this.queue.peek(); next && calls.length < limit; next = this.queue.peek()) {
-      if (next.decodeAsBytes !== bytes || OrderedLane.alone(next)) break;
+      if (next.decodeAsBytes !== bytes || OrderedLane.alone(next) || next.seq > this.sendUpTo) break;
       calls.push(this.queue.shift()!);
     }
     return calls;

@@ -44,13 +44,16 @@ export class Pipeline {
   readonly isPipeline = true;
   readonly isCluster: boolean;
   readonly options: Record<string, unknown>;
-  private queued: Queued[] = [];
-  private result: Promise<PipelineResult | null> | undefined;
+  // #private: a command defined with any name (defineCommand) cannot clobber them.
+  readonly #transaction: boolean;
+  #queued: Queued[] = [];
+  #result: Promise<PipelineResult | null> | undefined;
 
   constructor(
     readonly redis: PipelineHost,
-    private readonly transaction: boolean,
+    transaction: boolean,
   ) {
+    this.#transaction = transaction;
     this.isCluster = redis.isCluster;
     this.options = redis.options;
     // Scripts defined on the client are commands of its pipelines too.
@@ -62,12 +65,12 @@ export class Pipeline {
   }
 
   get length(): number {
-    return this.queued.length;
+    return this.#queued.length;
   }
 
   [QUEUE](command: string, args: unknown[], buffer: boolean): this {
     const callback = typeof args[args.length - 1] === "function" ? (args.pop() as Callback) : undefined;
-    this.queued.push({ command, args, buffer, callback });
+    this.#queued.push({ command, args, buffer, callback });
     return this;
   }
 
@@ -92,10 +95,10 @@ export class Pipeline {
 
   exec(callback?: Callback): Promise<PipelineResult | null> {
     // As ioredis: a second exec() sends the commands again but answers with the first results.
-    const run = this.transaction ? this.execTransaction() : this.execPipeline();
-    if (this.result) run.catch(() => undefined);
-    else this.result = run;
-    return callback ? asCallback(this.result, callback as never) : this.result;
+    const run = this.#transaction ? this.#execTransaction() : this.#execPipeline();
+    if (this.#result) run.catch(() => undefined);
+    else this.#result = run;
+    return callback ? asCallback(this.#result, callback as never) : this.#result;
   }
 
   /** @deprecated as in ioredis: use exec(). */
@@ -107,8 +110,8 @@ export class Pipeline {
     throw new Error("ioglide: not supported: MULTI inside a pipeline; use redis.multi()");
   }
 
-  private execPipeline(): Promise<PipelineResult> {
-    const queued = this.queued;
+  #execPipeline(): Promise<PipelineResult> {
+    const queued = this.#queued;
     if (queued.length === 0) return Promise.resolve([]);
     if (queued.some((q) => this.redis.needsPromise(q.command))) {
       // Middleware expects promises: one per command.
@@ -140,8 +143,8 @@ export class Pipeline {
     });
   }
 
-  private async execTransaction(): Promise<PipelineResult | null> {
-    const queued = this.queued;
+  async #execTransaction(): Promise<PipelineResult | null> {
+    const queued = this.#queued;
     const group = new TransactionGroup(queued.length, (tx) => this.redis.submitTransaction(tx));
     queued.forEach((q, i) => {
       const context: BatchContext = { collect: (call) => group.arrive(i, call) };

@@ -32,6 +32,12 @@ export interface SubscriberHandle extends GlideHandle {
   sunsubscribe?(channels: Iterable<string | Buffer> | null, timeoutMs: number): Promise<void>;
 }
 
+/** What ioredis's SubscriptionSet answers: the names per mode. */
+export interface SubscriptionSetView {
+  channels(mode: "subscribe" | "psubscribe" | "ssubscribe"): string[];
+  isEmpty(): boolean;
+}
+
 export interface PubSubMessage {
   message: Buffer;
   channel: Buffer;
@@ -79,6 +85,13 @@ export class PubSubRouter {
   /** Channel/pattern names currently subscribed, for inspection and tests. */
   names(kind: SubscriptionKind): string[] {
     return [...this.sets[kind]].map((k) => bytesOf(k).toString());
+  }
+
+  /** ioredis's `condition.subscriber`: false outside subscriber mode, else its subscription set. */
+  view(): false | SubscriptionSetView {
+    if (!this.active) return false;
+    const kinds: Record<string, SubscriptionKind> = { subscribe: "channel", psubscribe: "pattern", ssubscribe: "shard" };
+    return { channels: (mode) => this.names(kinds[mode]), isEmpty: () => !this.active };
   }
 
   /** The client's mode check: an error for a command ioredis refuses in subscriber mode. */

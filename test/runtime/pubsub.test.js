@@ -152,8 +152,9 @@ t("the server restarts: subscriptions come back and messages flow", async () => 
   const got = [];
   s.on("message", (c, m) => got.push(m));
   await s.subscribe(ch);
+  const back = once(s, "ready", 15000); // may come before restart() returns: the loss is seen at once
   await server.restart();
-  await once(s, "ready", 15000);
+  await back;
   const pub = new IORedis({ host: "127.0.0.1", port: server.port });
   let delivered = 0;
   for (let i = 0; i < 100 && delivered === 0; i++) {
