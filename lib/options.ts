@@ -159,6 +159,15 @@ export function parseConstructorArgs(args: unknown[], defaults: Readonly<Record<
 }
 
 /**
+ * The host to connect to: a null or empty `host` means "localhost", as for
+ * Node's net.connect, which ioredis hands it to (Bull passes `host: null`
+ * for a bare port string); `client.options.host` keeps what was given.
+ */
+export function connectHost(options: RedisOptions): string {
+  return options.host || "localhost";
+}
+
+/**
  * Options GLIDE cannot honour. Each fails at construction with the reason,
  * rather than being silently ignored.
  */

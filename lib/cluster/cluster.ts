@@ -18,6 +18,7 @@ import type { RedisOptions } from "../options";
 import { ClusterNode } from "./node";
 import { NodeInfo, nodeKey, parseClusterNodes } from "./nodes";
 import { ClusterOptions, clusterOptionsOf, connectionOptionsOf, glideClusterExtras, normalizeStartupNodes } from "./options";
+import { realClearInterval, realSetInterval } from "../timers";
 
 /** How often the node list is re-read while connected (ioredis re-reads on MOVED; GLIDE hides those). */
 const NODES_REFRESH_MS = 5000;
@@ -51,7 +52,7 @@ export class Cluster extends CommandClient {
     // The node list is read once the connection is ready (the call waits in the offline queue).
     this.refreshSlotsCache();
     if (!this.refreshTimer) {
-      this.refreshTimer = setInterval(() => {
+      this.refreshTimer = realSetInterval(() => {
         if (this.status === "ready") this.refreshSlotsCache();
       }, NODES_REFRESH_MS);
       this.refreshTimer.unref();
@@ -59,7 +60,7 @@ export class Cluster extends CommandClient {
   }
 
   private stopRefreshing(): void {
-    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    if (this.refreshTimer) realClearInterval(this.refreshTimer);
     this.refreshTimer = null;
   }
 

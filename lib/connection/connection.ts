@@ -24,6 +24,7 @@ import { Heartbeat } from "./heartbeat";
 import { SecondaryClient } from "./secondary-client";
 import { parseInfo, ServerInfo } from "./server-info";
 import { watchServer } from "./liveness";
+import { realClearTimeout, realSetTimeout, sleepUnref } from "../timers";
 
 export type Status = "wait" | "connecting" | "connect" | "ready" | "close" | "reconnecting" | "end";
 
@@ -50,7 +51,7 @@ const noop = (): void => undefined;
  */
 async function retireLive(parts: { main: GlideHandle | null; blocking: GlideHandle | null; blockedId: string | undefined; subscriber: GlideHandle | null; named: boolean }, deadlineMs: number): Promise<void> {
   const { main, blocking, blockedId, subscriber, named } = parts;
-  const bounded = (p: Promise<unknown>) => Promise.race([p.catch(noop), new Promise((r) => setTimeout(r, deadlineMs).unref())]);
+  const bounded = (p: Promise<unknown>) => Promise.race([p.catch(noop), sleepUnref(deadlineMs)]);
   const steps: Promise<unknown>[] = [];
   blocking?.close();
   if (main && blocking && blockedId) steps.push(bounded(main.customCommand(["CLIENT", "KILL", "ID", blockedId])));
@@ -72,7 +73,7 @@ function forgetChannels(client: GlideHandle): Promise<void> {
     sunsubscribeLazy?(c: null): Promise<void>;
   };
   const forget = Promise.all([sub.unsubscribeLazy(null), sub.punsubscribeLazy(null), sub.sunsubscribeLazy?.(null)]).catch(noop);
-  return Promise.race([forget, new Promise((r) => setTimeout(r, 200).unref())]).then(() => client.close());
+  return Promise.race([forget, sleepUnref(200)]).then(() => client.close());
 }
 
 function leaveChannels(client: GlideHandle): Promise<unknown> {
@@ -379,7 +380,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
       this.env.formatDouble = info.formatDouble;
       if (!this.options.enableReadyCheck || !info.loading) break;
       const max = Number(this.options.maxLoadingRetryTime) || 10000;
-      await new Promise((r) => setTimeout(r, Math.min(max, info.loadingEtaMs)));
+      await new Promise((r) => realSetTimeout(r, Math.min(max, info.loadingEtaMs)));
       if (generation !== this.generation) return;
     }
     try {
@@ -407,7 +408,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
     // ioredis's Cluster gives up with its own message for what it queued.
     if (typeof delay !== "number") return this.end(this.isCluster ? NO_STARTUP_NODES_MSG : CONNECTION_CLOSED_ERROR_MSG);
     this.setStatus("reconnecting", delay);
-    this.reconnectTimer = setTimeout(() => {
+    this.reconnectTimer = realSetTimeout(() => {
       this.reconnectTimer = null;
       this.connect().catch(noop);
     }, delay);
@@ -474,7 +475,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
       if (generation !== this.generation || this.owner.status !== "ready") return;
       this.heartbeat.checkNow().then((alive) => {
         // Still fine (the watch itself was closed, say by the server's idle timeout): watch again, at most once a second.
-        if (alive) setTimeout(() => generation === this.generation && this.owner.status === "ready" && !this.unwatch && this.watchServer(), 1000).unref();
+        if (alive) realSetTimeout(() => generation === this.generation && this.owner.status === "ready" && !this.unwatch && this.watchServer(), 1000).unref();
       });
     });
   }
@@ -490,7 +491,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
   disconnect(reconnect = false): void {
     if (!reconnect) this.manuallyClosing = true;
     if (this.reconnectTimer && !reconnect) {
-      clearTimeout(this.reconnectTimer);
+      realClearTimeout(this.reconnectTimer);
       this.reconnectTimer = null;
     }
     const status = this.owner.status;
@@ -538,7 +539,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
     const deadline = Number(this.options.disconnectTimeout ?? 2000);
     const closing = (async () => {
       const drained = this.ordered.drained(upTo);
-      if (drained) await Promise.race([drained, new Promise((r) => setTimeout(r, deadline).unref())]);
+      if (drained) await Promise.race([drained, sleepUnref(deadline)]);
       if (generation !== this.generation) return; // lost meanwhile: already closed
       await this.closeGlide(reconnect, true);
       this.onClose();

@@ -2,7 +2,7 @@
  * ioredis options -> GLIDE client configuration.
  */
 import { BYTES_DECODER, GlideClientConfiguration, NO_TIMEOUT_MS, ProtocolVersion } from "../glide";
-import type { RedisOptions } from "../options";
+import { connectHost, RedisOptions } from "../options";
 
 export type ConnectionRole = "main" | "blocking" | "subscriber";
 
@@ -18,7 +18,7 @@ function caText(ca: unknown): string | Buffer | undefined {
 export function glideConfig(options: RedisOptions, role: ConnectionRole): GlideClientConfiguration {
   const tls = options.tls && typeof options.tls === "object" ? (options.tls as Record<string, unknown>) : undefined;
   const config: GlideClientConfiguration = {
-    addresses: [{ host: options.host, port: options.port }],
+    addresses: [{ host: connectHost(options), port: options.port }],
     requestTimeout: NO_TIMEOUT_MS,
     // Commands speak RESP2 like ioredis; subscribers need RESP3 in GLIDE.
     protocol: role === "subscriber" ? ProtocolVersion.RESP3 : ProtocolVersion.RESP2,

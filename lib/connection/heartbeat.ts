@@ -10,6 +10,7 @@
  */
 import type { GlideHandle } from "../glide";
 import { ConnectionError } from "../glide";
+import { realClearInterval, realNow, realSetInterval } from "../timers";
 
 const HEARTBEAT_MS = 1000;
 /** a heartbeat this late makes us check whether the server still accepts connections */
@@ -41,12 +42,12 @@ export class Heartbeat {
 
   start(): void {
     this.stop();
-    this.timer = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.timer = realSetInterval(() => this.beat(), HEARTBEAT_MS);
     this.timer.unref();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) realClearInterval(this.timer);
     this.timer = null;
     this.sentAt = 0;
     this.epoch++;
@@ -64,11 +65,11 @@ export class Heartbeat {
     const epoch = this.epoch;
     if (this.sentAt) {
       // The previous one is still out: is the server gone, or just busy?
-      if (Date.now() - this.sentAt > SUSPECT_MS) this.confirmUnreachable(new Error("server unreachable"), epoch);
+      if (realNow() - this.sentAt > SUSPECT_MS) this.confirmUnreachable(new Error("server unreachable"), epoch);
       return;
     }
     this.checkSubscriber(epoch);
-    const sentAt = (this.sentAt = Date.now());
+    const sentAt = (this.sentAt = realNow());
     client.customCommand(this.host.tracksIdentity ? ["CLIENT", "ID"] : ["PING"]).then(
       (id) => {
         if (epoch !== this.epoch || this.sentAt !== sentAt) return;

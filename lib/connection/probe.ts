@@ -4,11 +4,12 @@
  * error (ECONNREFUSED, ETIMEDOUT, ...) exactly as ioredis reports it.
  */
 import * as net from "net";
+import { realClearTimeout, realSetTimeout } from "../timers";
 
 export function probeTcp(host: string, port: number, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
-    const timer = setTimeout(() => {
+    const timer = realSetTimeout(() => {
       socket.destroy();
       const err = new Error("connect ETIMEDOUT") as NodeJS.ErrnoException;
       err.errno = "ETIMEDOUT" as unknown as number;
@@ -17,12 +18,12 @@ export function probeTcp(host: string, port: number, timeoutMs: number): Promise
       reject(err);
     }, timeoutMs);
     socket.once("connect", () => {
-      clearTimeout(timer);
+      realClearTimeout(timer);
       socket.destroy();
       resolve();
     });
     socket.once("error", (err) => {
-      clearTimeout(timer);
+      realClearTimeout(timer);
       socket.destroy();
       reject(err);
     });

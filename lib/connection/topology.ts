@@ -4,7 +4,7 @@
  * how batches are made, whether a connection has an identity to watch.
  */
 import { Batch, ClusterBatch, createCluster, createStandalone, GlideClusterClientConfiguration, GlideHandle } from "../glide";
-import type { RedisOptions } from "../options";
+import { connectHost, RedisOptions } from "../options";
 import { glideConfig, subscriberConfig } from "./glide-config";
 import { probeTcp } from "./probe";
 import { classifyGlideError, clusterRefusal } from "../errors";
@@ -41,13 +41,13 @@ export function standaloneTopology(options: RedisOptions): Topology {
     createMain: () => createStandalone(glideConfig(options, "main")),
     createBlocking: () => createStandalone(glideConfig(options, "blocking")),
     createSubscriber: (deliver) => createStandalone(subscriberConfig(options, deliver)),
-    probe: (timeoutMs) => probeTcp(options.host, options.port, timeoutMs),
+    probe: (timeoutMs) => probeTcp(connectHost(options), options.port, timeoutMs),
     newBatch: (atomic) => new Batch(atomic),
     tracksIdentity: true,
     supportsSelect: true,
     infoRoute: undefined,
     redirectDelay: () => undefined,
-    standalone: { host: options.host, port: options.port, tls: watchTls(options) },
+    standalone: { host: connectHost(options), port: options.port, tls: watchTls(options) },
   };
 }
 

@@ -16,6 +16,7 @@ import { redirectDecision, RedirectHost } from "./redirects";
 import { Fifo } from "./fifo";
 import { argv, fail, pending, succeed } from "./settle";
 import type { OrderedLane } from "./ordered-lane";
+import { realSetTimeout } from "../timers";
 
 export interface BlockingLaneHost extends RedirectHost {
   /** the dedicated GLIDE client, created on first use */
@@ -84,7 +85,7 @@ export class BlockingLane {
       // shortly, as ioredis does.
       this.current = null;
       this.queue.unshiftAll([{ call, after }]);
-      setTimeout(() => this.kick(), decision.resendAfter);
+      realSetTimeout(() => this.kick(), decision.resendAfter);
       if (kind === "connection") this.host.connectionLost(err as Error);
       return;
     }

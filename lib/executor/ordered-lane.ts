@@ -25,6 +25,7 @@ import { StallWatch } from "./stall-watch";
 import { Fifo } from "./fifo";
 import { recoverFromNoScript } from "../middleware/scripts";
 import { argv, fail, pending, succeed } from "./settle";
+import { realNow } from "../timers";
 
 /** Largest auto-pipelined batch; bigger bursts go out as several (larger ones raised peak RSS on 100k-call bursts, no faster). */
 export const MAX_BATCH = 250;
@@ -180,7 +181,7 @@ export class OrderedLane {
   }
 
   private send(glide: GlideHandle, calls: Call[]): void {
-    const request: Request = { calls, done: false, sentAt: this.host.isCluster ? Date.now() : 0 };
+    const request: Request = { calls, done: false, sentAt: this.host.isCluster ? realNow() : 0 };
     this.outstanding.push(request);
     if (calls[0].spec.barrier) this.barrierOut = true;
     const decoder = calls[0].decodeAsBytes ? BYTES_DECODER : STRING_DECODER;

@@ -7,6 +7,7 @@
 import type { Call } from "../chain/call";
 import { retriedByGlide, toIoredisError, tooManyRedirections } from "../errors";
 import { fail } from "./settle";
+import { realSetTimeout } from "../timers";
 
 export interface RedirectHost {
   /** ms before resending; undefined: not such an error (or the user turned that retry off) */
@@ -61,7 +62,7 @@ export class HeldCalls {
     if (!held) {
       const calls: Call[] = (held = []);
       this.byDelay.set(delay, calls);
-      setTimeout(() => {
+      realSetTimeout(() => {
         this.byDelay.delete(delay);
         this.release(calls);
       }, delay);

@@ -4,6 +4,7 @@
  * it; ioredis's per-node connections let other nodes' calls pass meanwhile,
  * and so do we.
  */
+import { realNow, realSetTimeout } from "../timers";
 export const STALL_MS = 100;
 /** Most requests outstanding even when some are stalled (kept below GLIDE's 50). */
 export const STALL_CAP = 16;
@@ -21,13 +22,13 @@ export class StallWatch {
   /** How many of `outstanding` count against a window of `window`. */
   active(outstanding: readonly SentRequest[], window: number, callsWaiting: boolean): number {
     if (outstanding.length >= STALL_CAP) return Infinity;
-    const now = Date.now();
+    const now = realNow();
     let active = 0;
     for (const r of outstanding) if (now - r.sentAt < STALL_MS) active++;
     // Look again when the oldest active request would count as stalled.
     if (active >= window && !this.timer && callsWaiting) {
       const oldest = outstanding.find((r) => now - r.sentAt < STALL_MS)!;
-      this.timer = setTimeout(() => {
+      this.timer = realSetTimeout(() => {
         this.timer = null;
         this.wake();
       }, STALL_MS - (now - oldest.sentAt) + 1);
