@@ -24,7 +24,7 @@ import { Heartbeat } from "./heartbeat";
 import { SecondaryClient } from "./secondary-client";
 import { parseInfo, ServerInfo } from "./server-info";
 import { watchServer } from "./liveness";
-import { realClearTimeout, realSetTimeout, sleepUnref } from "../timers";
+import { realClearTimeout, realNextTick, realSetTimeout, sleepUnref } from "../timers";
 
 export type Status = "wait" | "connecting" | "connect" | "ready" | "close" | "reconnecting" | "end";
 
@@ -260,7 +260,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
 
   private setStatus(status: Status, arg?: unknown): void {
     this.owner.status = status;
-    process.nextTick(() => this.owner.emit(status, arg));
+    realNextTick(() => this.owner.emit(status, arg));
   }
 
   /** ioredis's silentEmit: errors without listeners are printed, never thrown. */

@@ -25,7 +25,7 @@ import { StallWatch } from "./stall-watch";
 import { Fifo } from "./fifo";
 import { recoverFromNoScript } from "../middleware/scripts";
 import { argv, fail, pending, succeed } from "./settle";
-import { realNow } from "../timers";
+import { realNextTick, realNow } from "../timers";
 
 /** Largest auto-pipelined batch; bigger bursts go out as several (larger ones raised peak RSS on 100k-call bursts, no faster). */
 export const MAX_BATCH = 250;
@@ -129,7 +129,7 @@ export class OrderedLane {
     if (this.scheduled || this.queue.length === 0 || !this.roomToSend()) return;
     if (!this.host.canSend()) return;
     this.scheduled = true;
-    process.nextTick(this.flushBound);
+    realNextTick(this.flushBound);
   }
 
   private roomToSend(): boolean {
