@@ -21,6 +21,8 @@ export class SimpleError extends ReplyError {
 
 /** ioredis's exact text; Bull and BullMQ compare against it. */
 export const CONNECTION_CLOSED_ERROR_MSG = "Connection is closed.";
+/** ioredis's refusal of a call while not connected with `enableOfflineQueue: false`. */
+export const OFFLINE_QUEUE_OFF_MSG = "Stream isn't writeable and enableOfflineQueue options is false";
 
 export class MaxRetriesPerRequestError extends AbortError {
   constructor(maxRetriesPerRequest: number) {

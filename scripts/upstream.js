@@ -64,6 +64,9 @@ function checkCheckout(suite, dir) {
   if (!fs.existsSync(path.join(dir, "node_modules"))) missing.push("its dependencies (npm install)");
   const scripts = suite === "bull" ? "lib/scripts" : "src/scripts";
   if (!fs.existsSync(path.join(dir, scripts))) missing.push(`its generated Lua scripts in ${scripts} (see its package.json: generate:raw:scripts, transform:commands)`);
+  if (suite === "bullmq" && !fs.existsSync(path.join(dir, "dist", "cjs", "classes", "main.js"))) {
+    missing.push("its build in dist/ (sandboxed processors run the built files: see its package.json build script)");
+  }
   if (missing.length) usage(`prepare the checkout first: ${missing.join("; ")}`);
   let commit = "unknown";
   try {

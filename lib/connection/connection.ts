@@ -13,7 +13,7 @@
  * flushes them as ioredis does.
  */
 import { Batch, GlideHandle } from "../glide";
-import { ClusterAllFailedError, connectFailure, CONNECTION_CLOSED_ERROR_MSG, MaxRetriesPerRequestError, NO_STARTUP_NODES_MSG, ReplyError, redact, serverErrorText, SimpleError } from "../errors";
+import { ClusterAllFailedError, connectFailure, CONNECTION_CLOSED_ERROR_MSG, MaxRetriesPerRequestError, NO_STARTUP_NODES_MSG, OFFLINE_QUEUE_OFF_MSG, ReplyError, redact, serverErrorText, SimpleError } from "../errors";
 import type { RedisOptions } from "../options";
 import type { ShapeEnv } from "../commands/reply-values";
 import { formatDoubleG17 } from "../commands/reply-values";
@@ -111,6 +111,8 @@ export class Connection implements LaneHost, BlockingLaneHost {
   private manuallyClosing = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private binarySeen = false;
+  /** the current attempt got past its first tick (ioredis's socket exists from then on) */
+  private socketOpened = false;
 
   constructor(
     private readonly owner: ConnectionOwner,
@@ -237,7 +239,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
     const status = this.owner.status;
     if (status === "end" || this.closing) return Promise.reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
     if (status !== "ready" && status !== "connect") {
-      if (this.options.enableOfflineQueue === false) return Promise.reject(new Error("Stream isn't writeable and enableOfflineQueue options is false"));
+      if (this.options.enableOfflineQueue === false) return Promise.reject(new Error(OFFLINE_QUEUE_OFF_MSG));
       if (status === "wait") this.connect().catch(noop);
       return this.whenReady().then(() => this.subscriberClient());
     }
@@ -266,6 +268,9 @@ export class Connection implements LaneHost, BlockingLaneHost {
   /** ioredis's silentEmit: errors without listeners are printed, never thrown. */
   emitError(error: Error): void {
     if (this.owner.status === "end") return;
+    // As ioredis: connection errors while closing on purpose are not news.
+    const syscall = (error as NodeJS.ErrnoException).syscall;
+    if (this.manuallyClosing && (error.message === CONNECTION_CLOSED_ERROR_MSG || syscall === "connect" || syscall === "read")) return;
     if (this.owner.listenerCount("error") > 0) this.owner.emit("error", error);
     else console.error("[ioglide] Unhandled error event:", redact(error.stack ?? String(error), this.options.password));
   }
@@ -305,6 +310,11 @@ export class Connection implements LaneHost, BlockingLaneHost {
     const generation = this.generation;
     const stale = () => generation !== this.generation;
     this.setStatus("connecting");
+    // ioredis opens its socket on the next tick: a disconnect() before then ends without 'close'.
+    this.socketOpened = false;
+    realNextTick(() => {
+      if (!stale()) this.socketOpened = true;
+    });
     try {
       await this.topology.probe(this.options.connectTimeout);
       if (stale()) return;
@@ -511,6 +521,11 @@ export class Connection implements LaneHost, BlockingLaneHost {
     }
     // connecting / connect: the attempt is abandoned.
     this.closeGlide(reconnect, false);
+    // Before a socket exists ioredis's connect fails ("Connection is closed.") and it ends without 'close'.
+    if (status === "connecting" && !reconnect && !this.socketOpened) {
+      this.manuallyClosing = false;
+      return this.end();
+    }
     this.onClose();
   }
 
@@ -569,7 +584,11 @@ export class Connection implements LaneHost, BlockingLaneHost {
     this.manuallyClosing = true;
     if (status !== "ready") {
       if (this.ordered.queued === 0) {
-        this.disconnect();
+        // ioredis connects first (a lazy client too), then ends before any socket: 'end' only.
+        if (status === "wait" || (status === "connecting" && !this.socketOpened)) {
+          this.manuallyClosing = false;
+          this.end();
+        } else this.disconnect();
         return "OK";
       }
       // Queued calls go first, once connected.

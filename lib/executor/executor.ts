@@ -7,7 +7,7 @@
  */
 import type { Call } from "../chain/call";
 import type { Connection } from "../connection/connection";
-import { CONNECTION_CLOSED_ERROR_MSG, ReplyError, SimpleError } from "../errors";
+import { CONNECTION_CLOSED_ERROR_MSG, OFFLINE_QUEUE_OFF_MSG, ReplyError, SimpleError } from "../errors";
 import type { RedisOptions } from "../options";
 import { ManualTransaction } from "../pipeline/manual-transaction";
 import { pending } from "./settle";
@@ -38,7 +38,7 @@ export class Executor {
     if (status === "ready" && !this.host.connection.isClosing) return undefined;
     if (status === "end") return new Error(CONNECTION_CLOSED_ERROR_MSG);
     if (status === "wait") this.host.connection.connect().catch(() => undefined);
-    if (this.options.enableOfflineQueue === false) return new Error("Stream isn't writeable and enableOfflineQueue options is false");
+    if (this.options.enableOfflineQueue === false) return new Error(OFFLINE_QUEUE_OFF_MSG);
     return undefined;
   }
 

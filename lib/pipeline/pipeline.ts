@@ -46,6 +46,7 @@ export class Pipeline {
   readonly options: Record<string, unknown>;
   // #private: a command defined with any name (defineCommand) cannot clobber them.
   readonly #transaction: boolean;
+  readonly #redis: PipelineHost;
   #queued: Queued[] = [];
   #result: Promise<PipelineResult | null> | undefined;
 
@@ -54,13 +55,14 @@ export class Pipeline {
     transaction: boolean,
   ) {
     this.#transaction = transaction;
+    this.#redis = redis;
     this.isCluster = redis.isCluster;
     this.options = redis.options;
-    // Scripts defined on the client are commands of its pipelines too.
+    // Scripts defined on the client are commands of its pipelines too (own
+    // properties, as ioredis sets them: they shadow a getter of the same name).
     for (const name of redis.definedCommandNames()) {
-      const self = this as unknown as Record<string, unknown>;
-      self[name] = queueMethod(name, false);
-      self[name + "Buffer"] = queueMethod(name, true);
+      Object.defineProperty(this, name, { value: queueMethod(name, false), writable: true, configurable: true });
+      Object.defineProperty(this, name + "Buffer", { value: queueMethod(name, true), writable: true, configurable: true });
     }
   }
 
@@ -113,10 +115,10 @@ export class Pipeline {
   #execPipeline(): Promise<PipelineResult> {
     const queued = this.#queued;
     if (queued.length === 0) return Promise.resolve([]);
-    if (queued.some((q) => this.redis.needsPromise(q.command))) {
+    if (queued.some((q) => this.#redis.needsPromise(q.command))) {
       // Middleware expects promises: one per command.
       const runs = queued.map((q) => {
-        const reply = this.redis.runCall(q.command, q.args, q.buffer, PLAIN);
+        const reply = this.#redis.runCall(q.command, q.args, q.buffer, PLAIN);
         if (q.callback) asCallback(reply, q.callback as never);
         return reply.then(
           (value): [null, unknown] => [null, value],
@@ -135,7 +137,7 @@ export class Pipeline {
           if (--left === 0) resolve(results);
         };
         // A promise comes back only when the command failed before reaching a lane.
-        this.redis.runCall(q.command, q.args, q.buffer, PLAIN, done)?.then(
+        this.#redis.runCall(q.command, q.args, q.buffer, PLAIN, done)?.then(
           (value) => done(null, value),
           (error: Error) => done(error, undefined),
         );
@@ -145,10 +147,10 @@ export class Pipeline {
 
   async #execTransaction(): Promise<PipelineResult | null> {
     const queued = this.#queued;
-    const group = new TransactionGroup(queued.length, (tx) => this.redis.submitTransaction(tx));
+    const group = new TransactionGroup(queued.length, (tx) => this.#redis.submitTransaction(tx));
     queued.forEach((q, i) => {
       const context: BatchContext = { collect: (call) => group.arrive(i, call) };
-      this.redis.runCall(q.command, q.args, q.buffer, context).then(
+      this.#redis.runCall(q.command, q.args, q.buffer, context).then(
         (value) => group.settledEarly(i, null, value),
         (error: Error) => group.settledEarly(i, error),
       );

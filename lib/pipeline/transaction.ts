@@ -18,7 +18,7 @@
  */
 import { Call } from "../chain/call";
 import { specFor } from "../commands/spec";
-import { ReplyError, SimpleError, toIoredisError } from "../errors";
+import { CONNECTION_CLOSED_ERROR_MSG, OFFLINE_QUEUE_OFF_MSG, ReplyError, SimpleError, toIoredisError } from "../errors";
 import { fail, Outcome, settle, shaped } from "../executor/settle";
 
 export type TransactionOutcome =
@@ -37,6 +37,10 @@ export function execAbortError(previousErrors: Error[]): ReplyError & { previous
   const err = new SimpleError(EXECABORT_MESSAGE) as ReplyError & { previousErrors: Error[] };
   err.previousErrors = previousErrors;
   return err;
+}
+
+function isConnectionRefusal(error: Error): boolean {
+  return error.message === CONNECTION_CLOSED_ERROR_MSG || error.message === OFFLINE_QUEUE_OFF_MSG;
 }
 
 /** Collects a transaction's calls, then sends them as one atomic request. */
@@ -75,6 +79,13 @@ export class TransactionGroup {
     const earlyErrors: Error[] = [];
     for (const e of this.early) if (e?.outcome.error) earlyErrors.push(e.outcome.error);
     const calls = this.arrived.filter((c): c is Call => c !== undefined);
+    // A client that cannot send (closed, offline queue off) refuses MULTI itself, as ioredis's exec() does.
+    const refusal = earlyErrors.find(isConnectionRefusal);
+    if (refusal) {
+      for (const call of calls) fail(call, refusal);
+      this.finish({ kind: "aborted", error: refusal as ReplyError, errors: Array.from(this.early, (e) => e?.outcome.error ?? null) });
+      return;
+    }
     if (earlyErrors.length > 0) {
       // As if the server had refused them while queueing: nothing runs.
       const error = execAbortError(earlyErrors);
