@@ -18,6 +18,9 @@ import { DECODE_AS_BYTES, REPEATABLE } from "./decoding";
  */
 const BARRIERS = new Set(["select", "client", "auth", "hello", "reset", "multi", "exec", "discard", "watch", "unwatch"]);
 
+/** Not flagged "write" in the command table, but may change what a later call reads. */
+const MAY_WRITE = new Set(["eval", "evalsha", "fcall", "exec", "multi", "select", "swapdb", "function", "script"]);
+
 /** Every command name ioredis offers as a method, lowercase. */
 export const COMMAND_NAMES: readonly string[] = Object.freeze([
   ...list.filter((name) => name !== "monitor"),
@@ -43,6 +46,11 @@ export interface CommandSpec {
   readonly shapeReply: ReplyShaper | undefined;
   /** sent alone on its connection (see BARRIERS) */
   readonly barrier: boolean;
+  /**
+   * May change data (or the database a later call reads): a blocking call
+   * issued after it waits for its reply, so the blocking call sees it.
+   */
+  readonly mayWrite: boolean;
   /**
    * The name as bytes, for known commands: GLIDE turns every string argument
    * into a Buffer per request, this one is made once. (The server names known
@@ -89,6 +97,7 @@ function buildSpec(name: string): CommandSpec {
     transformArgs: ARGUMENT_TRANSFORMS[name],
     shapeReply: REPLY_SHAPERS[name],
     barrier: BARRIERS.has(name),
+    mayWrite: !known || hasFlag(name, "write") || MAY_WRITE.has(name),
     wireName: known ? Buffer.from(name) : undefined,
   };
 }

@@ -349,6 +349,11 @@ export class Connection implements LaneHost, BlockingLaneHost {
       if (stale()) return;
       return this.onClose();
     }
+    // `maxRetriesPerRequest: null` marks a blocking connection (Bull's bclient, BullMQ's workers and
+    // QueueEvents require it): its blocking connection opens before 'ready', so the first BZPOPMIN or
+    // XREAD BLOCK reaches the server as fast as on ioredis's single connection (an XREAD from "$"
+    // that lands late misses the events written meanwhile).
+    if (this.options.maxRetriesPerRequest === null) await this.blockingClient().catch(noop);
     if (stale() || this.owner.status !== "connect") return;
     this.onNewConnection();
     this.setStatus("ready");

@@ -5,8 +5,8 @@
  * - One at a time, in order, as on ioredis's single connection (a second
  *   BLPOP waits for the first), which also keeps GLIDE's per-command blocking
  *   timeout (blocking timeout + 0.5 s, none for 0) from starting early.
- * - Each waits until every call its client issued before it has been answered
- *   on the ordered lane, so it observes those writes.
+ * - Each waits until every write its client issued before it has been
+ *   answered on the ordered lane, so it observes those writes.
  * - The connection is opened on first use and closed with the client.
  */
 import { BYTES_DECODER, GlideHandle, STRING_DECODER } from "../glide";
@@ -42,7 +42,9 @@ export class BlockingLane {
 
   submit(call: Call): Promise<unknown> {
     const promise = pending(call, this.host.commandTimeout);
-    this.queue.push({ call, after: this.ordered.lastSubmitted });
+    // Writes issued before it must have landed; reads and connection commands need not (ioredis
+    // pipelines them on one socket, so a BZPOPMIN right after CLIENT SETNAME goes out at once).
+    this.queue.push({ call, after: this.ordered.lastWrite });
     this.kick();
     return promise;
   }

@@ -73,6 +73,7 @@ export class OrderedLane {
   private scheduled = false;
   /** sequence numbers, for "wait until everything sent before X is done" */
   private submitted = 0;
+  private lastWriteSeq = 0;
   private completed = 0;
   private drainWaiters: { seq: number; resolve: () => void }[] = [];
   /** calls after this sequence number stay queued (a graceful close is draining what came before) */
@@ -95,6 +96,7 @@ export class OrderedLane {
   submit(call: Call): Promise<unknown> {
     const promise = pending(call, this.host.commandTimeout);
     call.seq = ++this.submitted;
+    if (call.spec.mayWrite || call.transaction) this.lastWriteSeq = call.seq;
     this.queue.push(call);
     // Nothing out and nothing waiting: send now (one call in flight gains a tick of latency);
     // calls that follow in this tick queue behind it and go together.
@@ -106,6 +108,11 @@ export class OrderedLane {
   /** Sequence number of the latest call submitted (for drain barriers). */
   get lastSubmitted(): number {
     return this.submitted;
+  }
+
+  /** Sequence number of the latest call that may change data (a blocking call waits for it). */
+  get lastWrite(): number {
+    return this.lastWriteSeq;
   }
 
   /** Resolves once every call up to `seq` has its reply (or failed for good). */
