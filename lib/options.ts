@@ -32,21 +32,28 @@ export interface RedisOptions {
   autoResendUnfulfilledCommands: boolean;
   readOnly: boolean;
   stringNumbers: boolean;
+  /** 3 (ioredis 6's default): RESP3 on the wire; 2: ioredis 5's RESP2 */
+  protocol: 2 | 3;
+  /** "legacy" (default): RESP2-shaped replies whatever the protocol; "resp3": native RESP3 shapes (protocol 3 only) */
+  replyMapping: "legacy" | "resp3";
   scripts?: Record<string, { lua: string; numberOfKeys?: number; readOnly?: boolean }>;
   [option: string]: unknown;
 }
 
-/** ioredis 5's defaults, as `new Redis().options` shows them. */
+/** ioredis 6's defaults, as `new Redis().options` shows them. */
 export const DEFAULT_REDIS_OPTIONS: Readonly<RedisOptions> = Object.freeze({
   port: 6379,
   host: "localhost",
   family: 0,
   connectTimeout: 10000,
   disconnectTimeout: 2000,
+  // ioredis 6: exponential backoff from 50 ms, capped at 5 s, plus up to 200 ms of jitter.
   retryStrategy(times: number) {
-    return Math.min(times * 50, 2000);
+    const jitter = Math.floor(Math.random() * 200);
+    const delay = Math.min(Math.pow(2, times - 1) * 50, 5000);
+    return delay + jitter;
   },
-  keepAlive: 0,
+  keepAlive: 30000,
   noDelay: true,
   connectionName: null,
   disableClientInfo: false,
@@ -76,6 +83,8 @@ export const DEFAULT_REDIS_OPTIONS: Readonly<RedisOptions> = Object.freeze({
   reconnectOnError: null,
   readOnly: false,
   stringNumbers: false,
+  protocol: 3,
+  replyMapping: "legacy",
   maxRetriesPerRequest: 20,
   maxLoadingRetryTime: 10000,
   enableAutoPipelining: false,
@@ -154,6 +163,8 @@ export function parseConstructorArgs(args: unknown[], defaults: Readonly<Record<
   if (isTls) fillMissing(options, { tls: true });
   fillMissing(options, defaults as Record<string, unknown>);
   if (typeof options.port === "string") options.port = parseInt(options.port, 10);
+  // ioredis 6 compares with === 3 (a string "3" counts as 3 on its way through parseInt, as here).
+  if (typeof options.protocol === "string") options.protocol = parseInt(options.protocol, 10) as 2 | 3;
   if (typeof options.db === "string") options.db = parseInt(options.db, 10);
   return options as RedisOptions;
 }
@@ -183,6 +194,10 @@ export function assertSupported(options: RedisOptions): void {
   if (typeof options.port !== "number" || !Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
     throw new Error(`ioglide: invalid port ${String(options.port)}`);
   }
+  if (options.replyMapping === "resp3" && options.protocol !== 3) {
+    throw new Error('The "resp3" replyMapping is only supported with protocol 3'); // ioredis 6's own check and text
+  }
+  if (options.replyMapping === "resp3") fail('replyMapping "resp3" (native RESP3 reply shapes): ioglide gives the legacy shapes only');
   if (typeof options.db !== "number" || !Number.isInteger(options.db) || options.db < 0) {
     throw new Error(`ioglide: invalid db ${String(options.db)}`);
   }

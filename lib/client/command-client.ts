@@ -86,7 +86,7 @@ export abstract class CommandClient extends EventEmitter {
       subscriberClient: () => this[CONNECTION].subscriberClient() as Promise<SubscriberHandle>,
       emit: (event, ...args) => this.emit(event, ...args),
       listenerCount: (event) => this.listenerCount(event),
-      isCluster: this.isCluster,
+      resp3: connectionOptions.protocol !== 2,
     });
     this[CONNECTION].pubsub = {
       deliver: (msg) => this.#pubSubRouter.deliver(msg as PubSubMessage),
@@ -338,7 +338,7 @@ export abstract class CommandClient extends EventEmitter {
   }
 
   get mode(): "normal" | "subscriber" | "monitor" {
-    return this.#pubSubRouter.active ? "subscriber" : "normal";
+    return this.#pubSubRouter.subscriberMode ? "subscriber" : "normal";
   }
 
   monitor(): Promise<never> {

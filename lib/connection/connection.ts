@@ -49,14 +49,15 @@ const noop = (): void => undefined;
  * its name; what lingers is idle and nameless. Each step is bounded by
  * `deadlineMs` (disconnectTimeout).
  */
-async function retireLive(parts: { main: GlideHandle | null; blocking: GlideHandle | null; blockedId: string | undefined; subscriber: GlideHandle | null; named: boolean }, deadlineMs: number): Promise<void> {
-  const { main, blocking, blockedId, subscriber, named } = parts;
+async function retireLive(parts: { main: GlideHandle | null; blocking: GlideHandle | null; blockedId: string | undefined; subscriber: GlideHandle | null }, deadlineMs: number): Promise<void> {
+  const { main, blocking, blockedId, subscriber } = parts;
   const bounded = (p: Promise<unknown>) => Promise.race([p.catch(noop), sleepUnref(deadlineMs)]);
   const steps: Promise<unknown>[] = [];
   blocking?.close();
   if (main && blocking && blockedId) steps.push(bounded(main.customCommand(["CLIENT", "KILL", "ID", blockedId])));
   if (subscriber) steps.push(bounded(leaveChannels(subscriber)).then(() => subscriber.close()));
-  if (main && named) steps.push(bounded(main.customCommand(["CLIENT", "SETNAME", ""])));
+  // The name may come from the options or from a CLIENT SETNAME the application sent: clear it either way.
+  if (main) steps.push(bounded(main.customCommand(["CLIENT", "SETNAME", ""])));
   await Promise.all(steps);
   main?.close();
 }
@@ -111,6 +112,8 @@ export class Connection implements LaneHost, BlockingLaneHost {
   private manuallyClosing = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private binarySeen = false;
+  /** bumped when the subscriber client is closed: its late messages are not delivered */
+  private subscriberEpoch = 0;
   /** the current attempt got past its first tick (ioredis's socket exists from then on) */
   private socketOpened = false;
 
@@ -135,9 +138,9 @@ export class Connection implements LaneHost, BlockingLaneHost {
     this.subscriberGlide = new SecondaryClient(
       () => {
         // A closed subscriber's messages are no longer this client's events.
-        const generation = this.generation;
+        const epoch = this.subscriberEpoch;
         return topology.createSubscriber((msg) => {
-          if (generation === this.generation) this.pubsub!.deliver(msg);
+          if (epoch === this.subscriberEpoch) this.pubsub!.deliver(msg);
         });
       },
       async (client) => {
@@ -186,6 +189,11 @@ export class Connection implements LaneHost, BlockingLaneHost {
     return this.topology.kind === "cluster";
   }
 
+  /** A graceful close sends nothing new on the blocking connection (it is being killed). */
+  canBlock(): boolean {
+    return this.closing === null && this.canSend();
+  }
+
   canSend(): boolean {
     return this.owner.status === "ready" && this.main !== null;
   }
@@ -221,7 +229,10 @@ export class Connection implements LaneHost, BlockingLaneHost {
    */
   private lost(): void {
     if (this.owner.status !== "ready") return;
-    if (this.topology.standalone) this.closeGlide(true, false);
+    // The subscriber stays: GLIDE resubscribes it by itself when the server is back. (A closed
+    // GLIDE subscriber that reconnects during its linger resubscribes anyway: measured, a second
+    // one would be counted twice by PUBLISH.)
+    if (this.topology.standalone) this.closeGlide(true, false, true);
     this.onClose();
   }
 
@@ -341,6 +352,11 @@ export class Connection implements LaneHost, BlockingLaneHost {
     }
     if (stale()) return;
     this.setStatus("connect");
+    // `maxRetriesPerRequest: null` marks a blocking connection (Bull's bclient, BullMQ's workers and
+    // QueueEvents require it): its blocking connection opens alongside, before 'ready', so the first
+    // BZPOPMIN or XREAD BLOCK reaches the server as fast as on ioredis's single connection (an XREAD
+    // from "$" that lands late misses the events written meanwhile).
+    const blockingReady = this.options.maxRetriesPerRequest === null ? this.blockingClient().catch(noop) : undefined;
     try {
       await this.handshake(generation);
     } catch (err) {
@@ -349,11 +365,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
       if (stale()) return;
       return this.onClose();
     }
-    // `maxRetriesPerRequest: null` marks a blocking connection (Bull's bclient, BullMQ's workers and
-    // QueueEvents require it): its blocking connection opens before 'ready', so the first BZPOPMIN or
-    // XREAD BLOCK reaches the server as fast as on ioredis's single connection (an XREAD from "$"
-    // that lands late misses the events written meanwhile).
-    if (this.options.maxRetriesPerRequest === null) await this.blockingClient().catch(noop);
+    if (blockingReady) await blockingReady;
     if (stale() || this.owner.status !== "connect") return;
     this.onNewConnection();
     this.setStatus("ready");
@@ -383,6 +395,8 @@ export class Connection implements LaneHost, BlockingLaneHost {
         this.emitError(new SimpleError(serverErrorText((err as Error).message)));
       }
     }
+    // The connection's id is learned alongside the ready check (one round trip for both).
+    const verified = this.verify(client, this.options.connectTimeout).catch(noop); // CLIENT may be denied by ACL: the heartbeat then only measures time
     for (;;) {
       let info: ServerInfo;
       try {
@@ -398,11 +412,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
       await new Promise((r) => realSetTimeout(r, Math.min(max, info.loadingEtaMs)));
       if (generation !== this.generation) return;
     }
-    try {
-      await this.verify(client, this.options.connectTimeout);
-    } catch {
-      /* CLIENT may be denied by ACL: the heartbeat then only measures time */
-    }
+    await verified;
     if (this.options.readOnly) await client.customCommand(["READONLY"]).catch(noop);
   }
 
@@ -452,7 +462,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
    * the next connection. `quit`: they leave with QUIT (retire()), for a
    * server that is still there.
    */
-  private closeGlide(requeue: boolean, live: boolean): Promise<void> {
+  private closeGlide(requeue: boolean, live: boolean, keepSubscriber = false): Promise<void> {
     this.generation++;
     this.heartbeat.stop();
     this.unwatchServer();
@@ -463,7 +473,8 @@ export class Connection implements LaneHost, BlockingLaneHost {
     }
     const main = this.main;
     const blocking = this.blockingGlide.take();
-    const subscriber = this.subscriberGlide.take();
+    const subscriber = keepSubscriber ? null : this.subscriberGlide.take();
+    if (subscriber) this.subscriberEpoch++;
     this.main = null;
     this.heartbeat.forget();
     const settled = (c: Promise<GlideHandle> | null) => (c ? c.catch(() => null) : Promise.resolve(null));
@@ -475,7 +486,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
     }
     const deadline = Number(this.options.disconnectTimeout ?? 2000);
     return Promise.all([settled(blocking), settled(subscriber)]).then(([b, s]) =>
-      retireLive({ main, blocking: b, blockedId, subscriber: s, named: !!this.options.connectionName }, deadline),
+      retireLive({ main, blocking: b, blockedId, subscriber: s }, deadline),
     );
   }
 

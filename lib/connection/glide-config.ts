@@ -20,8 +20,8 @@ export function glideConfig(options: RedisOptions, role: ConnectionRole): GlideC
   const config: GlideClientConfiguration = {
     addresses: [{ host: connectHost(options), port: options.port }],
     requestTimeout: NO_TIMEOUT_MS,
-    // Commands speak RESP2 like ioredis; subscribers need RESP3 in GLIDE.
-    protocol: role === "subscriber" ? ProtocolVersion.RESP3 : ProtocolVersion.RESP2,
+    // ioredis 6 speaks RESP3 unless `protocol: 2` (ioredis 5); subscribers need RESP3 in GLIDE.
+    protocol: role === "subscriber" || options.protocol !== 2 ? ProtocolVersion.RESP3 : ProtocolVersion.RESP2,
     connectionBackoff: RECONNECT_BACKOFF,
     libName: "ioglide",
     advancedConfiguration: {

@@ -21,7 +21,8 @@ import { realSetTimeout } from "../timers";
 export interface BlockingLaneHost extends RedirectHost {
   /** the dedicated GLIDE client, created on first use */
   blockingClient(): Promise<GlideHandle>;
-  canSend(): boolean;
+  /** true when a blocking call may be sent (ready, and not closing) */
+  canBlock(): boolean;
   connectionLost(error: Error): void;
   readonly commandTimeout: number | undefined;
   readonly resendOnReconnect: boolean;
@@ -50,7 +51,7 @@ export class BlockingLane {
   }
 
   kick(): void {
-    if (this.current !== null || this.queue.length === 0 || !this.host.canSend()) return;
+    if (this.current !== null || this.queue.length === 0 || !this.host.canBlock()) return;
     const { call, after } = this.queue.shift()!;
     if (call.settled) return this.kick(); // timed out or flushed while waiting
     this.current = call;

@@ -142,7 +142,9 @@ export class OrderedLane {
   private roomToSend(): boolean {
     if (this.barrierOut || this.queue.peek()!.seq > this.sendUpTo) return false;
     if (this.outstanding.length >= WINDOW && this.activeRequests() >= WINDOW) return false;
-    return !this.queue.peek()!.spec.barrier || this.outstanding.length === 0;
+    const next = this.queue.peek()!.spec;
+    // A barrier goes alone; CLIENT (SETNAME, ...) need not wait for what is already out, only hold back what follows.
+    return !next.barrier || this.outstanding.length === 0 || (next.name === "client" && this.outstanding.length < WINDOW);
   }
 
   /** Requests counted against the window: all of them, except on a cluster the stalled ones (stall-watch.ts). */

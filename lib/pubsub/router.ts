@@ -49,7 +49,12 @@ export interface PubSubHost {
   subscriberClient(): Promise<SubscriberHandle>;
   emit(event: string, ...args: unknown[]): boolean;
   listenerCount(event: string): number;
-  readonly isCluster: boolean;
+  /**
+   * ioredis 6 with protocol 3: a subscribed connection still takes every
+   * command, so there is no subscriber mode (ioredis 5's rules apply with
+   * protocol 2 only).
+   */
+  readonly resp3: boolean;
 }
 
 /** ioredis's VALID_IN_SUBSCRIBER_MODE. */
@@ -87,21 +92,26 @@ export class PubSubRouter {
     return [...this.sets[kind]].map((k) => bytesOf(k).toString());
   }
 
-  /** ioredis's `condition.subscriber`: false outside subscriber mode, else its subscription set. */
+  /** ioredis's `condition.subscriber`: false without subscriptions, else its subscription set. */
   view(): false | SubscriptionSetView {
     if (!this.active) return false;
     const kinds: Record<string, SubscriptionKind> = { subscribe: "channel", psubscribe: "pattern", ssubscribe: "shard" };
     return { channels: (mode) => this.names(kinds[mode]), isEmpty: () => !this.active };
   }
 
+  /** ioredis's isResp2SubscriberMode: subscribed, under protocol 2. */
+  get subscriberMode(): boolean {
+    return this.active && !this.host.resp3;
+  }
+
   /** The client's mode check: an error for a command ioredis refuses in subscriber mode. */
   refuse(command: string): Error | undefined {
-    if (!this.active || SUBSCRIBER_COMMANDS.has(command)) return undefined;
+    if (!this.subscriberMode || SUBSCRIBER_COMMANDS.has(command)) return undefined;
     return new Error("Connection in subscriber mode, only subscriber commands may be used");
   }
 
   handles(command: string): boolean {
-    return command in SUBSCRIBE || (command === "ping" && this.active);
+    return command in SUBSCRIBE || (command === "ping" && this.subscriberMode);
   }
 
   run(call: Call): Promise<unknown> {

@@ -37,8 +37,20 @@ t("a redis:// URL as Bull parses it (db arrives as a string)", async () => {
   await q.close();
 });
 
+/** The socket count once earlier tests' closed connections are gone (it stops changing). */
+async function settledSockets() {
+  let last = sockets();
+  for (let stable = 0; stable < 4; ) {
+    await new Promise((r) => setTimeout(r, 50));
+    const now = sockets();
+    stable = now === last ? stable + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
 t("queue.close() ends every client Bull made and leaves no open handles", async () => {
-  const before = sockets();
+  const before = await settledSockets();
   const q = new Queue(`bull-close-${process.pid}`, { redis: { host, port } });
   q.on("global:completed", () => undefined); // the subscriber client
   q.process(async () => "x");

@@ -123,6 +123,16 @@ t("host: null connects to localhost, as Node's net.connect does for ioredis", as
   await r.quit();
 });
 
+// test_worker.js: the worker's CLIENT SETNAME (issued after a PING on the same
+// client) must land before a CLIENT LIST sent once that PING is answered.
+t("getWorkers right after process() and a PING on the bclient lists the worker", async () => {
+  const q = queue(name("workers"), { settings: { guardInterval: 300000, stalledInterval: 300000 } });
+  q.process(() => undefined);
+  await q.bclient.ping();
+  const workers = await q.getWorkers();
+  assert.is(workers.length, 1);
+});
+
 // test_metrics.js, test_repeat.js: sinon's fake timers, installed before
 // the queue, jump the clock by hours inside the processor.
 t("sinon's fake timers jumping the clock leave the connections alone (Bull's metrics scenario)", async () => {
