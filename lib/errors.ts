@@ -4,10 +4,22 @@
  * written for ioredis hold; GLIDE's rewritten messages are turned back into the
  * server's text.
  */
-import { AbortError, RedisError, ReplyError } from "redis-errors";
+import * as redisErrors from "redis-errors";
 import { ClosingError, ConnectionError, RequestError, TimeoutError } from "./glide";
 
-export { AbortError, RedisError, ReplyError };
+/**
+ * redis-errors ships no type declarations: the classes are re-exported under
+ * types of our own, so the published .d.ts never imports that module (a
+ * strict project without skipLibCheck would fail on it).
+ */
+export interface ErrorConstructorOf<T extends Error = Error> {
+  new (message?: string): T;
+  readonly prototype: T;
+}
+export const RedisError: ErrorConstructorOf = redisErrors.RedisError;
+export const ReplyError: ErrorConstructorOf = redisErrors.ReplyError;
+export type ReplyError = Error;
+export const AbortError: ErrorConstructorOf = redisErrors.AbortError;
 
 /**
  * A server's error reply, as ioredis 6's RESP decoder makes it: a ReplyError

@@ -7,14 +7,47 @@
  */
 import { Redis } from "./redis";
 import { Cluster } from "./cluster/cluster";
+import { Command } from "./command";
 import { AbortError, MaxRetriesPerRequestError, RedisError, ReplyError } from "./errors";
 
 Redis.Cluster = Cluster;
+Redis.Command = Command;
 
-export { Redis, Cluster };
+export { Redis, Cluster, Command };
 export { Redis as default };
 export { ReplyError, AbortError, RedisError, MaxRetriesPerRequestError };
-export type { RedisOptions } from "./options";
-export type { ClusterOptions } from "./cluster/options";
+export { Pipeline } from "./pipeline/pipeline";
+export { ScanStream } from "./streams/scan-stream";
+
+/** ioredis's print: a node-style callback that logs the reply (or the error). */
+export function print(err: Error | null, reply?: unknown): void {
+  if (err) console.log("Error: " + err);
+  else console.log("Reply: " + reply);
+}
+
+// Types under ioredis's names (a TypeScript program written for ioredis imports these).
+export type { RedisCommander, Result, ClientContext, Callback, RedisKey, RedisValue, ChainableCommander } from "./types/commander";
+export type {
+  RedisOptions,
+  CommonRedisOptions,
+  SentinelAddress,
+  SentinelConnectionOptions,
+  StandaloneConnectionOptions,
+  ClusterOptions,
+  ClusterNode,
+  NatMap,
+  DNSLookupFunction,
+  DNSResolveSrvFunction,
+  NodeRole,
+  ScanStreamOptions,
+  RedisStatus,
+  ClusterStatus,
+  ProtocolVersion,
+  ReplyMappingMode,
+  RetryStrategy,
+  ReconnectOnError,
+} from "./types/options";
+export type { CommandOptions } from "./command";
+// ioglide's own.
 export type { Middleware, Next } from "./chain/middleware";
 export type { Call } from "./chain/call";

@@ -7,7 +7,7 @@ import type { ConnectionOptions as TlsOptions } from "tls";
 
 export type RetryStrategy = (times: number) => number | void | null;
 
-export interface RedisOptions {
+export interface ResolvedOptions {
   host: string;
   port: number;
   path?: string | null;
@@ -41,7 +41,7 @@ export interface RedisOptions {
 }
 
 /** ioredis 6's defaults, as `new Redis().options` shows them. */
-export const DEFAULT_REDIS_OPTIONS: Readonly<RedisOptions> = Object.freeze({
+export const DEFAULT_REDIS_OPTIONS: Readonly<ResolvedOptions> = Object.freeze({
   port: 6379,
   host: "localhost",
   family: 0,
@@ -148,7 +148,7 @@ function queryItem(key: string, value: string): unknown {
 }
 
 /** ioredis's `parseOptions(arg1, arg2, arg3)`: every constructor form. */
-export function parseConstructorArgs(args: unknown[], defaults: Readonly<Record<string, unknown>>): RedisOptions {
+export function parseConstructorArgs(args: unknown[], defaults: Readonly<Record<string, unknown>>): ResolvedOptions {
   const options: Record<string, unknown> = {};
   let isTls = false;
   for (const arg of args) {
@@ -166,7 +166,7 @@ export function parseConstructorArgs(args: unknown[], defaults: Readonly<Record<
   // ioredis 6 compares with === 3 (a string "3" counts as 3 on its way through parseInt, as here).
   if (typeof options.protocol === "string") options.protocol = parseInt(options.protocol, 10) as 2 | 3;
   if (typeof options.db === "string") options.db = parseInt(options.db, 10);
-  return options as RedisOptions;
+  return options as ResolvedOptions;
 }
 
 /**
@@ -174,7 +174,7 @@ export function parseConstructorArgs(args: unknown[], defaults: Readonly<Record<
  * Node's net.connect, which ioredis hands it to (Bull passes `host: null`
  * for a bare port string); `client.options.host` keeps what was given.
  */
-export function connectHost(options: RedisOptions): string {
+export function connectHost(options: ResolvedOptions): string {
   return options.host || "localhost";
 }
 
@@ -182,7 +182,7 @@ export function connectHost(options: RedisOptions): string {
  * Options GLIDE cannot honour. Each fails at construction with the reason,
  * rather than being silently ignored.
  */
-export function assertSupported(options: RedisOptions): void {
+export function assertSupported(options: ResolvedOptions): void {
   const fail = (what: string): never => {
     throw new Error(`ioglide: not supported: ${what}`);
   };

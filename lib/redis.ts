@@ -4,27 +4,40 @@
  */
 import { CommandClient, CONNECTION } from "./client/command-client";
 import { standaloneTopology } from "./connection/topology";
-import { assertSupported, DEFAULT_REDIS_OPTIONS, parseConstructorArgs, RedisOptions } from "./options";
+import { assertSupported, DEFAULT_REDIS_OPTIONS, parseConstructorArgs, ResolvedOptions } from "./options";
 import { resolveTLSProfile } from "./tls-profiles";
 import { SocketView } from "./connection/socket-view";
 import type { SubscriptionSetView } from "./pubsub/router";
+import type { RedisOptions, RedisStatus } from "./types/options";
+import type { Cluster } from "./cluster/cluster";
+import type { Command } from "./command";
 
-export class Redis extends CommandClient {
-  static defaultOptions: Readonly<RedisOptions> = DEFAULT_REDIS_OPTIONS;
+export class Redis extends CommandClient<RedisOptions, RedisStatus> {
+  static defaultOptions: Readonly<ResolvedOptions> = DEFAULT_REDIS_OPTIONS;
   /** ioredis's `Redis.Cluster` (set in index.ts: the modules depend on each other) */
-  static Cluster: unknown;
+  static Cluster: typeof Cluster;
+  /** ioredis's `Redis.Command` (set in index.ts), for `sendCommand(new Redis.Command(...))` */
+  static Command: typeof Command;
 
-  constructor(port?: number | string | Partial<RedisOptions>, host?: string | Partial<RedisOptions>, options?: Partial<RedisOptions>);
+  constructor(port: number, host: string, options: RedisOptions);
+  constructor(path: string, options: RedisOptions);
+  constructor(port: number, options: RedisOptions);
+  constructor(port: number, host: string);
+  constructor(options: RedisOptions);
+  constructor(port: number);
+  constructor(path: string);
+  constructor();
   constructor(...args: unknown[]) {
     // ioredis reads three arguments at most: (port, host, options).
     const options = parseConstructorArgs(args.slice(0, 3), (new.target as typeof Redis).defaultOptions);
     resolveTLSProfile(options);
     assertSupported(options);
-    super(options, options, standaloneTopology(options));
+    super(options as RedisOptions, options, standaloneTopology(options));
   }
 
+  /** The same as `new Redis(...)` (for node-redis compatibility, as in ioredis). */
   static createClient(...args: ConstructorParameters<typeof Redis>): Redis {
-    return new Redis(...args);
+    return new (Redis as unknown as new (...a: unknown[]) => Redis)(...args);
   }
 
   /**
@@ -47,12 +60,12 @@ export class Redis extends CommandClient {
    */
   get stream(): SocketView | undefined {
     if (this.status === "wait" || this.status === "end") return undefined;
-    return new SocketView(this[CONNECTION], this.options.host, this.options.port);
+    return new SocketView(this[CONNECTION], this.options.host ?? "localhost", this.options.port ?? 6379);
   }
 
   /** A new, independent client with the same options (and `override` on top). */
   duplicate(override?: Partial<RedisOptions>): Redis {
-    const copy = new (this.constructor as typeof Redis)({ ...this.options, ...override });
+    const copy = new (this.constructor as new (options: RedisOptions) => Redis)({ ...this.options, ...override });
     this.copyMiddlewareTo(copy);
     return copy;
   }

@@ -28,10 +28,12 @@ import { ScriptCache, ScriptDefinition, scriptCacheStage } from "../middleware/s
 import { PubSubMessage, PubSubRouter, pubSubStage, SubscriberHandle } from "../pubsub/router";
 import { nativeMethodResolver } from "../middleware/resolve";
 import { replyShaper } from "../middleware/shape";
-import type { RedisOptions } from "../options";
+import type { ResolvedOptions } from "../options";
 import { installScanStreams, KeyStream, ScanStreamOptions } from "../streams/scan-stream";
 import { Pipeline } from "../pipeline/pipeline";
 import { Executor } from "../executor/executor";
+import type { ChainableCommander, RedisCommander } from "../types/commander";
+import type { RedisOptions, RedisStatus } from "../types/options";
 
 type Callback<T> = (err: Error | null, value?: T) => void;
 
@@ -40,11 +42,11 @@ export const CONNECTION = Symbol("ioglide.connection");
 
 quietGlideLogger();
 
-export abstract class CommandClient extends EventEmitter {
+export abstract class CommandClient<Options extends object = RedisOptions, Status extends string = RedisStatus> extends EventEmitter {
   /** The effective options, with ioredis's defaults filled in (libraries read these). */
-  options: RedisOptions;
+  options: Options;
   /** wait | connecting | connect | ready | close | reconnecting | end (assignable, as in ioredis) */
-  status = "wait";
+  status = "wait" as Status;
   readonly isCluster: boolean;
 
   /** @internal the connection (a symbol: no defined command can take its name) */
@@ -57,12 +59,13 @@ export abstract class CommandClient extends EventEmitter {
   #chains = new Map<string, Next>();
   #builtinStages: Stage[];
   #maxListeners = 10;
+  readonly #autoResubscribe: boolean;
 
   /**
    * `options` is what `client.options` shows; `connectionOptions` drive the
    * connection (for a cluster, its redisOptions merged with its own).
    */
-  protected constructor(options: RedisOptions, connectionOptions: RedisOptions, topology: Topology) {
+  protected constructor(options: Options, connectionOptions: ResolvedOptions, topology: Topology) {
     super();
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
@@ -70,6 +73,7 @@ export abstract class CommandClient extends EventEmitter {
     this.options = options;
     this.isCluster = topology.kind === "cluster";
     this[CONNECTION] = new Connection(this, connectionOptions, topology, () => this.#onNewConnection());
+    this.#autoResubscribe = connectionOptions.autoResubscribe !== false;
     this.#executor = new Executor(
       {
         get status() {
@@ -99,11 +103,11 @@ export abstract class CommandClient extends EventEmitter {
       scriptCacheStage(this.#scripts, keyPrefix),
       pubSubStage(this.#pubSubRouter),
     ];
-    const scripts = (options.scripts ?? connectionOptions.scripts) as RedisOptions["scripts"];
+    const scripts = connectionOptions.scripts;
     if (scripts) {
       for (const [name, definition] of Object.entries(scripts)) this.defineCommand(name, definition);
     }
-    if (options.lazyConnect) this[CONNECTION].waitForConnect();
+    if (connectionOptions.lazyConnect) this[CONNECTION].waitForConnect();
     else this[CONNECTION].connect().catch(() => undefined);
   }
 
@@ -198,7 +202,7 @@ export abstract class CommandClient extends EventEmitter {
   #onNewConnection(): void {
     this.onConnected();
     this.#scripts.connectionChanged();
-    if (this.#everReady && !this.options.autoResubscribe && this.#pubSubRouter.active) this.#pubSubRouter.dropAll().catch(() => undefined);
+    if (this.#everReady && !this.#autoResubscribe && this.#pubSubRouter.active) this.#pubSubRouter.dropAll().catch(() => undefined);
     // After disconnect() + connect() the subscriber connection is new: restore it now, not at the next subscribe.
     else if (this.#pubSubRouter.active) this[CONNECTION].subscriberClient().catch(() => undefined);
     this.#everReady = true;
@@ -207,7 +211,7 @@ export abstract class CommandClient extends EventEmitter {
   // ---- pipelines and transactions --------------------------------------------
 
   /** `pipeline()` / `pipeline([[name, ...args], ...])` */
-  pipeline(commands?: unknown[][]): Pipeline {
+  pipeline(commands?: unknown[][]): ChainableCommander {
     const p = new Pipeline(this, false);
     if (Array.isArray(commands)) p.addBatch(commands);
     return p;
@@ -218,7 +222,12 @@ export abstract class CommandClient extends EventEmitter {
    * starts a transaction on the client itself: calls answer "QUEUED" until
    * `exec()` sends them all (see ManualTransaction).
    */
-  multi(commands?: unknown[][] | { pipeline?: boolean }, options?: { pipeline?: boolean }): Pipeline | Promise<"OK"> {
+  multi(options: { pipeline: false }): Promise<"OK">;
+  multi(): ChainableCommander;
+  multi(options: { pipeline: true }): ChainableCommander;
+  multi(commands?: unknown[][]): ChainableCommander;
+  multi(commands?: unknown[][] | { pipeline?: boolean }, options?: { pipeline?: boolean }): ChainableCommander | Promise<"OK">;
+  multi(commands?: unknown[][] | { pipeline?: boolean }, options?: { pipeline?: boolean }): ChainableCommander | Promise<"OK"> {
     if (options === undefined && !Array.isArray(commands)) {
       options = commands as { pipeline?: boolean } | undefined;
       commands = undefined;
@@ -328,7 +337,7 @@ export abstract class CommandClient extends EventEmitter {
   }
 
   /** The middleware a duplicate inherits. */
-  protected copyMiddlewareTo(copy: CommandClient): void {
+  protected copyMiddlewareTo(copy: CommandClient<object, string>): void {
     for (const m of this.#middleware) copy.use(m);
   }
 
@@ -361,7 +370,7 @@ export abstract class CommandClient extends EventEmitter {
   }
 
   [inspect.custom](): string {
-    return `${this.constructor.name} { status: ${JSON.stringify(this.status)}, options: ${inspect(redactOptions(this.options), { breakLength: Infinity })} }`;
+    return `${this.constructor.name} { status: ${JSON.stringify(this.status)}, options: ${inspect(redactOptions(this.options as Record<string, unknown>), { breakLength: Infinity })} }`;
   }
 }
 
@@ -380,8 +389,13 @@ function redactOptions(options: Record<string, unknown>): Record<string, unknown
 installDispatchProxy(CommandClient.prototype, synthesizeCommand);
 installScanStreams(CommandClient.prototype);
 
-/** scanStream, sscanStream, ... (lib/streams/scan-stream.ts), returned synchronously as BullMQ expects. */
-export interface CommandClient {
+/**
+ * Every command typed as ioredis types it (lib/types/commander.ts, generated),
+ * and scanStream, sscanStream, ... (lib/streams/scan-stream.ts), returned
+ * synchronously as BullMQ expects.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export interface CommandClient<Options extends object = RedisOptions, Status extends string = RedisStatus> extends RedisCommander<{ type: "default" }> {
   scanStream(options?: ScanStreamOptions): KeyStream;
   scanBufferStream(options?: ScanStreamOptions): KeyStream;
   sscanStream(key: string | Buffer, options?: ScanStreamOptions): KeyStream;

@@ -14,38 +14,39 @@ import { clusterTopology } from "../connection/topology";
 import { ClusterScanStream } from "../streams/cluster-scan-stream";
 import type { ScanStreamOptions } from "../streams/scan-stream";
 import { BYTES_DECODER, STRING_DECODER } from "../glide";
-import type { RedisOptions } from "../options";
-import { ClusterNode } from "./node";
+import type { ResolvedOptions } from "../options";
+import { ClusterNode, NODE_ROLE } from "./node";
+import type { ClusterNode as ClusterNodeSpec, ClusterOptions, ClusterStatus } from "../types/options";
 import { NodeInfo, nodeKey, parseClusterNodes } from "./nodes";
-import { ClusterOptions, clusterOptionsOf, connectionOptionsOf, glideClusterExtras, normalizeStartupNodes } from "./options";
+import { ResolvedClusterOptions, clusterOptionsOf, connectionOptionsOf, glideClusterExtras, normalizeStartupNodes } from "./options";
 import { realClearInterval, realSetInterval } from "../timers";
 
 /** How often the node list is re-read while connected (ioredis re-reads on MOVED; GLIDE hides those). */
 const NODES_REFRESH_MS = 5000;
 const RANDOM_NODE = { route: "randomNode" };
 
-export class Cluster extends CommandClient {
-  readonly startupNodes: unknown[];
+export class Cluster extends CommandClient<ClusterOptions, ClusterStatus> {
+  readonly startupNodes: ClusterNodeSpec[];
   private readonly nodeObjects: Map<string, ClusterNode>;
   private refreshTimer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
 
-  constructor(startupNodes: unknown[], options?: Partial<ClusterOptions>) {
-    const clusterOptions = clusterOptionsOf(options);
+  constructor(startupNodes: ClusterNodeSpec[], options?: ClusterOptions) {
+    const clusterOptions = clusterOptionsOf(options as Partial<ResolvedClusterOptions>);
     const seeds = normalizeStartupNodes(startupNodes);
     const connectionOptions = connectionOptionsOf(clusterOptions);
     // The nodes learned from CLUSTER NODES keep the cluster reachable when the startup nodes die.
     const nodeObjects = new Map<string, ClusterNode>();
     const known = () => [...nodeObjects.values()];
-    super(clusterOptions as unknown as RedisOptions, connectionOptions, clusterTopology(seeds, connectionOptions, glideClusterExtras(clusterOptions), known));
+    super(clusterOptions as ClusterOptions, connectionOptions, clusterTopology(seeds, connectionOptions, glideClusterExtras(clusterOptions), known));
     this.nodeObjects = nodeObjects;
     this.startupNodes = startupNodes;
     this.on("end", () => this.stopRefreshing());
   }
 
   /** @internal the redisOptions a node object shows as its options */
-  get nodeRedisOptions(): Partial<RedisOptions> {
-    return (this.options as unknown as ClusterOptions).redisOptions ?? {};
+  get nodeRedisOptions(): Partial<ResolvedOptions> {
+    return (this.options as unknown as ResolvedClusterOptions).redisOptions ?? {};
   }
 
   protected override onConnected(): void {
@@ -86,9 +87,9 @@ export class Cluster extends CommandClient {
       if (!info) {
         this.nodeObjects.delete(key);
         this.emit("-node", node, key);
-      } else if (info.role !== node.role) {
+      } else if (info.role !== node[NODE_ROLE]) {
         // A promoted replica (or demoted master) stays the same node, as in ioredis: no events.
-        node.changeRole(info.role);
+        node[NODE_ROLE] = info.role;
       }
     }
     for (const [key, info] of seen) {
@@ -106,13 +107,13 @@ export class Cluster extends CommandClient {
       throw new Error(`Invalid role "${String(role)}". Expected "all", "master" or "slave"`);
     }
     const all = [...this.nodeObjects.values()];
-    return role === "all" ? all : all.filter((n) => n.role === role);
+    return role === "all" ? all : all.filter((n) => n[NODE_ROLE] === role);
   }
 
   /** ioredis's duplicate(overrideStartupNodes, overrideOptions). */
-  duplicate(overrideStartupNodes: unknown[] = [], overrideOptions: Partial<ClusterOptions> = {}): Cluster {
+  duplicate(overrideStartupNodes: ClusterNodeSpec[] = [], overrideOptions: ClusterOptions = {}): Cluster {
     const startupNodes = overrideStartupNodes.length > 0 ? overrideStartupNodes : this.startupNodes.slice(0);
-    const copy = new Cluster(startupNodes, { ...(this.options as unknown as ClusterOptions), ...overrideOptions });
+    const copy = new Cluster(startupNodes, { ...this.options, ...overrideOptions });
     this.copyMiddlewareTo(copy);
     return copy;
   }

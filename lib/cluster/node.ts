@@ -9,62 +9,73 @@ import { RUN, synthesizeCommand } from "../dispatch/commands";
 import { installDispatchProxy } from "../dispatch/proxy";
 import { ScanStream, ScanStreamOptions } from "../streams/scan-stream";
 import type { BatchContext } from "../chain/call";
-import type { RedisOptions } from "../options";
+import type { ResolvedOptions } from "../options";
+import type { RedisCommander } from "../types/commander";
 
 /** What a node needs from its cluster. */
 export interface NodeHost {
   readonly status: string;
   runCall(command: string, args: unknown[], buffer: boolean, batch: BatchContext | undefined): Promise<unknown>;
-  readonly nodeRedisOptions: Partial<RedisOptions>;
+  readonly nodeRedisOptions: Partial<ResolvedOptions>;
 }
 
 type Callback = (err: Error | null, value?: unknown) => void;
 
+export const NODE_ROLE = Symbol("ioglide.nodeRole");
+
 export class ClusterNode extends EventEmitter {
   readonly isCluster = false;
   readonly options: Record<string, unknown>;
-  private readonly context: BatchContext;
+  readonly #context: BatchContext;
+  readonly #cluster: NodeHost;
 
   constructor(
-    private readonly cluster: NodeHost,
+    cluster: NodeHost,
     readonly host: string,
     readonly port: number,
-    public role: "master" | "slave",
+    role: "master" | "slave",
   ) {
     super();
+    this.#cluster = cluster;
     this.options = { ...cluster.nodeRedisOptions, host, port, readOnly: role === "slave" };
-    this.context = { route: { type: "routeByAddress", host, port } };
+    this.#context = { route: { type: "routeByAddress", host, port } };
   }
 
-  /** @internal failover changed this node's role (ioredis flips `options.readOnly` on the same object) */
-  changeRole(role: "master" | "slave"): void {
-    this.role = role;
+  /**
+   * @internal The node's role (a symbol: `node.role()` is the ROLE command).
+   * A failover changes it, and `options.readOnly` with it, as ioredis flips it on the same object.
+   */
+  get [NODE_ROLE](): "master" | "slave" {
+    return this.options.readOnly ? "slave" : "master";
+  }
+
+  set [NODE_ROLE](role: "master" | "slave") {
     this.options.readOnly = role === "slave";
   }
 
   get status(): string {
-    return this.cluster.status;
+    return this.#cluster.status;
   }
 
   /** @internal */
   [RUN](command: string, args: unknown[], buffer: boolean): Promise<unknown> {
-    return this.cluster.runCall(command, args, buffer, this.context);
+    return this.#cluster.runCall(command, args, buffer, this.#context);
   }
 
   call(command: string, ...args: unknown[]): Promise<unknown> {
-    return this.withCallback(command, args, false);
+    return this.#withCallback(command, args, false);
   }
 
   callBuffer(command: string, ...args: unknown[]): Promise<unknown> {
-    return this.withCallback(command, args, true);
+    return this.#withCallback(command, args, true);
   }
 
   /** ioredis's alias of call() (Socket.IO's adapter asks each node for PUBSUB NUMSUB with it). */
   send_command(command: string, ...args: unknown[]): Promise<unknown> {
-    return this.withCallback(command, args, false);
+    return this.#withCallback(command, args, false);
   }
 
-  private withCallback(command: string, args: unknown[], buffer: boolean): Promise<unknown> {
+  #withCallback(command: string, args: unknown[], buffer: boolean): Promise<unknown> {
     const callback = typeof args[args.length - 1] === "function" ? (args.pop() as Callback) : undefined;
     const flat = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
     const promise = this[RUN](command, flat, buffer);
@@ -82,5 +93,8 @@ export class ClusterNode extends EventEmitter {
     return Promise.resolve("OK");
   }
 }
+
+/** A node's commands are typed as a client's (lib/types/commander.ts). */
+export interface ClusterNode extends RedisCommander<{ type: "default" }> {}
 
 installDispatchProxy(ClusterNode.prototype, synthesizeCommand);

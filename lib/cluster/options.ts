@@ -4,12 +4,12 @@
  */
 import { resolveTLSProfile } from "../tls-profiles";
 import type { GlideClusterClientConfiguration } from "../glide";
-import { DEFAULT_REDIS_OPTIONS, parseURL, RedisOptions } from "../options";
+import { DEFAULT_REDIS_OPTIONS, parseURL, ResolvedOptions } from "../options";
 
 export type ScaleReads = "master" | "slave" | "all" | ((nodes: unknown[], command: unknown) => unknown);
 export type NatMap = Record<string, { host: string; port: number }> | ((key: string) => { host: string; port: number } | null | undefined);
 
-export interface ClusterOptions {
+export interface ResolvedClusterOptions {
   clusterRetryStrategy: (times: number, reason?: Error) => number | void | null;
   enableOfflineQueue: boolean;
   enableReadyCheck: boolean;
@@ -21,16 +21,16 @@ export interface ClusterOptions {
   retryDelayOnTryAgain: number;
   slotsRefreshTimeout: number;
   slotsRefreshInterval?: number;
-  redisOptions?: Partial<RedisOptions>;
+  redisOptions?: Partial<ResolvedOptions>;
   natMap?: NatMap | null;
   lazyConnect?: boolean;
   keyPrefix?: string;
-  scripts?: RedisOptions["scripts"];
+  scripts?: ResolvedOptions["scripts"];
   [option: string]: unknown;
 }
 
 /** ioredis 5's DEFAULT_CLUSTER_OPTIONS (what `cluster.options` shows). */
-export const DEFAULT_CLUSTER_OPTIONS: Readonly<ClusterOptions> = Object.freeze({
+export const DEFAULT_CLUSTER_OPTIONS: Readonly<ResolvedClusterOptions> = Object.freeze({
   clusterRetryStrategy: (times: number) => Math.min(100 + times * 2, 2000),
   clusterNodeRetryStrategy: null,
   enableOfflineQueue: true,
@@ -68,8 +68,8 @@ export function normalizeStartupNodes(nodes: unknown): NodeAddress[] {
   });
 }
 
-export function clusterOptionsOf(user: Partial<ClusterOptions> | undefined): ClusterOptions {
-  const options = { ...DEFAULT_CLUSTER_OPTIONS, ...(user ?? {}) } as ClusterOptions;
+export function clusterOptionsOf(user: Partial<ResolvedClusterOptions> | undefined): ResolvedClusterOptions {
+  const options = { ...DEFAULT_CLUSTER_OPTIONS, ...(user ?? {}) } as ResolvedClusterOptions;
   for (const [k, v] of Object.entries(DEFAULT_CLUSTER_OPTIONS)) if (options[k] === undefined) options[k] = v;
   if (options.redisOptions?.keyPrefix && !options.keyPrefix) options.keyPrefix = options.redisOptions.keyPrefix as string;
   const s = options.scaleReads;
@@ -82,7 +82,7 @@ export function clusterOptionsOf(user: Partial<ClusterOptions> | undefined): Clu
 }
 
 /** The options the connection runs on: redisOptions, with the cluster's own on top. */
-export function connectionOptionsOf(options: ClusterOptions): RedisOptions {
+export function connectionOptionsOf(options: ResolvedClusterOptions): ResolvedOptions {
   const redis = { ...(options.redisOptions ?? {}) };
   resolveTLSProfile(redis);
   if (redis.sentinels) throw new Error("ioglide: not supported: sentinels in redisOptions");
@@ -97,14 +97,14 @@ export function connectionOptionsOf(options: ClusterOptions): RedisOptions {
     lazyConnect: !!options.lazyConnect,
     enableOfflineQueue: options.enableOfflineQueue,
     enableReadyCheck: options.enableReadyCheck,
-    retryStrategy: options.clusterRetryStrategy as RedisOptions["retryStrategy"],
+    retryStrategy: options.clusterRetryStrategy as ResolvedOptions["retryStrategy"],
     scripts: options.scripts,
     maxRedirections: options.maxRedirections,
     retryDelayOnMoved: options.retryDelayOnMoved,
     retryDelayOnFailover: options.retryDelayOnFailover,
     retryDelayOnTryAgain: options.retryDelayOnTryAgain,
     retryDelayOnClusterDown: options.retryDelayOnClusterDown,
-  } as RedisOptions;
+  } as ResolvedOptions;
 }
 
 /**
@@ -116,7 +116,7 @@ export function connectionOptionsOf(options: ClusterOptions): RedisOptions {
 export const DEFAULT_TOPOLOGY_CHECK_SEC = 1;
 
 /** scaleReads, natMap and the topology check interval, as GLIDE configuration. */
-export function glideClusterExtras(options: ClusterOptions): Partial<GlideClusterClientConfiguration> {
+export function glideClusterExtras(options: ResolvedClusterOptions): Partial<GlideClusterClientConfiguration> {
   const extra: Partial<GlideClusterClientConfiguration> = {};
   const interval = typeof options.slotsRefreshInterval === "number" ? Math.max(1, Math.round(options.slotsRefreshInterval / 1000)) : DEFAULT_TOPOLOGY_CHECK_SEC;
   extra.periodicChecks = { duration_in_sec: interval };

@@ -14,7 +14,7 @@
  */
 import { Batch, GlideHandle } from "../glide";
 import { ClusterAllFailedError, connectFailure, CONNECTION_CLOSED_ERROR_MSG, MaxRetriesPerRequestError, NO_STARTUP_NODES_MSG, OFFLINE_QUEUE_OFF_MSG, ReplyError, redact, serverErrorText, SimpleError } from "../errors";
-import type { RedisOptions } from "../options";
+import type { ResolvedOptions } from "../options";
 import type { ShapeEnv } from "../commands/reply-values";
 import { formatDoubleG17 } from "../commands/reply-values";
 import { OrderedLane, LaneHost } from "../executor/ordered-lane";
@@ -119,7 +119,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
 
   constructor(
     private readonly owner: ConnectionOwner,
-    private readonly options: RedisOptions,
+    private readonly options: ResolvedOptions,
     private readonly topology: Topology,
     /** told when a new server connection is about to be used (scripts it held are gone) */
     private readonly onNewConnection: () => void = () => undefined,

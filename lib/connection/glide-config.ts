@@ -2,7 +2,7 @@
  * ioredis options -> GLIDE client configuration.
  */
 import { BYTES_DECODER, GlideClientConfiguration, NO_TIMEOUT_MS, ProtocolVersion } from "../glide";
-import { connectHost, RedisOptions } from "../options";
+import { connectHost, ResolvedOptions } from "../options";
 
 export type ConnectionRole = "main" | "blocking" | "subscriber";
 
@@ -15,7 +15,7 @@ function caText(ca: unknown): string | Buffer | undefined {
   return Buffer.isBuffer(ca) ? ca : String(ca);
 }
 
-export function glideConfig(options: RedisOptions, role: ConnectionRole): GlideClientConfiguration {
+export function glideConfig(options: ResolvedOptions, role: ConnectionRole): GlideClientConfiguration {
   const tls = options.tls && typeof options.tls === "object" ? (options.tls as Record<string, unknown>) : undefined;
   const config: GlideClientConfiguration = {
     addresses: [{ host: connectHost(options), port: options.port }],
@@ -54,7 +54,7 @@ export function glideConfig(options: RedisOptions, role: ConnectionRole): GlideC
  * A subscriber: RESP3 (GLIDE's pub/sub needs it), every reply and message as
  * Buffers, and the callback that receives all messages.
  */
-export function subscriberConfig(options: RedisOptions, deliver: (msg: unknown) => void): GlideClientConfiguration {
+export function subscriberConfig(options: ResolvedOptions, deliver: (msg: unknown) => void): GlideClientConfiguration {
   return {
     ...glideConfig(options, "subscriber"),
     defaultDecoder: BYTES_DECODER,

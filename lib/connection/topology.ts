@@ -4,7 +4,7 @@
  * how batches are made, whether a connection has an identity to watch.
  */
 import { Batch, ClusterBatch, createCluster, createStandalone, GlideClusterClientConfiguration, GlideHandle } from "../glide";
-import { connectHost, RedisOptions } from "../options";
+import { connectHost, ResolvedOptions } from "../options";
 import { glideConfig, subscriberConfig } from "./glide-config";
 import { probeTcp } from "./probe";
 import { classifyGlideError, clusterRefusal } from "../errors";
@@ -35,7 +35,7 @@ export interface Topology {
   readonly standalone: WatchTarget | undefined;
 }
 
-export function standaloneTopology(options: RedisOptions): Topology {
+export function standaloneTopology(options: ResolvedOptions): Topology {
   return {
     kind: "standalone",
     createMain: () => createStandalone(glideConfig(options, "main")),
@@ -64,7 +64,7 @@ export interface ClusterSeed {
  */
 export function clusterTopology(
   seeds: ClusterSeed[],
-  options: RedisOptions,
+  options: ResolvedOptions,
   extra: Partial<GlideClusterClientConfiguration>,
   knownNodes: () => readonly ClusterSeed[] = () => [],
 ): Topology {
@@ -89,7 +89,7 @@ export function clusterTopology(
 }
 
 /** The TLS settings the liveness watch needs to complete a handshake like the client's. */
-function watchTls(options: RedisOptions): WatchTarget["tls"] {
+function watchTls(options: ResolvedOptions): WatchTarget["tls"] {
   if (!options.tls) return undefined;
   const tls = typeof options.tls === "object" ? (options.tls as Record<string, unknown>) : {};
   return { ca: tls.ca as string | Buffer | undefined, rejectUnauthorized: tls.rejectUnauthorized !== false };

@@ -8,7 +8,7 @@
 import type { Call } from "../chain/call";
 import type { Connection } from "../connection/connection";
 import { CONNECTION_CLOSED_ERROR_MSG, OFFLINE_QUEUE_OFF_MSG, ReplyError, SimpleError } from "../errors";
-import type { RedisOptions } from "../options";
+import type { ResolvedOptions } from "../options";
 import { ManualTransaction } from "../pipeline/manual-transaction";
 import { pending } from "./settle";
 
@@ -28,7 +28,7 @@ export class Executor {
 
   constructor(
     private readonly host: ExecutorHost,
-    private readonly options: RedisOptions,
+    private readonly options: ResolvedOptions,
   ) {}
 
   /** ioredis's rules for a call made while the connection is not ready; an error to reject with, if any. */

@@ -16,13 +16,17 @@ import type { BatchContext, Call } from "../chain/call";
 import { isCommandName } from "../commands/spec";
 import { installDispatchProxy } from "../dispatch/proxy";
 import { TransactionGroup } from "./transaction";
+import type { ChainableCommander } from "../types/commander";
 
 type Callback = (err: Error | null, value?: unknown) => void;
-export type PipelineResult = [Error | null, unknown?][];
+/** What exec() resolves: per command `[null, reply]`, or `[error]` (a one-element array, as ioredis builds it). */
+export type PipelineResult = [error: Error | null, result: unknown][];
+type Entry = PipelineResult[number];
+const failed = (error: Error): Entry => [error] as unknown as Entry;
 
 /** What a pipeline needs from its client. */
 export interface PipelineHost {
-  options: Record<string, unknown>;
+  options: object;
   readonly isCluster: boolean;
   runCall(command: string, args: unknown[], buffer: boolean, batch: BatchContext, onDone?: (error: Error | null, value: unknown) => void): Promise<unknown>;
   needsPromise(command: string): boolean;
@@ -43,7 +47,7 @@ export const QUEUE = Symbol("ioglide.queue");
 export class Pipeline {
   readonly isPipeline = true;
   readonly isCluster: boolean;
-  readonly options: Record<string, unknown>;
+  readonly options: object;
   // #private: a command defined with any name (defineCommand) cannot clobber them.
   readonly #transaction: boolean;
   readonly #redis: PipelineHost;
@@ -95,7 +99,7 @@ export class Pipeline {
     return this[QUEUE](command, args, true);
   }
 
-  exec(callback?: Callback): Promise<PipelineResult | null> {
+  exec(callback?: (err?: Error | null, result?: PipelineResult | null) => void): Promise<PipelineResult | null> {
     // As ioredis: a second exec() sends the commands again but answers with the first results.
     const run = this.#transaction ? this.#execTransaction() : this.#execPipeline();
     if (this.#result) run.catch(() => undefined);
@@ -104,7 +108,7 @@ export class Pipeline {
   }
 
   /** @deprecated as in ioredis: use exec(). */
-  execBuffer(callback?: Callback): Promise<PipelineResult | null> {
+  execBuffer(callback?: (err?: Error | null, result?: PipelineResult | null) => void): Promise<PipelineResult | null> {
     return this.exec(callback);
   }
 
@@ -121,8 +125,8 @@ export class Pipeline {
         const reply = this.#redis.runCall(q.command, q.args, q.buffer, PLAIN);
         if (q.callback) asCallback(reply, q.callback as never);
         return reply.then(
-          (value): [null, unknown] => [null, value],
-          (error: Error): [Error] => [error],
+          (value): Entry => [null, value],
+          (error: Error): Entry => failed(error),
         );
       });
       return Promise.all(runs);
@@ -132,7 +136,7 @@ export class Pipeline {
       let left = queued.length;
       queued.forEach((q, i) => {
         const done = (error: Error | null, value: unknown) => {
-          results[i] = error ? [error] : [null, value];
+          results[i] = error ? failed(error) : [null, value];
           if (q.callback) asCallback(error ? Promise.reject(error) : Promise.resolve(value), q.callback as never);
           if (--left === 0) resolve(results);
         };
@@ -164,9 +168,12 @@ export class Pipeline {
     });
     if (outcome.kind === "watch-failed") return null;
     if (outcome.kind === "aborted") throw outcome.error;
-    return outcome.replies.map((r): [Error | null, unknown?] => (r.error ? [r.error] : [null, r.value]));
+    return outcome.replies.map((r): Entry => (r.error ? failed(r.error) : [null, r.value]));
   }
 }
+
+/** Every command of a pipeline returns the pipeline (lib/types/commander.ts, generated). */
+export interface Pipeline extends ChainableCommander {}
 
 function queueMethod(command: string, buffer: boolean) {
   return function (this: Pipeline, ...args: unknown[]): Pipeline {

@@ -1,0 +1,143 @@
+/**
+ * The public option and status types, under ioredis 6's names and shapes
+ * (what a TypeScript user imports from ioredis). The effective options a
+ * client computes from them are lib/options.ts's ResolvedOptions.
+ */
+import type { SrvRecord } from "dns";
+import type { ConnectionOptions } from "tls";
+
+export type ProtocolVersion = 2 | 3;
+export type ReplyMappingMode = "legacy" | "resp3";
+export type ReconnectOnError = (err: Error) => boolean | 1 | 2;
+export type RetryStrategy = ((times: number) => number | void | null) | null | undefined;
+
+export type RedisStatus = "wait" | "reconnecting" | "connecting" | "connect" | "ready" | "close" | "end";
+export type ClusterStatus = "end" | "close" | "wait" | "connecting" | "connect" | "ready" | "reconnecting" | "disconnecting";
+export type NodeRole = "master" | "slave" | "all";
+
+export interface ScanStreamOptions {
+  match?: string;
+  type?: string;
+  count?: number;
+  noValues?: boolean;
+}
+
+export interface CommanderOptions {
+  keyPrefix?: string;
+  showFriendlyErrorStack?: boolean;
+}
+
+export interface CommonRedisOptions extends CommanderOptions {
+  /** not supported by ioglide (GLIDE owns the connection): refused at construction */
+  Connector?: unknown;
+  retryStrategy?: RetryStrategy;
+  commandTimeout?: number | undefined;
+  blockingTimeout?: number | undefined;
+  blockingTimeoutGrace?: number | undefined;
+  socketTimeout?: number | undefined;
+  keepAlive?: number | undefined;
+  noDelay?: boolean | undefined;
+  connectionName?: string | undefined;
+  disableClientInfo?: boolean | undefined;
+  clientInfoTag?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+  db?: number | undefined;
+  autoResubscribe?: boolean | undefined;
+  autoResendUnfulfilledCommands?: boolean | undefined;
+  reconnectOnError?: ReconnectOnError | null | undefined;
+  readOnly?: boolean | undefined;
+  stringNumbers?: boolean | undefined;
+  protocol?: ProtocolVersion | undefined;
+  replyMapping?: ReplyMappingMode | undefined;
+  connectTimeout?: number | undefined;
+  monitor?: boolean | undefined;
+  maxRetriesPerRequest?: number | null | undefined;
+  maxLoadingRetryTime?: number | undefined;
+  enableAutoPipelining?: boolean | undefined;
+  autoPipeliningIgnoredCommands?: string[] | undefined;
+  offlineQueue?: boolean | undefined;
+  commandQueue?: boolean | undefined;
+  enableOfflineQueue?: boolean | undefined;
+  enableReadyCheck?: boolean | undefined;
+  lazyConnect?: boolean | undefined;
+  scripts?: Record<string, { lua: string; numberOfKeys?: number | undefined; readOnly?: boolean | undefined }> | undefined;
+}
+
+export interface SentinelAddress {
+  port: number;
+  host: string;
+  family?: number;
+}
+
+export type PreferredSlaves = ((slaves: Array<Record<string, string>>) => Record<string, string> | null) | Array<{ port: string; ip: string; prio?: number }> | { port: string; ip: string; prio?: number };
+
+export interface SentinelConnectionOptions {
+  name?: string | undefined;
+  role?: "master" | "slave" | undefined;
+  tls?: ConnectionOptions | undefined;
+  sentinelUsername?: string | undefined;
+  sentinelPassword?: string | undefined;
+  sentinels?: Array<Partial<SentinelAddress>> | undefined;
+  path?: string | undefined;
+  family?: number | undefined;
+  sentinelRetryStrategy?: ((retryAttempts: number) => number | void | null) | undefined;
+  sentinelReconnectStrategy?: ((retryAttempts: number) => number | void | null) | undefined;
+  preferredSlaves?: PreferredSlaves | undefined;
+  connectTimeout?: number | undefined;
+  disconnectTimeout?: number | undefined;
+  sentinelCommandTimeout?: number | undefined;
+  enableTLSForSentinelMode?: boolean | undefined;
+  sentinelTLS?: ConnectionOptions | undefined;
+  natMap?: NatMap | undefined;
+  updateSentinels?: boolean | undefined;
+  sentinelMaxConnections?: number | undefined;
+  failoverDetector?: boolean | undefined;
+  protocol?: ProtocolVersion | undefined;
+  replyMapping?: ReplyMappingMode | undefined;
+}
+
+export type StandaloneConnectionOptions = {
+  port?: number | undefined;
+  host?: string | undefined;
+  family?: number | undefined;
+  path?: string | undefined;
+  disconnectTimeout?: number | undefined;
+  tls?: ConnectionOptions | undefined;
+};
+
+export type RedisOptions = CommonRedisOptions & SentinelConnectionOptions & StandaloneConnectionOptions;
+
+export type DNSResolveSrvFunction = (hostname: string, callback: (err: NodeJS.ErrnoException | null | undefined, records?: SrvRecord[]) => void) => void;
+export type DNSLookupFunction = (hostname: string, callback: (err: NodeJS.ErrnoException | null | undefined, address: string, family?: number) => void) => void;
+export type NatMapFunction = (key: string) => { host: string; port: number } | null;
+export type NatMap = { [key: string]: { host: string; port: number } } | NatMapFunction;
+
+/** A startup node: a port, "host:port", a URL, or {host, port}. */
+export type ClusterNode = string | number | { host?: string | undefined; port?: number | undefined };
+
+export interface ClusterOptions extends CommanderOptions {
+  clusterRetryStrategy?: ((times: number, reason?: Error) => number | void | null) | null | undefined;
+  enableOfflineQueue?: boolean | undefined;
+  enableReadyCheck?: boolean | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  scaleReads?: NodeRole | Function | undefined;
+  maxRedirections?: number | undefined;
+  retryDelayOnFailover?: number | undefined;
+  retryDelayOnClusterDown?: number | undefined;
+  retryDelayOnTryAgain?: number | undefined;
+  retryDelayOnMoved?: number | undefined;
+  slotsRefreshTimeout?: number | undefined;
+  slotsRefreshInterval?: number | undefined;
+  shardedSubscribers?: boolean | undefined;
+  clusterNodeRetryStrategy?: RetryStrategy;
+  redisOptions?: Omit<RedisOptions, "port" | "host" | "path" | "sentinels" | "retryStrategy" | "enableOfflineQueue" | "readOnly"> | undefined;
+  lazyConnect?: boolean | undefined;
+  useSRVRecords?: boolean | undefined;
+  resolveSrv?: DNSResolveSrvFunction | undefined;
+  dnsLookup?: DNSLookupFunction | undefined;
+  natMap?: NatMap | undefined;
+  enableAutoPipelining?: boolean | undefined;
+  autoPipeliningIgnoredCommands?: string[] | undefined;
+  scripts?: Record<string, { lua: string; numberOfKeys?: number; readOnly?: boolean }> | undefined;
+}
