@@ -32,7 +32,7 @@ import type { ResolvedOptions } from "../options";
 import { installScanStreams, KeyStream, ScanStreamOptions } from "../streams/scan-stream";
 import { Pipeline } from "../pipeline/pipeline";
 import { Executor } from "../executor/executor";
-import type { ChainableCommander, RedisCommander } from "../types/commander";
+import type { ChainableCommander, RedisCommander } from "../../types/commander";
 import type { RedisOptions, RedisStatus } from "../types/options";
 
 type Callback<T> = (err: Error | null, value?: T) => void;
@@ -390,7 +390,7 @@ installDispatchProxy(CommandClient.prototype, synthesizeCommand);
 installScanStreams(CommandClient.prototype);
 
 /**
- * Every command typed as ioredis types it (lib/types/commander.ts, generated),
+ * Every command typed as ioredis types it (types/commander.d.ts, generated),
  * and scanStream, sscanStream, ... (lib/streams/scan-stream.ts), returned
  * synchronously as BullMQ expects.
  */

@@ -10,7 +10,7 @@ import { installDispatchProxy } from "../dispatch/proxy";
 import { ScanStream, ScanStreamOptions } from "../streams/scan-stream";
 import type { BatchContext } from "../chain/call";
 import type { ResolvedOptions } from "../options";
-import type { RedisCommander } from "../types/commander";
+import type { RedisCommander } from "../../types/commander";
 
 /** What a node needs from its cluster. */
 export interface NodeHost {
@@ -94,7 +94,7 @@ export class ClusterNode extends EventEmitter {
   }
 }
 
-/** A node's commands are typed as a client's (lib/types/commander.ts). */
+/** A node's commands are typed as a client's (types/commander.d.ts). */
 export interface ClusterNode extends RedisCommander<{ type: "default" }> {}
 
 installDispatchProxy(ClusterNode.prototype, synthesizeCommand);

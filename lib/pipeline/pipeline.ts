@@ -16,7 +16,7 @@ import type { BatchContext, Call } from "../chain/call";
 import { isCommandName } from "../commands/spec";
 import { installDispatchProxy } from "../dispatch/proxy";
 import { TransactionGroup } from "./transaction";
-import type { ChainableCommander } from "../types/commander";
+import type { ChainableCommander } from "../../types/commander";
 
 type Callback = (err: Error | null, value?: unknown) => void;
 /** What exec() resolves: per command `[null, reply]`, or `[error]` (a one-element array, as ioredis builds it). */
@@ -172,7 +172,7 @@ export class Pipeline {
   }
 }
 
-/** Every command of a pipeline returns the pipeline (lib/types/commander.ts, generated). */
+/** Every command of a pipeline returns the pipeline (types/commander.d.ts, generated). */
 export interface Pipeline extends ChainableCommander {}
 
 function queueMethod(command: string, buffer: boolean) {

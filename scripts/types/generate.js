@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * `npm run generate:types`: writes lib/types/commander.ts, the typed command
+ * `npm run generate:types`: writes types/commander.d.ts, the typed command
  * methods, from a server's COMMAND DOCS with @ioredis/interface-generator
  * and this folder's maps (type-maps.js, return-types.js, overrides.js,
- * argument-types.js, sort-arguments.js) and template (commander.template.ts).
+ * argument-types.js, sort-arguments.js) and template (commander.template.d.ts).
  *
  * The server: IOGLIDE_TYPES_SERVER=host:port, else one started here
  * (IOGLIDE_SERVER_BIN names the binary; else valkey-server or redis-server
@@ -21,7 +21,7 @@ const IORedis = require("ioredis");
 const { startServer } = require("../../test/support/servers");
 
 const HERE = __dirname;
-const OUT = path.join(HERE, "..", "..", "lib", "types", "commander.ts");
+const OUT = path.join(HERE, "..", "..", "types", "commander.d.ts");
 
 async function server() {
   if (process.env.IOGLIDE_TYPES_SERVER) {
@@ -89,7 +89,7 @@ async function main() {
       .filter((c) => !known.has(c))
       .map((c) => genericMethod(c, returnTypes))
       .join("\n");
-    const template = fs.readFileSync(path.join(HERE, "commander.template.ts"), "utf8");
+    const template = fs.readFileSync(path.join(HERE, "commander.template.d.ts"), "utf8");
     const header = `// Generated from the COMMAND DOCS of ${version} (${known.size} of ${commands.length} commands documented).\n`;
     fs.mkdirSync(path.dirname(OUT), { recursive: true });
     fs.writeFileSync(OUT, header + template.replace("/* GENERATED METHODS */", () => generated + "\n" + generic));
