@@ -366,7 +366,10 @@ export class OrderedLane {
     if (upTo > this.completed) this.completed = upTo;
     if (this.drainWaiters.length === 0) return;
     const still: typeof this.drainWaiters = [];
-    for (const w of this.drainWaiters) (w.seq <= this.completed ? w.resolve() : still.push(w));
+    for (const w of this.drainWaiters) {
+      if (w.seq <= this.completed) w.resolve();
+      else still.push(w);
+    }
     this.drainWaiters = still;
   }
 

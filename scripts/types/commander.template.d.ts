@@ -4,7 +4,7 @@
  * a server's COMMAND DOCS with @ioredis/interface-generator. Do not edit:
  * change the type maps or this template and regenerate.
  */
-/* eslint-disable */
+
 export type Callback<T = any> = (err?: Error | null, result?: T) => void;
 
 export type RedisKey = string | Buffer;

@@ -2,7 +2,6 @@
 const { family } = require("./differential");
 
 const h = (o) => o.hset("h", { f1: "v1", f2: "v2", n: "10", fl: "1.5" });
-const sortPairs = (r) => (Array.isArray(r) ? r : r);
 
 family("hashes", 3, [
   ["HSET field value pairs", (c) => Promise.all([c.hset("h", "a", "1", "b", "2"), c.hset("h", "a", "3")])],

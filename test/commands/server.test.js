@@ -1,7 +1,6 @@
 "use strict";
 const { family } = require("./differential");
 
-const same = () => "(varies)";
 const typeOf = (r) => (Array.isArray(r) ? ["array", r.length > 0 ? typeof r[0] : "empty"] : typeof r);
 
 family("server", 9, [

@@ -6,7 +6,7 @@
 const { suite } = require("uvu");
 const assert = require("uvu/assert");
 const { glide, oracle, closeAll, key, recordEvents, once, sleep, settledWithin } = require("../support/clients");
-const { startServer, freePort, standaloneAddress } = require("../support/servers");
+const { startServer, freePort } = require("../support/servers");
 
 const t = suite("library behaviours");
 t.after(closeAll);

@@ -3,7 +3,7 @@
 // connect, quit, disconnect, reconnect; a server that dies and comes back.
 const { suite } = require("uvu");
 const assert = require("uvu/assert");
-const { Redis, IORedis, glide, oracle, closeAll, key, recordEvents, once, sleep, settledWithin } = require("../support/clients");
+const { Redis, IORedis, glide, closeAll, key, recordEvents, once, sleep, settledWithin } = require("../support/clients");
 const { startServer, freePort } = require("../support/servers");
 
 const t = suite("lifecycle");

@@ -2,13 +2,12 @@
 // Pipelines and transactions under load, with middleware, and on closed clients.
 const { suite } = require("uvu");
 const assert = require("uvu/assert");
-const { glide, oracle, closeAll, key, settledWithin } = require("../support/clients");
+const { glide, closeAll, key, settledWithin } = require("../support/clients");
 
 const t = suite("pipelines at runtime");
-let g, o;
+let g;
 t.before(() => {
   g = glide();
-  o = oracle();
 });
 t.after(closeAll);
 

@@ -134,7 +134,6 @@ t("the subscriber's connection is killed: resubscribed, events emitted, messages
   await until(() => got.includes("before"));
   cli(pub.options.port, "client", "kill", "type", "pubsub");
   await once(s, "ready", 10000); // the heartbeat sees the subscriber's new connection
-  await until(async () => false || got.includes("after"), 100).catch(() => undefined);
   let delivered = 0;
   for (let i = 0; i < 50 && delivered === 0; i++) {
     delivered = await pub.publish(ch, "after");

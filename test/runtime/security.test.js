@@ -7,7 +7,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const util = require("util");
-const { Redis, IORedis, recordEvents, once, sleep, settledWithin } = require("../support/clients");
+const { Redis, IORedis, sleep, settledWithin } = require("../support/clients");
 const { startServer, freePort } = require("../support/servers");
 
 const t = suite("security");
