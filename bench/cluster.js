@@ -57,9 +57,27 @@ async function main() {
   };
   const workloads = [
     { label: "GET 16B (keys over all slots), 50 in flight", c: 50, ig: () => ig.get(key()), io: () => io.get(key()) },
-    { label: "SET 16B (keys over all slots), 50 in flight", c: 50, ig: () => ig.set(key(), "v"), io: () => io.set(key(), "v") },
+    {
+      label: "SET 16B (keys over all slots), 50 in flight",
+      c: 50,
+      ig: () => ig.set(key(), "v"),
+      io: () => io.set(key(), "v"),
+    },
     { label: "100-command pipeline spanning slots, 10 in flight", c: 10, ig: pipeline(ig), io: null },
-    { label: "100-command pipeline in one slot, 10 in flight", c: 10, ig: () => { const p = ig.pipeline(); for (let i = 0; i < 100; i++) p.get("{s}k"); return p.exec(); }, io: () => { const p = io.pipeline(); for (let i = 0; i < 100; i++) p.get("{s}k"); return p.exec(); } },
+    {
+      label: "100-command pipeline in one slot, 10 in flight",
+      c: 10,
+      ig: () => {
+        const p = ig.pipeline();
+        for (let i = 0; i < 100; i++) p.get("{s}k");
+        return p.exec();
+      },
+      io: () => {
+        const p = io.pipeline();
+        for (let i = 0; i < 100; i++) p.get("{s}k");
+        return p.exec();
+      },
+    },
   ];
   const results = workloads.map(() => ({ ig: [], io: [] }));
   console.log(`Redis.Cluster: ${ROUNDS} rounds x ${MS} ms per point\n`);
@@ -73,7 +91,12 @@ async function main() {
     }
     console.log(`  round ${r + 1}/${ROUNDS} done`);
   }
-  const fmt = (x) => (x === undefined ? "n/a (ioredis refuses a pipeline across slots)" : x >= 1000 ? `${(x / 1000).toFixed(1)}k` : x.toFixed(0));
+  const fmt = (x) =>
+    x === undefined
+      ? "n/a (ioredis refuses a pipeline across slots)"
+      : x >= 1000
+        ? `${(x / 1000).toFixed(1)}k`
+        : x.toFixed(0);
   console.log("\n| workload | ioredis Cluster ops/s | ioglide Cluster ops/s | ioglide / ioredis |");
   console.log("|---|---:|---:|---:|");
   workloads.forEach((w, i) => {

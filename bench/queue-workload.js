@@ -16,7 +16,9 @@ async function runBull({ Client, host, port, jobs, concurrency, onProgress }) {
     clients.push(c);
     return c;
   };
-  const q = new Queue(`bench-bull-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`, { createClient });
+  const q = new Queue(`bench-bull-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`, {
+    createClient,
+  });
   let done = 0;
   const finished = new Promise((resolve) => {
     q.on("completed", () => {
@@ -58,14 +60,18 @@ async function runBullMQ({ Client, host, port, jobs, concurrency, onProgress }) 
   await worker.waitUntilReady();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < jobs; i += 1000) {
-    await queue.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, (_, j) => ({ name: "j", data: { i: i + j } })));
+    await queue.addBulk(
+      Array.from({ length: Math.min(1000, jobs - i) }, (_, j) => ({ name: "j", data: { i: i + j } })),
+    );
   }
   await finished;
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   await worker.close();
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
-  await Promise.all([queueConn, workerConn].map((c) => (c.status === "end" ? undefined : c.quit().catch(() => c.disconnect()))));
+  await Promise.all(
+    [queueConn, workerConn].map((c) => (c.status === "end" ? undefined : c.quit().catch(() => c.disconnect()))),
+  );
   return ms;
 }
 

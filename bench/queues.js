@@ -26,8 +26,20 @@ async function main() {
   const results = { bull: { ioglide: [], ioredis: [] }, bullmq: { ioglide: [], ioredis: [] } };
   console.log(`Bull and BullMQ, ${JOBS} jobs at concurrency ${CONCURRENCY}, ${ROUNDS} interleaved rounds\n`);
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? [["ioglide", Redis], ["ioredis", IORedis]] : [["ioredis", IORedis], ["ioglide", Redis]];
-    for (const [lib, run] of [["bull", runBull], ["bullmq", runBullMQ]]) {
+    const order =
+      round % 2 === 0
+        ? [
+            ["ioglide", Redis],
+            ["ioredis", IORedis],
+          ]
+        : [
+            ["ioredis", IORedis],
+            ["ioglide", Redis],
+          ];
+    for (const [lib, run] of [
+      ["bull", runBull],
+      ["bullmq", runBullMQ],
+    ]) {
       for (const [who, Client] of order) {
         const ms = await run({ Client, host, port: Number(port), jobs: JOBS, concurrency: CONCURRENCY });
         results[lib][who].push((JOBS / ms) * 1000);
@@ -40,7 +52,9 @@ async function main() {
   for (const lib of ["bull", "bullmq"]) {
     const io = median(results[lib].ioredis);
     const ig = median(results[lib].ioglide);
-    console.log(`| ${lib === "bull" ? "Bull 4" : "BullMQ"} | ${io.toFixed(0)} | ${ig.toFixed(0)} | ${(ig / io).toFixed(2)}x |`);
+    console.log(
+      `| ${lib === "bull" ? "Bull 4" : "BullMQ"} | ${io.toFixed(0)} | ${ig.toFixed(0)} | ${(ig / io).toFixed(2)}x |`,
+    );
   }
   if (server) await server.cleanup();
 }

@@ -93,12 +93,54 @@ async function main() {
     return p.exec();
   };
   const workloads = [
-    { name: "get", label: "GET 16B, 1 in flight", c: 1, io: () => ioredis.get("bench:k16"), ig: () => ioglide.get("bench:k16"), gl: () => glide.get("bench:k16") },
-    { name: "get", label: "GET 16B, 50 in flight", c: 50, io: () => ioredis.get("bench:k16"), ig: () => ioglide.get("bench:k16"), gl: () => glide.get("bench:k16") },
-    { name: "get", label: "GET 16B, 1000 in flight", c: 1000, io: () => ioredis.get("bench:k16"), ig: () => ioglide.get("bench:k16"), gl: () => glide.get("bench:k16") },
-    { name: "set", label: "SET 16B, 1 in flight", c: 1, io: () => ioredis.set("bench:s", VALUE16), ig: () => ioglide.set("bench:s", VALUE16), gl: () => glide.set("bench:s", VALUE16) },
-    { name: "set", label: "SET 16B, 50 in flight", c: 50, io: () => ioredis.set("bench:s", VALUE16), ig: () => ioglide.set("bench:s", VALUE16), gl: () => glide.set("bench:s", VALUE16) },
-    { name: "set", label: "SET 16B, 1000 in flight", c: 1000, io: () => ioredis.set("bench:s", VALUE16), ig: () => ioglide.set("bench:s", VALUE16), gl: () => glide.set("bench:s", VALUE16) },
+    {
+      name: "get",
+      label: "GET 16B, 1 in flight",
+      c: 1,
+      io: () => ioredis.get("bench:k16"),
+      ig: () => ioglide.get("bench:k16"),
+      gl: () => glide.get("bench:k16"),
+    },
+    {
+      name: "get",
+      label: "GET 16B, 50 in flight",
+      c: 50,
+      io: () => ioredis.get("bench:k16"),
+      ig: () => ioglide.get("bench:k16"),
+      gl: () => glide.get("bench:k16"),
+    },
+    {
+      name: "get",
+      label: "GET 16B, 1000 in flight",
+      c: 1000,
+      io: () => ioredis.get("bench:k16"),
+      ig: () => ioglide.get("bench:k16"),
+      gl: () => glide.get("bench:k16"),
+    },
+    {
+      name: "set",
+      label: "SET 16B, 1 in flight",
+      c: 1,
+      io: () => ioredis.set("bench:s", VALUE16),
+      ig: () => ioglide.set("bench:s", VALUE16),
+      gl: () => glide.set("bench:s", VALUE16),
+    },
+    {
+      name: "set",
+      label: "SET 16B, 50 in flight",
+      c: 50,
+      io: () => ioredis.set("bench:s", VALUE16),
+      ig: () => ioglide.set("bench:s", VALUE16),
+      gl: () => glide.set("bench:s", VALUE16),
+    },
+    {
+      name: "set",
+      label: "SET 16B, 1000 in flight",
+      c: 1000,
+      io: () => ioredis.set("bench:s", VALUE16),
+      ig: () => ioglide.set("bench:s", VALUE16),
+      gl: () => glide.set("bench:s", VALUE16),
+    },
     {
       name: "pipeline",
       label: "100-command pipeline, 10 in flight",
@@ -111,7 +153,14 @@ async function main() {
         return glide.exec(b, false);
       },
     },
-    { name: "mget", label: "MGET 100 keys, 10 in flight", c: 10, io: () => ioredis.mget(mgetKeys), ig: () => ioglide.mget(mgetKeys), gl: () => glide.mget(mgetKeys) },
+    {
+      name: "mget",
+      label: "MGET 100 keys, 10 in flight",
+      c: 10,
+      io: () => ioredis.mget(mgetKeys),
+      ig: () => ioglide.mget(mgetKeys),
+      gl: () => glide.mget(mgetKeys),
+    },
     {
       name: "evalsha",
       label: "EVALSHA (defined command), 50 in flight",
@@ -120,7 +169,14 @@ async function main() {
       ig: () => ioglide.benchGet("bench:k16"),
       gl: () => glide.invokeScript(glideScript, { keys: ["bench:k16"] }),
     },
-    { name: "hgetall", label: "HGETALL 100 fields, 10 in flight", c: 10, io: () => ioredis.hgetall("bench:h100"), ig: () => ioglide.hgetall("bench:h100"), gl: () => glide.hgetall("bench:h100") },
+    {
+      name: "hgetall",
+      label: "HGETALL 100 fields, 10 in flight",
+      c: 10,
+      io: () => ioredis.hgetall("bench:h100"),
+      ig: () => ioglide.hgetall("bench:h100"),
+      gl: () => glide.hgetall("bench:h100"),
+    },
   ].filter((w) => !ONLY || ONLY.includes(w.name));
 
   // publish -> message round trip, one in flight: each contender publishes and waits for its own subscriber.
@@ -135,24 +191,45 @@ async function main() {
       };
       return {
         ready: subscribe(onMessage),
-        run: () => new Promise((resolve) => {
-          waiting = resolve;
-          publish();
-        }),
+        run: () =>
+          new Promise((resolve) => {
+            waiting = resolve;
+            publish();
+          }),
       };
     };
     const igSub = new Redis({ host, port });
     const ioSub = new IORedis({ host, port });
-    const ig = make((cb) => (igSub.on("message", cb), igSub.subscribe(channel)), () => ioglide.publish(channel, "m"));
-    const io = make((cb) => (ioSub.on("message", cb), ioSub.subscribe(channel)), () => ioredis.publish(channel, "m"));
+    const ig = make(
+      (cb) => (igSub.on("message", cb), igSub.subscribe(channel)),
+      () => ioglide.publish(channel, "m"),
+    );
+    const io = make(
+      (cb) => (ioSub.on("message", cb), ioSub.subscribe(channel)),
+      () => ioredis.publish(channel, "m"),
+    );
     let glideCb = () => undefined;
-    const glSub = await GlideClient.createClient({ addresses: [{ host, port }], pubsubSubscriptions: { channelsAndPatterns: {}, callback: () => glideCb() } });
-    const gl = make((cb) => ((glideCb = cb), glSub.subscribe(new Set([channel]), 5000)), () => glide.publish("m", channel));
+    const glSub = await GlideClient.createClient({
+      addresses: [{ host, port }],
+      pubsubSubscriptions: { channelsAndPatterns: {}, callback: () => glideCb() },
+    });
+    const gl = make(
+      (cb) => ((glideCb = cb), glSub.subscribe(new Set([channel]), 5000)),
+      () => glide.publish("m", channel),
+    );
     await Promise.all([ig.ready, io.ready, gl.ready]);
     return { ig: ig.run, io: io.run, gl: gl.run, close: () => (igSub.disconnect(), ioSub.disconnect(), glSub.close()) };
   };
   const rt = !ONLY || ONLY.includes("pubsub") ? await roundTrip() : null;
-  if (rt) workloads.push({ name: "pubsub", label: "publish -> message round trip, 1 in flight", c: 1, io: rt.io, ig: rt.ig, gl: rt.gl });
+  if (rt)
+    workloads.push({
+      name: "pubsub",
+      label: "publish -> message round trip, 1 in flight",
+      c: 1,
+      io: rt.io,
+      ig: rt.ig,
+      gl: rt.gl,
+    });
 
   const contenders = ["ioglide", "glide", "ioredis"];
   const results = new Map(workloads.map((w) => [w.label, { ioglide: [], glide: [], ioredis: [] }]));
@@ -173,14 +250,19 @@ async function main() {
   const rows = [];
   for (const w of workloads) {
     const r = results.get(w.label);
-    const m = { ioglide: r.ioglide.length ? median(r.ioglide) : NaN, glide: median(r.glide), ioredis: median(r.ioredis) };
+    const m = {
+      ioglide: r.ioglide.length ? median(r.ioglide) : NaN,
+      glide: median(r.glide),
+      ioredis: median(r.ioredis),
+    };
     rows.push([w.label, m.ioredis, m.glide, m.ioglide, m.ioglide / m.ioredis, m.ioglide / m.glide]);
   }
   const fmt = (n) => (Number.isNaN(n) ? "n/a" : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0));
   const ratio = (n) => (Number.isNaN(n) ? "n/a" : `${n.toFixed(2)}x`);
   console.log("\n| workload | ioredis ops/s | raw GLIDE ops/s | ioglide ops/s | ioglide / ioredis | ioglide / GLIDE |");
   console.log("|---|---:|---:|---:|---:|---:|");
-  for (const [label, io, gl, ig, a, b] of rows) console.log(`| ${label} | ${fmt(io)} | ${fmt(gl)} | ${fmt(ig)} | ${ratio(a)} | ${ratio(b)} |`);
+  for (const [label, io, gl, ig, a, b] of rows)
+    console.log(`| ${label} | ${fmt(io)} | ${fmt(gl)} | ${fmt(ig)} | ${ratio(a)} | ${ratio(b)} |`);
 
   if (rt) rt.close();
   ioglide.disconnect();
@@ -189,12 +271,16 @@ async function main() {
   glide.close();
 
   if (!ONLY || ONLY.includes("burst")) {
-    console.log("\n100,000 concurrent GETs, each contender in a fresh process (harness: the same 100,000 promises with no client):\n");
+    console.log(
+      "\n100,000 concurrent GETs, each contender in a fresh process (harness: the same 100,000 promises with no client):\n",
+    );
     console.log("| contender | succeeded | failed | time | RSS growth |");
     console.log("|---|---:|---:|---:|---:|");
     for (const who of [...contenders, "harness"]) {
       const r = await new Promise((resolve, reject) => {
-        const child = fork(path.join(__dirname, "burst.js"), [who, host, String(port)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+        const child = fork(path.join(__dirname, "burst.js"), [who, host, String(port)], {
+          stdio: ["ignore", "inherit", "inherit", "ipc"],
+        });
         child.once("message", resolve);
         child.once("error", reject);
       });

@@ -69,7 +69,9 @@ async function main() {
   for (let i = 0; i < 100000; i++) calls.push(redis.incr(prefix + "counter"));
   const results = await Promise.all(calls);
   const ms = Date.now() - t0;
-  console.log(`   ${results.length} replies in ${ms} ms (${Math.round(results.length / (ms / 1000))} ops/s); last = ${results[results.length - 1]}`);
+  console.log(
+    `   ${results.length} replies in ${ms} ms (${Math.round(results.length / (ms / 1000))} ops/s); last = ${results[results.length - 1]}`,
+  );
 
   console.log("\n3. a blocking pop on its own connection while other calls flow");
   const popped = redis.blpop(prefix + "queue", 0);
@@ -93,7 +95,9 @@ async function main() {
   await new Promise((r) => setImmediate(r));
   console.log("\n5. commands seen by the middleware:");
   for (const [cmd, s] of [...stats.entries()].sort((a, b) => b[1].n - a[1].n)) {
-    console.log(`   ${cmd.padEnd(8)} ${String(s.n).padStart(6)} calls, mean ${(Number(s.ns / BigInt(s.n)) / 1000).toFixed(1)} us`);
+    console.log(
+      `   ${cmd.padEnd(8)} ${String(s.n).padStart(6)} calls, mean ${(Number(s.ns / BigInt(s.n)) / 1000).toFixed(1)} us`,
+    );
   }
   console.log(`\n   connection events: ${events.join(" -> ")}`);
 
@@ -104,13 +108,22 @@ async function main() {
     ["ioglide", Redis],
     ["ioredis", IORedis],
   ]) {
-    const ms = await runBullMQ({ Client, host: hostname, port: Number(port || 6379), jobs: JOBS, concurrency: 10, onProgress: progressBar(name) });
+    const ms = await runBullMQ({
+      Client,
+      host: hostname,
+      port: Number(port || 6379),
+      jobs: JOBS,
+      concurrency: 10,
+      onProgress: progressBar(name),
+    });
     rows.push([name, ms]);
   }
   console.log("\n   | client  | jobs | seconds | jobs/s |");
   console.log("   |---------|------|---------|--------|");
   for (const [name, ms] of rows) {
-    console.log(`   | ${name.padEnd(7)} | ${JOBS} | ${(ms / 1000).toFixed(2).padStart(7)} | ${String(Math.round((JOBS / ms) * 1000)).padStart(6)} |`);
+    console.log(
+      `   | ${name.padEnd(7)} | ${JOBS} | ${(ms / 1000).toFixed(2).padStart(7)} | ${String(Math.round((JOBS / ms) * 1000)).padStart(6)} |`,
+    );
   }
   if (server) await server.cleanup();
 }

@@ -23,7 +23,12 @@ export class Command {
   resolve!: (value: unknown) => void;
   reject!: (error: Error) => void;
 
-  constructor(name: string, args: (string | Buffer | number | unknown[])[] = [], options: CommandOptions = {}, callback?: Callback<unknown>) {
+  constructor(
+    name: string,
+    args: (string | Buffer | number | unknown[])[] = [],
+    options: CommandOptions = {},
+    callback?: Callback<unknown>,
+  ) {
     this.name = name;
     this.args = args.flat() as (string | Buffer | number)[];
     this.replyEncoding = options.replyEncoding === undefined ? "utf8" : options.replyEncoding;

@@ -65,7 +65,10 @@ export const NO_STARTUP_NODES_MSG = "None of startup nodes is available";
 export type ClusterRefusal = "MOVED" | "ASK" | "TRYAGAIN" | "CLUSTERDOWN";
 
 export function clusterRefusal(error: Error): ClusterRefusal | undefined {
-  const code = /^(?:An error was signalled by the server: - )?(MOVED|ASK|Moved|Ask|TRYAGAIN|TryAgain|CLUSTERDOWN|ClusterDown)\b/.exec(error.message)?.[1];
+  const code =
+    /^(?:An error was signalled by the server: - )?(MOVED|ASK|Moved|Ask|TRYAGAIN|TryAgain|CLUSTERDOWN|ClusterDown)\b/.exec(
+      error.message,
+    )?.[1];
   return code?.toUpperCase() as ClusterRefusal | undefined;
 }
 
@@ -139,7 +142,8 @@ export function serverErrorText(message: string): string {
  * with the kind ("BrokenPipe: Cluster: ...", "ConnectionNotFoundForRoute: ...");
  * these are not server replies.
  */
-const CLIENT_SIDE = /- (ClientError|IoError|FatalReceiveError|FatalSendError|InvalidClientConfig|ExtensionError)\b|^(BrokenPipe|ConnectionNotFoundForRoute|IoError|FatalReceiveError|FatalSendError)\b/;
+const CLIENT_SIDE =
+  /- (ClientError|IoError|FatalReceiveError|FatalSendError|InvalidClientConfig|ExtensionError)\b|^(BrokenPipe|ConnectionNotFoundForRoute|IoError|FatalReceiveError|FatalSendError)\b/;
 
 export type ErrorClass = "reply" | "connection" | "closed" | "timeout" | "other";
 
@@ -191,6 +195,7 @@ function nodeConnectFailure(err: unknown, password: string | null | undefined): 
   const server = /(WRONGPASS|NOAUTH|NOPERM)[: ]\s*([^'"\n)]*)/.exec(message);
   if (server) return new SimpleError(`${server[1]} ${server[2].trim()}`);
   // Over RESP2 GLIDE reports a refused AUTH only as "AuthenticationFailed".
-  if (/AuthenticationFailed/.test(message)) return new SimpleError("WRONGPASS invalid username-password pair or user is disabled.");
+  if (/AuthenticationFailed/.test(message))
+    return new SimpleError("WRONGPASS invalid username-password pair or user is disabled.");
   return new Error(redact(serverErrorText(message), password));
 }

@@ -26,7 +26,15 @@ export function print(err: Error | null, reply?: unknown): void {
 }
 
 // Types under ioredis's names (a TypeScript program written for ioredis imports these).
-export type { RedisCommander, Result, ClientContext, Callback, RedisKey, RedisValue, ChainableCommander } from "../types/commander";
+export type {
+  RedisCommander,
+  Result,
+  ClientContext,
+  Callback,
+  RedisKey,
+  RedisValue,
+  ChainableCommander,
+} from "../types/commander";
 export type {
   RedisOptions,
   CommonRedisOptions,

@@ -113,7 +113,8 @@ export function parseURL(url: string): Record<string, unknown> {
   if (url[0] === "/" && !isProtocolRelative) {
     const q = url.indexOf("?");
     const result: Record<string, unknown> = { path: q === -1 ? url : url.slice(0, q) };
-    if (q !== -1) new URLSearchParams(url.slice(q + 1)).forEach((v, k) => fillMissing(result, { [k]: queryItem(k, v) }));
+    if (q !== -1)
+      new URLSearchParams(url.slice(q + 1)).forEach((v, k) => fillMissing(result, { [k]: queryItem(k, v) }));
     return result;
   }
   const parsed = new URL(hasProtocol ? url : isProtocolRelative ? "redis:" + url : "redis://" + url);
@@ -197,7 +198,8 @@ export function assertSupported(options: ResolvedOptions): void {
   if (options.replyMapping === "resp3" && options.protocol !== 3) {
     throw new Error('The "resp3" replyMapping is only supported with protocol 3'); // ioredis 6's own check and text
   }
-  if (options.replyMapping === "resp3") fail('replyMapping "resp3" (native RESP3 reply shapes): ioglide gives the legacy shapes only');
+  if (options.replyMapping === "resp3")
+    fail('replyMapping "resp3" (native RESP3 reply shapes): ioglide gives the legacy shapes only');
   if (typeof options.db !== "number" || !Number.isInteger(options.db) || options.db < 0) {
     throw new Error(`ioglide: invalid db ${String(options.db)}`);
   }

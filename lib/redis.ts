@@ -44,7 +44,9 @@ export class Redis extends CommandClient<RedisOptions, RedisStatus> {
    * ioredis's `condition`: what a new connection restores. Libraries read
    * `condition.select` (the database selected now).
    */
-  get condition(): { select: number; auth: string | [string, string] | undefined; subscriber: false | SubscriptionSetView } | undefined {
+  get condition():
+    | { select: number; auth: string | [string, string] | undefined; subscriber: false | SubscriptionSetView }
+    | undefined {
     if (this.status === "wait") return undefined; // as ioredis: set when connecting starts
     const { username, password } = this.options;
     const auth = password ? (username ? ([username, password] as [string, string]) : password) : undefined;

@@ -4,7 +4,12 @@
 const fs = require("fs");
 const path = require("path");
 const dir = path.join(__dirname, "..", "test", ".results");
-const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort() : [];
+const files = fs.existsSync(dir)
+  ? fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+  : [];
 if (files.length === 0) {
   console.error("no results: run `node test/run.js commands` first");
   process.exit(1);
@@ -30,7 +35,9 @@ const lines = [
   "",
   "| family | case | what differs |",
   "|---|---|---|",
-  ...families.flatMap((f) => f.cases.filter((c) => c.status === "differs").map((c) => `| ${f.family} | ${c.label} | ${c.reason} |`)),
+  ...families.flatMap((f) =>
+    f.cases.filter((c) => c.status === "differs").map((c) => `| ${f.family} | ${c.label} | ${c.reason} |`),
+  ),
   "",
   // Hand-written: what the differential command cases do not cover (kept in scripts/compat-notes.md).
   fs.readFileSync(path.join(__dirname, "compat-notes.md"), "utf8"),
@@ -38,11 +45,18 @@ const lines = [
   "",
   "| family | case | why |",
   "|---|---|---|",
-  ...families.flatMap((f) => f.cases.filter((c) => c.status === "skipped").map((c) => `| ${f.family} | ${c.label} | ${c.reason} |`)),
+  ...families.flatMap((f) =>
+    f.cases.filter((c) => c.status === "skipped").map((c) => `| ${f.family} | ${c.label} | ${c.reason} |`),
+  ),
   "",
   "## All cases",
   "",
-  ...families.flatMap((f) => [`### ${f.family}`, "", ...f.cases.map((c) => `- ${c.status === "same" ? "same" : c.status}: ${c.label}`), ""]),
+  ...families.flatMap((f) => [
+    `### ${f.family}`,
+    "",
+    ...f.cases.map((c) => `- ${c.status === "same" ? "same" : c.status}: ${c.label}`),
+    "",
+  ]),
 ];
 fs.writeFileSync(path.join(__dirname, "..", "docs", "COMPATIBILITY.md"), lines.join("\n"));
 console.log(`docs/COMPATIBILITY.md: ${total} cases from ${families.length} families`);

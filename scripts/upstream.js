@@ -29,7 +29,9 @@ const REPORTER = path.join(__dirname, "upstream", "mocha-reporter.js");
 
 function usage(message) {
   if (message) console.error(message);
-  console.error("usage: npm run test:upstream -- <bull|bullmq> [--grep PATTERN] [--runs N] [--client ioglide|ioredis] [--files a,b] <checkout>");
+  console.error(
+    "usage: npm run test:upstream -- <bull|bullmq> [--grep PATTERN] [--runs N] [--client ioglide|ioredis] [--files a,b] <checkout>",
+  );
   process.exit(2);
 }
 
@@ -63,7 +65,10 @@ function checkCheckout(suite, dir) {
   const missing = [];
   if (!fs.existsSync(path.join(dir, "node_modules"))) missing.push("its dependencies (npm install)");
   const scripts = suite === "bull" ? "lib/scripts" : "src/scripts";
-  if (!fs.existsSync(path.join(dir, scripts))) missing.push(`its generated Lua scripts in ${scripts} (see its package.json: generate:raw:scripts, transform:commands)`);
+  if (!fs.existsSync(path.join(dir, scripts)))
+    missing.push(
+      `its generated Lua scripts in ${scripts} (see its package.json: generate:raw:scripts, transform:commands)`,
+    );
   if (suite === "bullmq" && !fs.existsSync(path.join(dir, "dist", "cjs", "classes", "main.js"))) {
     missing.push("its build in dist/ (sandboxed processors run the built files: see its package.json build script)");
   }
@@ -94,7 +99,26 @@ async function startIsolatedServer() {
   }
   execFileSync("ip", ["netns", "exec", ns, "ip", "link", "set", "lo", "up"]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ioglide-upstream-"));
-  const server = spawn("ip", ["netns", "exec", ns, serverBinary(), "--port", "6379", "--bind", "127.0.0.1 ::1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+  const server = spawn(
+    "ip",
+    [
+      "netns",
+      "exec",
+      ns,
+      serverBinary(),
+      "--port",
+      "6379",
+      "--bind",
+      "127.0.0.1 ::1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+    ],
+    { stdio: "ignore" },
+  );
   const stop = () => {
     try {
       server.kill("SIGKILL");
@@ -157,7 +181,15 @@ export default { ...base, root: ${JSON.stringify(opts.checkout)}, resolve: { ...
   test: { ...base.test, server: { deps: { external: [${JSON.stringify(ROOT + "/built/")}] } } } };\n`,
     );
     const out = path.join(results, `${base}.json`);
-    const args = ["run", "--no-file-parallelism", "--config", config, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`];
+    const args = [
+      "run",
+      "--no-file-parallelism",
+      "--config",
+      config,
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${out}`,
+    ];
     if (opts.grep) args.push("-t", opts.grep);
     if (opts.files) args.push(...opts.files.filter((f) => fs.existsSync(path.join(opts.checkout, f))));
     await run(ns, vitest, args, opts.checkout, env);
@@ -181,7 +213,11 @@ function readVitest(file) {
     }
     for (const t of suite.assertionResults) {
       const state = t.status === "passed" ? "passed" : t.status === "failed" ? "failed" : "skipped";
-      tests.push({ title: `${path.basename(suite.name)} > ${t.fullName}`, state, error: t.failureMessages?.[0]?.split("\n").slice(0, 4).join("\n") });
+      tests.push({
+        title: `${path.basename(suite.name)} > ${t.fullName}`,
+        state,
+        error: t.failureMessages?.[0]?.split("\n").slice(0, 4).join("\n"),
+      });
     }
   }
   return tests;
@@ -206,7 +242,10 @@ async function main() {
     process.once("SIGTERM", stopOnSignal);
     let tests;
     try {
-      tests = opts.suite === "bull" ? await runBull(opts, server.ns, env, results) : await runBullmq(opts, server.ns, env, results);
+      tests =
+        opts.suite === "bull"
+          ? await runBull(opts, server.ns, env, results)
+          : await runBullmq(opts, server.ns, env, results);
     } finally {
       server.stop();
       process.off("SIGINT", stopOnSignal);

@@ -63,7 +63,10 @@ async function main() {
   const started = Date.now();
   try {
     if (!process.env.IOGLIDE_TEST_SERVER) {
-      const server = process.env.IOGLIDE_TEST_PROVIDER === "testcontainers" && dockerReachable() ? await startContainer() : await startServer();
+      const server =
+        process.env.IOGLIDE_TEST_PROVIDER === "testcontainers" && dockerReachable()
+          ? await startContainer()
+          : await startServer();
       cleanups.push(() => server.cleanup());
       env.IOGLIDE_TEST_SERVER = `${server.host}:${server.port}`;
     }
@@ -86,7 +89,9 @@ async function main() {
     }
     console.log("\nPer file:");
     for (const [file, r, ms] of perFile) {
-      console.log(`  ${r.failed ? "FAIL" : "ok  "} ${file}  ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ""}  (${(ms / 1000).toFixed(1)} s)`);
+      console.log(
+        `  ${r.failed ? "FAIL" : "ok  "} ${file}  ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ""}  (${(ms / 1000).toFixed(1)} s)`,
+      );
     }
     console.log(`\nTotal time ${((Date.now() - started) / 1000).toFixed(1)} s`);
     console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);

@@ -42,7 +42,10 @@ export const CONNECTION = Symbol("ioglide.connection");
 
 quietGlideLogger();
 
-export abstract class CommandClient<Options extends object = RedisOptions, Status extends string = RedisStatus> extends EventEmitter {
+export abstract class CommandClient<
+  Options extends object = RedisOptions,
+  Status extends string = RedisStatus,
+> extends EventEmitter {
   /** The effective options, with ioredis's defaults filled in (libraries read these). */
   options: Options;
   /** wait | connecting | connect | ready | close | reconnecting | end (assignable, as in ioredis) */
@@ -138,7 +141,9 @@ export abstract class CommandClient<Options extends object = RedisOptions, Statu
   }
 
   #chainFor(name: string, spec: CommandSpec): Next {
-    const stages = [...this.#builtinStages, ...this.#middleware.map(userStage), replyShaper].filter((s) => s.appliesTo(name, spec));
+    const stages = [...this.#builtinStages, ...this.#middleware.map(userStage), replyShaper].filter((s) =>
+      s.appliesTo(name, spec),
+    );
     const chain = compose(stages, (call) => this.#executor.execute(call));
     this.#chains.set(name, chain);
     return chain;
@@ -155,9 +160,17 @@ export abstract class CommandClient<Options extends object = RedisOptions, Statu
    * a promise (only without user middleware; see Call.onDone). A promise is
    * still returned when the call fails before reaching a lane.
    */
-  runCall(command: string, args: unknown[], buffer: boolean, batch: BatchContext | undefined, onDone?: Call["onDone"]): Promise<unknown> {
+  runCall(
+    command: string,
+    args: unknown[],
+    buffer: boolean,
+    batch: BatchContext | undefined,
+    onDone?: Call["onDone"],
+  ): Promise<unknown> {
     if (typeof command !== "string" || command.length === 0) {
-      return Promise.reject(new ArgumentError(`ioglide: the command name must be a non-empty string, got ${typeof command}`));
+      return Promise.reject(
+        new ArgumentError(`ioglide: the command name must be a non-empty string, got ${typeof command}`),
+      );
     }
     const spec = specFor(command);
     const call = new Call(command, args, buffer, spec, this[CONNECTION].env);
@@ -202,7 +215,8 @@ export abstract class CommandClient<Options extends object = RedisOptions, Statu
   #onNewConnection(): void {
     this.onConnected();
     this.#scripts.connectionChanged();
-    if (this.#everReady && !this.#autoResubscribe && this.#pubSubRouter.active) this.#pubSubRouter.dropAll().catch(() => undefined);
+    if (this.#everReady && !this.#autoResubscribe && this.#pubSubRouter.active)
+      this.#pubSubRouter.dropAll().catch(() => undefined);
     // After disconnect() + connect() the subscriber connection is new: restore it now, not at the next subscribe.
     else if (this.#pubSubRouter.active) this[CONNECTION].subscriberClient().catch(() => undefined);
     this.#everReady = true;
@@ -226,8 +240,14 @@ export abstract class CommandClient<Options extends object = RedisOptions, Statu
   multi(): ChainableCommander;
   multi(options: { pipeline: true }): ChainableCommander;
   multi(commands?: unknown[][]): ChainableCommander;
-  multi(commands?: unknown[][] | { pipeline?: boolean }, options?: { pipeline?: boolean }): ChainableCommander | Promise<"OK">;
-  multi(commands?: unknown[][] | { pipeline?: boolean }, options?: { pipeline?: boolean }): ChainableCommander | Promise<"OK"> {
+  multi(
+    commands?: unknown[][] | { pipeline?: boolean },
+    options?: { pipeline?: boolean },
+  ): ChainableCommander | Promise<"OK">;
+  multi(
+    commands?: unknown[][] | { pipeline?: boolean },
+    options?: { pipeline?: boolean },
+  ): ChainableCommander | Promise<"OK"> {
     if (options === undefined && !Array.isArray(commands)) {
       options = commands as { pipeline?: boolean } | undefined;
       commands = undefined;
@@ -293,7 +313,14 @@ export abstract class CommandClient<Options extends object = RedisOptions, Statu
   }
 
   /** ioredis's `sendCommand(new Command(name, args))`: runs the command and settles it. */
-  sendCommand(command: { name: string; args?: unknown[]; replyEncoding?: string | null; resolve(v: unknown): void; reject(e: Error): void; promise: Promise<unknown> }): Promise<unknown> {
+  sendCommand(command: {
+    name: string;
+    args?: unknown[];
+    replyEncoding?: string | null;
+    resolve(v: unknown): void;
+    reject(e: Error): void;
+    promise: Promise<unknown>;
+  }): Promise<unknown> {
     const run = this[RUN](command.name, (command.args ?? []).slice(), command.replyEncoding === null);
     run.then(
       (v) => command.resolve(v),
@@ -306,7 +333,10 @@ export abstract class CommandClient<Options extends object = RedisOptions, Statu
     return COMMAND_NAMES.slice();
   }
 
-  createBuiltinCommand(commandName: string): { string: (...a: unknown[]) => Promise<unknown>; buffer: (...a: unknown[]) => Promise<unknown> } {
+  createBuiltinCommand(commandName: string): {
+    string: (...a: unknown[]) => Promise<unknown>;
+    buffer: (...a: unknown[]) => Promise<unknown>;
+  } {
     return { string: commandMethod(commandName, false), buffer: commandMethod(commandName, true) };
   }
 
@@ -395,7 +425,10 @@ installScanStreams(CommandClient.prototype);
  * synchronously as BullMQ expects.
  */
 // eslint-disable-next-line @typescript-eslint/no-unused-vars
-export interface CommandClient<Options extends object = RedisOptions, Status extends string = RedisStatus> extends RedisCommander<{ type: "default" }> {
+export interface CommandClient<
+  Options extends object = RedisOptions,
+  Status extends string = RedisStatus,
+> extends RedisCommander<{ type: "default" }> {
   scanStream(options?: ScanStreamOptions): KeyStream;
   scanBufferStream(options?: ScanStreamOptions): KeyStream;
   sscanStream(key: string | Buffer, options?: ScanStreamOptions): KeyStream;

@@ -18,7 +18,13 @@ import type { ResolvedOptions } from "../options";
 import { ClusterNode, NODE_ROLE } from "./node";
 import type { ClusterNode as ClusterNodeSpec, ClusterOptions, ClusterStatus } from "../types/options";
 import { NodeInfo, nodeKey, parseClusterNodes } from "./nodes";
-import { ResolvedClusterOptions, clusterOptionsOf, connectionOptionsOf, glideClusterExtras, normalizeStartupNodes } from "./options";
+import {
+  ResolvedClusterOptions,
+  clusterOptionsOf,
+  connectionOptionsOf,
+  glideClusterExtras,
+  normalizeStartupNodes,
+} from "./options";
 import { realClearInterval, realSetInterval } from "../timers";
 
 /** How often the node list is re-read while connected (ioredis re-reads on MOVED; GLIDE hides those). */
@@ -38,7 +44,11 @@ export class Cluster extends CommandClient<ClusterOptions, ClusterStatus> {
     // The nodes learned from CLUSTER NODES keep the cluster reachable when the startup nodes die.
     const nodeObjects = new Map<string, ClusterNode>();
     const known = () => [...nodeObjects.values()];
-    super(clusterOptions as ClusterOptions, connectionOptions, clusterTopology(seeds, connectionOptions, glideClusterExtras(clusterOptions), known));
+    super(
+      clusterOptions as ClusterOptions,
+      connectionOptions,
+      clusterTopology(seeds, connectionOptions, glideClusterExtras(clusterOptions), known),
+    );
     this.nodeObjects = nodeObjects;
     this.startupNodes = startupNodes;
     this.on("end", () => this.stopRefreshing());

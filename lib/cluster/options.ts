@@ -7,7 +7,8 @@ import type { GlideClusterClientConfiguration } from "../glide";
 import { DEFAULT_REDIS_OPTIONS, parseURL, ResolvedOptions } from "../options";
 
 export type ScaleReads = "master" | "slave" | "all" | ((nodes: unknown[], command: unknown) => unknown);
-export type NatMap = Record<string, { host: string; port: number }> | ((key: string) => { host: string; port: number } | null | undefined);
+export type NatMap =
+  Record<string, { host: string; port: number }> | ((key: string) => { host: string; port: number } | null | undefined);
 
 export interface ResolvedClusterOptions {
   clusterRetryStrategy: (times: number, reason?: Error) => number | void | null;
@@ -71,13 +72,18 @@ export function normalizeStartupNodes(nodes: unknown): NodeAddress[] {
 export function clusterOptionsOf(user: Partial<ResolvedClusterOptions> | undefined): ResolvedClusterOptions {
   const options = { ...DEFAULT_CLUSTER_OPTIONS, ...(user ?? {}) } as ResolvedClusterOptions;
   for (const [k, v] of Object.entries(DEFAULT_CLUSTER_OPTIONS)) if (options[k] === undefined) options[k] = v;
-  if (options.redisOptions?.keyPrefix && !options.keyPrefix) options.keyPrefix = options.redisOptions.keyPrefix as string;
+  if (options.redisOptions?.keyPrefix && !options.keyPrefix)
+    options.keyPrefix = options.redisOptions.keyPrefix as string;
   const s = options.scaleReads;
   if (typeof s !== "function" && !["all", "master", "slave"].includes(s)) {
     throw new Error(`Invalid option scaleReads "${String(s)}". Expected "all", "master", "slave" or a custom function`);
   }
-  if (s === "all") throw new Error('ioglide: not supported: scaleReads "all" (GLIDE reads from the primary or prefers replicas: use "master" or "slave")');
-  if (typeof s === "function") throw new Error("ioglide: not supported: a scaleReads function (GLIDE chooses the node; use \"master\" or \"slave\")");
+  if (s === "all")
+    throw new Error(
+      'ioglide: not supported: scaleReads "all" (GLIDE reads from the primary or prefers replicas: use "master" or "slave")',
+    );
+  if (typeof s === "function")
+    throw new Error('ioglide: not supported: a scaleReads function (GLIDE chooses the node; use "master" or "slave")');
   return options;
 }
 
@@ -86,7 +92,11 @@ export function connectionOptionsOf(options: ResolvedClusterOptions): ResolvedOp
   const redis = { ...(options.redisOptions ?? {}) };
   resolveTLSProfile(redis);
   if (redis.sentinels) throw new Error("ioglide: not supported: sentinels in redisOptions");
-  if (redis.tls && typeof redis.tls === "object" && ((redis.tls as Record<string, unknown>).cert || (redis.tls as Record<string, unknown>).key)) {
+  if (
+    redis.tls &&
+    typeof redis.tls === "object" &&
+    ((redis.tls as Record<string, unknown>).cert || (redis.tls as Record<string, unknown>).key)
+  ) {
     throw new Error("ioglide: not supported: TLS client certificates (tls.cert/tls.key)");
   }
   return {
@@ -118,7 +128,10 @@ export const DEFAULT_TOPOLOGY_CHECK_SEC = 1;
 /** scaleReads, natMap and the topology check interval, as GLIDE configuration. */
 export function glideClusterExtras(options: ResolvedClusterOptions): Partial<GlideClusterClientConfiguration> {
   const extra: Partial<GlideClusterClientConfiguration> = {};
-  const interval = typeof options.slotsRefreshInterval === "number" ? Math.max(1, Math.round(options.slotsRefreshInterval / 1000)) : DEFAULT_TOPOLOGY_CHECK_SEC;
+  const interval =
+    typeof options.slotsRefreshInterval === "number"
+      ? Math.max(1, Math.round(options.slotsRefreshInterval / 1000))
+      : DEFAULT_TOPOLOGY_CHECK_SEC;
   extra.periodicChecks = { duration_in_sec: interval };
   if (options.scaleReads === "slave") extra.readFrom = "preferReplica";
   const nat = options.natMap;

@@ -20,7 +20,7 @@ function entries(value: unknown): unknown[] | undefined {
 }
 
 /** MSET {a: 1, b: 2} / MSET Map */
-const pairsOnly: ArgumentTransform = (args) => (args.length === 1 ? entries(args[0]) ?? args : args);
+const pairsOnly: ArgumentTransform = (args) => (args.length === 1 ? (entries(args[0]) ?? args) : args);
 
 /** HSET key {f: v} / HSET key Map */
 const keyThenPairs: ArgumentTransform = (args) => {

@@ -19,7 +19,10 @@ export const BLOCKING_TIMEOUT_POSITION: Record<string, BlockingTimeoutPosition> 
 };
 
 /** True when this call will block on the server (XREAD without BLOCK does not). */
-export function blocksOnServer(position: BlockingTimeoutPosition | undefined, args: readonly (string | Buffer)[]): boolean {
+export function blocksOnServer(
+  position: BlockingTimeoutPosition | undefined,
+  args: readonly (string | Buffer)[],
+): boolean {
   if (position === undefined) return false;
   if (position !== "block-option") return true;
   return blockOptionIndex(args) >= 0;
@@ -38,7 +41,10 @@ function blockOptionIndex(args: readonly (string | Buffer)[]): number {
  * The blocking timeout in milliseconds: 0 means forever, undefined when the
  * argument cannot be read (the server will reject the call anyway).
  */
-export function blockingTimeoutMs(position: BlockingTimeoutPosition, args: readonly (string | Buffer)[]): number | undefined {
+export function blockingTimeoutMs(
+  position: BlockingTimeoutPosition,
+  args: readonly (string | Buffer)[],
+): number | undefined {
   let raw: string | Buffer | undefined;
   let scale = 1000;
   if (position === "last") raw = args[args.length - 1];

@@ -19,13 +19,16 @@
 
 type ArgsTest = (args: readonly unknown[]) => boolean;
 
-const hasWord = (word: string): ArgsTest => (args) => {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if ((typeof a === "string" || Buffer.isBuffer(a)) && a.length === word.length && String(a).toUpperCase() === word) return true;
-  }
-  return false;
-};
+const hasWord =
+  (word: string): ArgsTest =>
+  (args) => {
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if ((typeof a === "string" || Buffer.isBuffer(a)) && a.length === word.length && String(a).toUpperCase() === word)
+        return true;
+    }
+    return false;
+  };
 
 /** `true`: always Buffers; a function: Buffers when it says so for these arguments. */
 export const DECODE_AS_BYTES: Record<string, true | ArgsTest> = {

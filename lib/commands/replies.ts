@@ -156,7 +156,8 @@ const geoSearch: ReplyShaper = (reply, ctx) => {
     if (!Array.isArray(item)) return generic(item, ctx);
     const out: unknown[] = [text(item[0], ctx)];
     // GLIDE may nest the extras as [member, [dist, hash, [lon, lat]]]
-    const extras = item.length === 2 && Array.isArray(item[1]) && !hasOnlyCoordinates(item[1]) ? item[1] : item.slice(1);
+    const extras =
+      item.length === 2 && Array.isArray(item[1]) && !hasOnlyCoordinates(item[1]) ? item[1] : item.slice(1);
     const withDist = hasArg(ctx, "WITHDIST");
     const withHash = hasArg(ctx, "WITHHASH");
     let i = 0;

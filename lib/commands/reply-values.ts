@@ -29,7 +29,14 @@ interface GlideRecord {
 }
 
 export function isRecord(value: unknown): value is GlideRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value) && "key" in value && "value" in value;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !Buffer.isBuffer(value) &&
+    "key" in value &&
+    "value" in value
+  );
 }
 
 /** A bulk or status string as the caller wants it. */

@@ -16,7 +16,18 @@ import { DECODE_AS_BYTES, REPEATABLE } from "./decoding";
  * then overtake each other), and the raw transaction commands change what
  * the connection does with everything after them.
  */
-const BARRIERS = new Set(["select", "client", "auth", "hello", "reset", "multi", "exec", "discard", "watch", "unwatch"]);
+const BARRIERS = new Set([
+  "select",
+  "client",
+  "auth",
+  "hello",
+  "reset",
+  "multi",
+  "exec",
+  "discard",
+  "watch",
+  "unwatch",
+]);
 
 /** Not flagged "write" in the command table, but may change what a later call reads. */
 const MAY_WRITE = new Set(["eval", "evalsha", "fcall", "exec", "multi", "select", "swapdb", "function", "script"]);

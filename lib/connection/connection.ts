@@ -13,7 +13,18 @@
  * flushes them as ioredis does.
  */
 import { Batch, GlideHandle } from "../glide";
-import { ClusterAllFailedError, connectFailure, CONNECTION_CLOSED_ERROR_MSG, MaxRetriesPerRequestError, NO_STARTUP_NODES_MSG, OFFLINE_QUEUE_OFF_MSG, ReplyError, redact, serverErrorText, SimpleError } from "../errors";
+import {
+  ClusterAllFailedError,
+  connectFailure,
+  CONNECTION_CLOSED_ERROR_MSG,
+  MaxRetriesPerRequestError,
+  NO_STARTUP_NODES_MSG,
+  OFFLINE_QUEUE_OFF_MSG,
+  ReplyError,
+  redact,
+  serverErrorText,
+  SimpleError,
+} from "../errors";
 import type { ResolvedOptions } from "../options";
 import type { ShapeEnv } from "../commands/reply-values";
 import { formatDoubleG17 } from "../commands/reply-values";
@@ -35,7 +46,6 @@ export interface ConnectionOwner {
   listenerCount(event: string): number;
 }
 
-
 const noop = (): void => undefined;
 
 /**
@@ -49,7 +59,15 @@ const noop = (): void => undefined;
  * its name; what lingers is idle and nameless. Each step is bounded by
  * `deadlineMs` (disconnectTimeout).
  */
-async function retireLive(parts: { main: GlideHandle | null; blocking: GlideHandle | null; blockedId: string | undefined; subscriber: GlideHandle | null }, deadlineMs: number): Promise<void> {
+async function retireLive(
+  parts: {
+    main: GlideHandle | null;
+    blocking: GlideHandle | null;
+    blockedId: string | undefined;
+    subscriber: GlideHandle | null;
+  },
+  deadlineMs: number,
+): Promise<void> {
   const { main, blocking, blockedId, subscriber } = parts;
   const bounded = (p: Promise<unknown>) => Promise.race([p.catch(noop), sleepUnref(deadlineMs)]);
   const steps: Promise<unknown>[] = [];
@@ -73,7 +91,11 @@ function forgetChannels(client: GlideHandle): Promise<void> {
     punsubscribeLazy(p: null): Promise<void>;
     sunsubscribeLazy?(c: null): Promise<void>;
   };
-  const forget = Promise.all([sub.unsubscribeLazy(null), sub.punsubscribeLazy(null), sub.sunsubscribeLazy?.(null)]).catch(noop);
+  const forget = Promise.all([
+    sub.unsubscribeLazy(null),
+    sub.punsubscribeLazy(null),
+    sub.sunsubscribeLazy?.(null),
+  ]).catch(noop);
   return Promise.race([forget, sleepUnref(200)]).then(() => client.close());
 }
 
@@ -132,7 +154,8 @@ export class Connection implements LaneHost, BlockingLaneHost {
       () => topology.createBlocking(),
       async (client) => {
         if (this.db && topology.supportsSelect) await client.customCommand(["SELECT", String(this.db)]).catch(noop);
-        if (topology.tracksIdentity) this.blockingId = String(await client.customCommand(["CLIENT", "ID"]).catch(() => ""));
+        if (topology.tracksIdentity)
+          this.blockingId = String(await client.customCommand(["CLIENT", "ID"]).catch(() => ""));
       },
     );
     this.subscriberGlide = new SecondaryClient(
@@ -261,7 +284,10 @@ export class Connection implements LaneHost, BlockingLaneHost {
   /** Resolves on the next 'ready', rejects on 'end'. */
   private whenReady(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const owner = this.owner as unknown as { once(e: string, f: () => void): void; removeListener(e: string, f: () => void): void };
+      const owner = this.owner as unknown as {
+        once(e: string, f: () => void): void;
+        removeListener(e: string, f: () => void): void;
+      };
       const onReady = () => (owner.removeListener("end", onEnd), resolve());
       const onEnd = () => (owner.removeListener("ready", onReady), reject(new Error(CONNECTION_CLOSED_ERROR_MSG)));
       owner.once("ready", onReady);
@@ -281,7 +307,11 @@ export class Connection implements LaneHost, BlockingLaneHost {
     if (this.owner.status === "end") return;
     // As ioredis: connection errors while closing on purpose are not news.
     const syscall = (error as NodeJS.ErrnoException).syscall;
-    if (this.manuallyClosing && (error.message === CONNECTION_CLOSED_ERROR_MSG || syscall === "connect" || syscall === "read")) return;
+    if (
+      this.manuallyClosing &&
+      (error.message === CONNECTION_CLOSED_ERROR_MSG || syscall === "connect" || syscall === "read")
+    )
+      return;
     if (this.owner.listenerCount("error") > 0) this.owner.emit("error", error);
     else console.error("[ioglide] Unhandled error event:", redact(error.stack ?? String(error), this.options.password));
   }
@@ -400,7 +430,14 @@ export class Connection implements LaneHost, BlockingLaneHost {
     for (;;) {
       let info: ServerInfo;
       try {
-        info = parseInfo(String(await client.customCommand(this.options.enableReadyCheck ? ["INFO"] : ["INFO", "SERVER"], this.topology.infoRoute)));
+        info = parseInfo(
+          String(
+            await client.customCommand(
+              this.options.enableReadyCheck ? ["INFO"] : ["INFO", "SERVER"],
+              this.topology.infoRoute,
+            ),
+          ),
+        );
       } catch (err) {
         if (/NOPERM/.test((err as Error).message)) break;
         throw err;
@@ -501,7 +538,12 @@ export class Connection implements LaneHost, BlockingLaneHost {
       if (generation !== this.generation || this.owner.status !== "ready") return;
       this.heartbeat.checkNow().then((alive) => {
         // Still fine (the watch itself was closed, say by the server's idle timeout): watch again, at most once a second.
-        if (alive) realSetTimeout(() => generation === this.generation && this.owner.status === "ready" && !this.unwatch && this.watchServer(), 1000).unref();
+        if (alive)
+          realSetTimeout(
+            () =>
+              generation === this.generation && this.owner.status === "ready" && !this.unwatch && this.watchServer(),
+            1000,
+          ).unref();
       });
     });
   }

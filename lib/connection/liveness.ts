@@ -57,7 +57,12 @@ export function watchServer(target: WatchTarget, onClosed: Listener): () => void
 
 function open(key: string, watch: Watch, target: WatchTarget): void {
   const socket = target.tls
-    ? tls.connect({ ...target.tls, host: target.host, port: target.port, servername: net.isIP(target.host) ? undefined : target.host })
+    ? tls.connect({
+        ...target.tls,
+        host: target.host,
+        port: target.port,
+        servername: net.isIP(target.host) ? undefined : target.host,
+      })
     : net.connect({ host: target.host, port: target.port });
   socket.unref();
   socket.setNoDelay(true);

@@ -3,7 +3,14 @@
  * connection lifecycle: which GLIDE client class, how to probe reachability,
  * how batches are made, whether a connection has an identity to watch.
  */
-import { Batch, ClusterBatch, createCluster, createStandalone, GlideClusterClientConfiguration, GlideHandle } from "../glide";
+import {
+  Batch,
+  ClusterBatch,
+  createCluster,
+  createStandalone,
+  GlideClusterClientConfiguration,
+  GlideHandle,
+} from "../glide";
 import { connectHost, ResolvedOptions } from "../options";
 import { glideConfig, subscriberConfig } from "./glide-config";
 import { probeTcp } from "./probe";

@@ -16,7 +16,12 @@ export function installDispatchProxy(prototype: object, synthesize: Synthesizer)
       if (typeof property !== "string" || property in target) return Reflect.get(target, property, receiver);
       const method = synthesize(property);
       if (method === undefined) return undefined;
-      Object.defineProperty(prototype, property, { value: method, writable: true, configurable: true, enumerable: false });
+      Object.defineProperty(prototype, property, {
+        value: method,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
       return method;
     },
     has(target, property) {

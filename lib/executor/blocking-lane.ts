@@ -69,7 +69,9 @@ export class BlockingLane {
     }
     if (this.current !== call) return; // requeued meanwhile
     try {
-      const value = await glide.customCommand(argv(call), { decoder: call.decodeAsBytes ? BYTES_DECODER : STRING_DECODER });
+      const value = await glide.customCommand(argv(call), {
+        decoder: call.decodeAsBytes ? BYTES_DECODER : STRING_DECODER,
+      });
       if (this.current !== call) return;
       succeed(call, value);
       this.done();

@@ -70,7 +70,10 @@ export class Executor {
   /** multi({ pipeline: false }): calls answer "QUEUED" until exec() (lib/pipeline/manual-transaction.ts). */
   startManualTransaction(): Promise<"OK"> {
     if (this.manualTransaction) return Promise.reject(new SimpleError("ERR MULTI calls can not be nested"));
-    this.manualTransaction = new ManualTransaction((tx) => this.submitTransaction(tx), () => (this.manualTransaction = undefined));
+    this.manualTransaction = new ManualTransaction(
+      (tx) => this.submitTransaction(tx),
+      () => (this.manualTransaction = undefined),
+    );
     return Promise.resolve("OK");
   }
 

@@ -100,7 +100,8 @@ export class OrderedLane {
     this.queue.push(call);
     // Nothing out and nothing waiting: send now (one call in flight gains a tick of latency);
     // calls that follow in this tick queue behind it and go together.
-    if (this.outstanding.length === 0 && this.queue.length === 1 && !this.scheduled && this.host.canSend()) this.flush();
+    if (this.outstanding.length === 0 && this.queue.length === 1 && !this.scheduled && this.host.canSend())
+      this.flush();
     else this.kick();
     return promise;
   }
@@ -144,7 +145,9 @@ export class OrderedLane {
     if (this.outstanding.length >= WINDOW && this.activeRequests() >= WINDOW) return false;
     const next = this.queue.peek()!.spec;
     // A barrier goes alone; CLIENT (SETNAME, ...) need not wait for what is already out, only hold back what follows.
-    return !next.barrier || this.outstanding.length === 0 || (next.name === "client" && this.outstanding.length < WINDOW);
+    return (
+      !next.barrier || this.outstanding.length === 0 || (next.name === "client" && this.outstanding.length < WINDOW)
+    );
   }
 
   /** Requests counted against the window: all of them, except on a cluster the stalled ones (stall-watch.ts). */
@@ -204,7 +207,9 @@ export class OrderedLane {
         glide.exec(batch, false, { decoder }).then((values) => this.onReply(request, values), onError);
       } else if (calls.length === 1) {
         const route = calls[0].batch?.route;
-        glide.customCommand(argv(calls[0]), route === undefined ? { decoder } : { decoder, route }).then((value) => this.onReply(request, value), onError);
+        glide
+          .customCommand(argv(calls[0]), route === undefined ? { decoder } : { decoder, route })
+          .then((value) => this.onReply(request, value), onError);
       } else {
         const batch = this.host.newBatch(false);
         for (let i = 0; i < calls.length; i++) batch.customCommand(argv(calls[i]));
@@ -247,7 +252,11 @@ export class OrderedLane {
     if (decision === null) return fail(call, toIoredisError(error));
     if ("fail" in decision) return fail(call, decision.fail);
     const nudge = slotNudge(call, error);
-    if (nudge) this.host.glideClient()?.customCommand(nudge).catch(() => undefined);
+    if (nudge)
+      this.host
+        .glideClient()
+        ?.customCommand(nudge)
+        .catch(() => undefined);
     this.held.hold(call, decision.resendAfter);
   }
 

@@ -44,7 +44,8 @@ export function redirectDecision(host: RedirectHost, call: Call, error: Error, s
  * makes GLIDE learn the promoted primary. The read to send first, or null.
  */
 export function slotNudge(call: Call, error: Error): (string | Buffer)[] | null {
-  if (call.spec.name !== "spublish" || call.args.length === 0 || !/ConnectionNotFoundForRoute/.test(error.message)) return null;
+  if (call.spec.name !== "spublish" || call.args.length === 0 || !/ConnectionNotFoundForRoute/.test(error.message))
+    return null;
   return ["EXISTS", call.args[0]];
 }
 
@@ -73,7 +74,8 @@ export class HeldCalls {
   /** The lowest sequence number still held (Infinity: none): what is held is not answered yet. */
   oldestSeq(): number {
     let oldest = Infinity;
-    for (const calls of this.byDelay.values()) for (const call of calls) if (!call.settled && call.seq < oldest) oldest = call.seq;
+    for (const calls of this.byDelay.values())
+      for (const call of calls) if (!call.settled && call.seq < oldest) oldest = call.seq;
     return oldest;
   }
 

@@ -28,10 +28,13 @@ export class StallWatch {
     // Look again when the oldest active request would count as stalled.
     if (active >= window && !this.timer && callsWaiting) {
       const oldest = outstanding.find((r) => now - r.sentAt < STALL_MS)!;
-      this.timer = realSetTimeout(() => {
-        this.timer = null;
-        this.wake();
-      }, STALL_MS - (now - oldest.sentAt) + 1);
+      this.timer = realSetTimeout(
+        () => {
+          this.timer = null;
+          this.wake();
+        },
+        STALL_MS - (now - oldest.sentAt) + 1,
+      );
       this.timer.unref();
     }
     return active;

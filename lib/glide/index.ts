@@ -35,7 +35,11 @@ export type Args = (string | Buffer)[];
 /** What both GLIDE client classes offer that the executor uses. */
 export interface GlideHandle {
   customCommand(args: Args, options?: { decoder?: Decoder; route?: unknown }): Promise<unknown>;
-  exec(batch: Batch, raiseOnError: boolean, options?: { decoder?: Decoder; timeout?: number; route?: unknown }): Promise<unknown[] | null>;
+  exec(
+    batch: Batch,
+    raiseOnError: boolean,
+    options?: { decoder?: Decoder; timeout?: number; route?: unknown },
+  ): Promise<unknown[] | null>;
   close(errorMessage?: string): void;
 }
 

@@ -26,7 +26,10 @@ function describe(value: unknown): string {
 
 /** Objects whose String() is meaningful (Date, URL, a class with toString) are sent as ioredis sends them. */
 function hasOwnStringForm(value: object): boolean {
-  return (value as { toString?: unknown }).toString !== Object.prototype.toString && typeof (value as { toString?: unknown }).toString === "function";
+  return (
+    (value as { toString?: unknown }).toString !== Object.prototype.toString &&
+    typeof (value as { toString?: unknown }).toString === "function"
+  );
 }
 
 /**
@@ -83,7 +86,9 @@ export function normalizeArgs(call: Call, keyPrefix: string | Buffer): boolean {
     if (nullish) {
       for (const p of positions) {
         if (nullish.includes(p)) {
-          throw new ArgumentError(`ioglide: argument ${p + 1} of '${call.command}' is a key and cannot be null or undefined`);
+          throw new ArgumentError(
+            `ioglide: argument ${p + 1} of '${call.command}' is a key and cannot be null or undefined`,
+          );
         }
       }
     }
@@ -109,7 +114,10 @@ function flattenOnce(args: unknown[]): unknown[] | undefined {
 
 function prefixed(prefix: string | Buffer, key: string | Buffer): string | Buffer {
   if (typeof prefix === "string" && typeof key === "string") return prefix + key;
-  return Buffer.concat([Buffer.isBuffer(prefix) ? prefix : Buffer.from(prefix), Buffer.isBuffer(key) ? key : Buffer.from(key)]);
+  return Buffer.concat([
+    Buffer.isBuffer(prefix) ? prefix : Buffer.from(prefix),
+    Buffer.isBuffer(key) ? key : Buffer.from(key),
+  ]);
 }
 
 export function argumentNormalizer(keyPrefix: () => string | Buffer, sawBinaryArgument: () => void): Stage {

@@ -48,13 +48,21 @@ export class ScriptCache {
 
   /** (Re)define: like a new ioredis Script, its first call sends the source. */
   define(name: string, definition: ScriptDefinition): void {
-    if (!definition || typeof definition.lua !== "string") throw new ArgumentError(`ioglide: defineCommand('${name}') needs { lua: string }`);
+    if (!definition || typeof definition.lua !== "string")
+      throw new ArgumentError(`ioglide: defineCommand('${name}') needs { lua: string }`);
     const n = definition.numberOfKeys;
     if (n !== undefined && n !== null && (typeof n !== "number" || !Number.isInteger(n) || n < 0)) {
       throw new ArgumentError(`ioglide: defineCommand('${name}'): numberOfKeys must be a non-negative integer`);
     }
     const sha = createHash("sha1").update(definition.lua).digest("hex");
-    this.defined.set(name, { name, lua: definition.lua, sha, numberOfKeys: typeof n === "number" ? n : null, readOnly: !!definition.readOnly, cache: this });
+    this.defined.set(name, {
+      name,
+      lua: definition.lua,
+      sha,
+      numberOfKeys: typeof n === "number" ? n : null,
+      readOnly: !!definition.readOnly,
+      cache: this,
+    });
     this.loaded.delete(sha);
   }
 
@@ -120,7 +128,11 @@ function toEval(call: Call, script: Defined, cache: ScriptCache, keyPrefix: stri
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (i < numberOfKeys && keyPrefix.length > 0) {
-      out.push(typeof keyPrefix === "string" && typeof arg === "string" ? keyPrefix + arg : Buffer.concat([Buffer.from(keyPrefix), Buffer.from(arg)]));
+      out.push(
+        typeof keyPrefix === "string" && typeof arg === "string"
+          ? keyPrefix + arg
+          : Buffer.concat([Buffer.from(keyPrefix), Buffer.from(arg)]),
+      );
     } else out.push(arg);
   }
   call.args = out as Call["args"];

@@ -28,7 +28,13 @@ const failed = (error: Error): Entry => [error] as unknown as Entry;
 export interface PipelineHost {
   options: object;
   readonly isCluster: boolean;
-  runCall(command: string, args: unknown[], buffer: boolean, batch: BatchContext, onDone?: (error: Error | null, value: unknown) => void): Promise<unknown>;
+  runCall(
+    command: string,
+    args: unknown[],
+    buffer: boolean,
+    batch: BatchContext,
+    onDone?: (error: Error | null, value: unknown) => void,
+  ): Promise<unknown>;
   needsPromise(command: string): boolean;
   submitTransaction(transaction: Call): Promise<unknown>;
   definedCommandNames(): string[];
@@ -66,7 +72,11 @@ export class Pipeline {
     // properties, as ioredis sets them: they shadow a getter of the same name).
     for (const name of redis.definedCommandNames()) {
       Object.defineProperty(this, name, { value: queueMethod(name, false), writable: true, configurable: true });
-      Object.defineProperty(this, name + "Buffer", { value: queueMethod(name, true), writable: true, configurable: true });
+      Object.defineProperty(this, name + "Buffer", {
+        value: queueMethod(name, true),
+        writable: true,
+        configurable: true,
+      });
     }
   }
 

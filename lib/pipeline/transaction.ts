@@ -83,7 +83,11 @@ export class TransactionGroup {
     const refusal = earlyErrors.find(isConnectionRefusal);
     if (refusal) {
       for (const call of calls) fail(call, refusal);
-      this.finish({ kind: "aborted", error: refusal as ReplyError, errors: Array.from(this.early, (e) => e?.outcome.error ?? null) });
+      this.finish({
+        kind: "aborted",
+        error: refusal as ReplyError,
+        errors: Array.from(this.early, (e) => e?.outcome.error ?? null),
+      });
       return;
     }
     if (earlyErrors.length > 0) {
@@ -122,7 +126,8 @@ export class TransactionGroup {
         continue;
       }
       const value = values[next++];
-      const outcome: Outcome = value instanceof Error ? { error: toIoredisError(value), value: undefined } : shaped(call, value);
+      const outcome: Outcome =
+        value instanceof Error ? { error: toIoredisError(value), value: undefined } : shaped(call, value);
       settle(call, outcome);
       replies.push(outcome);
     }

@@ -58,7 +58,17 @@ export interface PubSubHost {
 }
 
 /** ioredis's VALID_IN_SUBSCRIBER_MODE. */
-const SUBSCRIBER_COMMANDS = new Set(["subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "ping", "quit", "reset"]);
+const SUBSCRIBER_COMMANDS = new Set([
+  "subscribe",
+  "psubscribe",
+  "ssubscribe",
+  "unsubscribe",
+  "punsubscribe",
+  "sunsubscribe",
+  "ping",
+  "quit",
+  "reset",
+]);
 const SUBSCRIBE: Record<string, { kind: SubscriptionKind; on: boolean }> = {
   subscribe: { kind: "channel", on: true },
   psubscribe: { kind: "pattern", on: true },
@@ -72,11 +82,16 @@ const SUBSCRIBE: Record<string, { kind: SubscriptionKind; on: boolean }> = {
 const CONFIRM_TIMEOUT_MS = 10000;
 
 /** Sets keyed by the exact bytes of a name (channel names can be binary). */
-const keyOf = (name: string | Buffer): string => (Buffer.isBuffer(name) ? name.toString("latin1") : Buffer.from(name).toString("latin1"));
+const keyOf = (name: string | Buffer): string =>
+  Buffer.isBuffer(name) ? name.toString("latin1") : Buffer.from(name).toString("latin1");
 const bytesOf = (key: string): Buffer => Buffer.from(key, "latin1");
 
 export class PubSubRouter {
-  private readonly sets: Record<SubscriptionKind, Set<string>> = { channel: new Set(), pattern: new Set(), shard: new Set() };
+  private readonly sets: Record<SubscriptionKind, Set<string>> = {
+    channel: new Set(),
+    pattern: new Set(),
+    shard: new Set(),
+  };
   /** serializes (un)subscriptions so counts come back in call order */
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -95,7 +110,11 @@ export class PubSubRouter {
   /** ioredis's `condition.subscriber`: false without subscriptions, else its subscription set. */
   view(): false | SubscriptionSetView {
     if (!this.active) return false;
-    const kinds: Record<string, SubscriptionKind> = { subscribe: "channel", psubscribe: "pattern", ssubscribe: "shard" };
+    const kinds: Record<string, SubscriptionKind> = {
+      subscribe: "channel",
+      psubscribe: "pattern",
+      ssubscribe: "shard",
+    };
     return { channels: (mode) => this.names(kinds[mode]), isEmpty: () => !this.active };
   }
 
@@ -129,13 +148,18 @@ export class PubSubRouter {
   }
 
   private async subscribe(kind: SubscriptionKind, names: (string | Buffer)[]): Promise<number> {
-    if (names.length === 0) throw new Error(`ERR wrong number of arguments for '${kind === "pattern" ? "psubscribe" : kind === "shard" ? "ssubscribe" : "subscribe"}' command`);
+    if (names.length === 0)
+      throw new Error(
+        `ERR wrong number of arguments for '${kind === "pattern" ? "psubscribe" : kind === "shard" ? "ssubscribe" : "subscribe"}' command`,
+      );
     const client = await this.host.subscriberClient();
     if (kind === "channel") await client.subscribe(names, CONFIRM_TIMEOUT_MS);
     else if (kind === "pattern") await client.psubscribe(names, CONFIRM_TIMEOUT_MS);
     else {
       if (!client.ssubscribe) {
-        throw new ArgumentError("ioglide: not supported: SSUBSCRIBE on a standalone client (GLIDE runs sharded pub/sub on Redis.Cluster)");
+        throw new ArgumentError(
+          "ioglide: not supported: SSUBSCRIBE on a standalone client (GLIDE runs sharded pub/sub on Redis.Cluster)",
+        );
       }
       await client.ssubscribe(names, CONFIRM_TIMEOUT_MS);
     }
@@ -169,7 +193,8 @@ export class PubSubRouter {
     const host = this.host;
     const { channel, message, pattern } = msg;
     if (pattern) {
-      if (host.listenerCount("pmessage")) host.emit("pmessage", pattern.toString(), channel.toString(), message.toString());
+      if (host.listenerCount("pmessage"))
+        host.emit("pmessage", pattern.toString(), channel.toString(), message.toString());
       // ioredis gives the pattern as a string here too.
       if (host.listenerCount("pmessageBuffer")) host.emit("pmessageBuffer", pattern.toString(), channel, message);
       return;
@@ -183,7 +208,9 @@ export class PubSubRouter {
 
   /** A new subscriber connection (after disconnect/connect): subscribe it to everything we hold. */
   async restore(client: SubscriberHandle): Promise<void> {
-    const [channels, patterns, shards] = [this.sets.channel, this.sets.pattern, this.sets.shard].map((s) => [...s].map(bytesOf));
+    const [channels, patterns, shards] = [this.sets.channel, this.sets.pattern, this.sets.shard].map((s) =>
+      [...s].map(bytesOf),
+    );
     if (channels.length) await client.subscribe(channels, CONFIRM_TIMEOUT_MS);
     if (patterns.length) await client.psubscribe(patterns, CONFIRM_TIMEOUT_MS);
     if (shards.length && client.ssubscribe) await client.ssubscribe(shards, CONFIRM_TIMEOUT_MS);
@@ -192,7 +219,11 @@ export class PubSubRouter {
   /** autoResubscribe: false and the connection was re-established: the subscriptions are gone. */
   async dropAll(): Promise<void> {
     const client = await this.host.subscriberClient();
-    await Promise.all([client.unsubscribe(null, CONFIRM_TIMEOUT_MS), client.punsubscribe(null, CONFIRM_TIMEOUT_MS), client.sunsubscribe?.(null, CONFIRM_TIMEOUT_MS)]);
+    await Promise.all([
+      client.unsubscribe(null, CONFIRM_TIMEOUT_MS),
+      client.punsubscribe(null, CONFIRM_TIMEOUT_MS),
+      client.sunsubscribe?.(null, CONFIRM_TIMEOUT_MS),
+    ]);
     for (const set of Object.values(this.sets)) set.clear();
   }
 }

@@ -9,7 +9,10 @@ import { ClusterScanCursor } from "../glide";
 import type { ScanStreamOptions } from "./scan-stream";
 
 interface ClusterScanner {
-  scan(cursor: InstanceType<typeof ClusterScanCursor>, options?: { match?: string; count?: number; type?: string; decoder?: unknown }): Promise<[InstanceType<typeof ClusterScanCursor>, (string | Buffer)[]]>;
+  scan(
+    cursor: InstanceType<typeof ClusterScanCursor>,
+    options?: { match?: string; count?: number; type?: string; decoder?: unknown },
+  ): Promise<[InstanceType<typeof ClusterScanCursor>, (string | Buffer)[]]>;
 }
 
 export class ClusterScanStream extends Readable {

@@ -12,7 +12,8 @@ export type ReconnectOnError = (err: Error) => boolean | 1 | 2;
 export type RetryStrategy = ((times: number) => number | void | null) | null | undefined;
 
 export type RedisStatus = "wait" | "reconnecting" | "connecting" | "connect" | "ready" | "close" | "end";
-export type ClusterStatus = "end" | "close" | "wait" | "connecting" | "connect" | "ready" | "reconnecting" | "disconnecting";
+export type ClusterStatus =
+  "end" | "close" | "wait" | "connecting" | "connect" | "ready" | "reconnecting" | "disconnecting";
 export type NodeRole = "master" | "slave" | "all";
 
 export interface ScanStreamOptions {
@@ -61,7 +62,8 @@ export interface CommonRedisOptions extends CommanderOptions {
   enableOfflineQueue?: boolean | undefined;
   enableReadyCheck?: boolean | undefined;
   lazyConnect?: boolean | undefined;
-  scripts?: Record<string, { lua: string; numberOfKeys?: number | undefined; readOnly?: boolean | undefined }> | undefined;
+  scripts?:
+    Record<string, { lua: string; numberOfKeys?: number | undefined; readOnly?: boolean | undefined }> | undefined;
 }
 
 export interface SentinelAddress {
@@ -70,7 +72,10 @@ export interface SentinelAddress {
   family?: number;
 }
 
-export type PreferredSlaves = ((slaves: Array<Record<string, string>>) => Record<string, string> | null) | Array<{ port: string; ip: string; prio?: number }> | { port: string; ip: string; prio?: number };
+export type PreferredSlaves =
+  | ((slaves: Array<Record<string, string>>) => Record<string, string> | null)
+  | Array<{ port: string; ip: string; prio?: number }>
+  | { port: string; ip: string; prio?: number };
 
 export interface SentinelConnectionOptions {
   name?: string | undefined;
@@ -108,8 +113,14 @@ export type StandaloneConnectionOptions = {
 
 export type RedisOptions = CommonRedisOptions & SentinelConnectionOptions & StandaloneConnectionOptions;
 
-export type DNSResolveSrvFunction = (hostname: string, callback: (err: NodeJS.ErrnoException | null | undefined, records?: SrvRecord[]) => void) => void;
-export type DNSLookupFunction = (hostname: string, callback: (err: NodeJS.ErrnoException | null | undefined, address: string, family?: number) => void) => void;
+export type DNSResolveSrvFunction = (
+  hostname: string,
+  callback: (err: NodeJS.ErrnoException | null | undefined, records?: SrvRecord[]) => void,
+) => void;
+export type DNSLookupFunction = (
+  hostname: string,
+  callback: (err: NodeJS.ErrnoException | null | undefined, address: string, family?: number) => void,
+) => void;
 export type NatMapFunction = (key: string) => { host: string; port: number } | null;
 export type NatMap = { [key: string]: { host: string; port: number } } | NatMapFunction;
 
@@ -131,7 +142,9 @@ export interface ClusterOptions extends CommanderOptions {
   slotsRefreshInterval?: number | undefined;
   shardedSubscribers?: boolean | undefined;
   clusterNodeRetryStrategy?: RetryStrategy;
-  redisOptions?: Omit<RedisOptions, "port" | "host" | "path" | "sentinels" | "retryStrategy" | "enableOfflineQueue" | "readOnly"> | undefined;
+  redisOptions?:
+    | Omit<RedisOptions, "port" | "host" | "path" | "sentinels" | "retryStrategy" | "enableOfflineQueue" | "readOnly">
+    | undefined;
   lazyConnect?: boolean | undefined;
   useSRVRecords?: boolean | undefined;
   resolveSrv?: DNSResolveSrvFunction | undefined;

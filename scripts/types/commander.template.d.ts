@@ -16,7 +16,10 @@ export interface ResultTypes<Result, Context> {
 }
 
 /** What pipeline() and multi() return: every command returns the chain; exec() sends it. */
-export interface ChainableCommander<Mapping extends "resp2" | "resp3" = "resp2"> extends RedisCommander<{ type: "pipeline"; mapping: Mapping }> {
+export interface ChainableCommander<Mapping extends "resp2" | "resp3" = "resp2"> extends RedisCommander<{
+  type: "pipeline";
+  mapping: Mapping;
+}> {
   length: number;
 }
 
@@ -31,7 +34,11 @@ export type Resp2<T> = { readonly __resp2: T };
 export type Resp3<T> = { readonly __resp3: T };
 export type Resp3Double<ReplyString extends string | Buffer = string> = number;
 export type Resp3Map<Value> = Record<string, Value>;
-export type RespShape<Resp2Result extends Resp2<unknown>, Resp3Result extends Resp3<unknown>, Context extends ClientContext> = Context extends {
+export type RespShape<
+  Resp2Result extends Resp2<unknown>,
+  Resp3Result extends Resp3<unknown>,
+  Context extends ClientContext,
+> = Context extends {
   mapping: "resp3";
 }
   ? Resp3Result["__resp3"]
@@ -44,13 +51,21 @@ export interface RedisCommander<Context extends ClientContext = { type: "default
    */
   call(command: string, callback?: Callback<unknown>): Result<unknown, Context>;
   call(command: string, args: (string | Buffer | number)[], callback?: Callback<unknown>): Result<unknown, Context>;
-  call(...args: [command: string, ...args: (string | Buffer | number)[], callback: Callback<unknown>]): Result<unknown, Context>;
+  call(
+    ...args: [command: string, ...args: (string | Buffer | number)[], callback: Callback<unknown>]
+  ): Result<unknown, Context>;
   call(...args: [command: string, ...args: (string | Buffer | number)[]]): Result<unknown, Context>;
   callBuffer(command: string, callback?: Callback<unknown>): Result<unknown, Context>;
-  callBuffer(command: string, args: (string | Buffer | number)[], callback?: Callback<unknown>): Result<unknown, Context>;
-  callBuffer(...args: [command: string, ...args: (string | Buffer | number)[], callback: Callback<unknown>]): Result<unknown, Context>;
+  callBuffer(
+    command: string,
+    args: (string | Buffer | number)[],
+    callback?: Callback<unknown>,
+  ): Result<unknown, Context>;
+  callBuffer(
+    ...args: [command: string, ...args: (string | Buffer | number)[], callback: Callback<unknown>]
+  ): Result<unknown, Context>;
   callBuffer(...args: [command: string, ...args: (string | Buffer | number)[]]): Result<unknown, Context>;
-/* GENERATED METHODS */
+  /* GENERATED METHODS */
 }
 
 export default RedisCommander;

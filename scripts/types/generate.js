@@ -93,7 +93,9 @@ async function main() {
     const header = `// Generated from the COMMAND DOCS of ${version} (${known.size} of ${commands.length} commands documented).\n`;
     fs.mkdirSync(path.dirname(OUT), { recursive: true });
     fs.writeFileSync(OUT, header + template.replace("/* GENERATED METHODS */", () => generated + "\n" + generic));
-    console.log(`wrote ${path.relative(process.cwd(), OUT)}: ${known.size} commands from ${version}, ${commands.length - known.size} generic (${commands.filter((c) => !known.has(c)).join(", ")})`);
+    console.log(
+      `wrote ${path.relative(process.cwd(), OUT)}: ${known.size} commands from ${version}, ${commands.length - known.size} generic (${commands.filter((c) => !known.has(c)).join(", ")})`,
+    );
   } finally {
     await address.cleanup();
   }

@@ -18,18 +18,32 @@ module.exports = {
   },
   exec: {
     overwrite: true,
-    defs: ["$1(callback?: Callback<[error: Error | null, result: unknown][] | null>): Promise<[error: Error | null, result: unknown][] | null>;"],
+    defs: [
+      "$1(callback?: Callback<[error: Error | null, result: unknown][] | null>): Promise<[error: Error | null, result: unknown][] | null>;",
+    ],
   },
   hset: {
-    defs: ["$1(key: RedisKey, object: object, callback?: Callback<number>): Result<number, Context>;", `$1(key: RedisKey, map: ${MAP}, callback?: Callback<number>): Result<number, Context>;`],
+    defs: [
+      "$1(key: RedisKey, object: object, callback?: Callback<number>): Result<number, Context>;",
+      `$1(key: RedisKey, map: ${MAP}, callback?: Callback<number>): Result<number, Context>;`,
+    ],
   },
   hmset: {
-    defs: ["$1(key: RedisKey, object: object, callback?: Callback<'OK'>): Result<'OK', Context>;", `$1(key: RedisKey, map: ${MAP}, callback?: Callback<'OK'>): Result<'OK', Context>;`],
+    defs: [
+      "$1(key: RedisKey, object: object, callback?: Callback<'OK'>): Result<'OK', Context>;",
+      `$1(key: RedisKey, map: ${MAP}, callback?: Callback<'OK'>): Result<'OK', Context>;`,
+    ],
   },
   mset: {
-    defs: ["$1(object: object, callback?: Callback<'OK'>): Result<'OK', Context>;", `$1(map: ${MAP}, callback?: Callback<'OK'>): Result<'OK', Context>;`],
+    defs: [
+      "$1(object: object, callback?: Callback<'OK'>): Result<'OK', Context>;",
+      `$1(map: ${MAP}, callback?: Callback<'OK'>): Result<'OK', Context>;`,
+    ],
   },
   msetnx: {
-    defs: ["$1(object: object, callback?: Callback<'OK'>): Result<'OK', Context>;", `$1(map: ${MAP}, callback?: Callback<'OK'>): Result<'OK', Context>;`],
+    defs: [
+      "$1(object: object, callback?: Callback<'OK'>): Result<'OK', Context>;",
+      `$1(map: ${MAP}, callback?: Callback<'OK'>): Result<'OK', Context>;`,
+    ],
   },
 };

@@ -18,7 +18,10 @@ const subcommand = (types) => tokens(types)[0];
 const withCount = (types) => types.length > 1;
 
 const WITH_SCORES = "RespShape<Resp2<string[]>, Resp3<[member: string, score: Resp3Double<string>][]>, Context>";
-const bySubcommand = (table, otherwise = "unknown") => (types) => table[subcommand(types)] ?? otherwise;
+const bySubcommand =
+  (table, otherwise = "unknown") =>
+  (types) =>
+    table[subcommand(types)] ?? otherwise;
 
 const SINGLE = {
   "restore-asking": "unknown",
@@ -55,8 +58,10 @@ const SINGLE = {
   brpop: "[string, string] | null",
   brpoplpush: "string | null",
   bzmpop: "unknown",
-  bzpopmax: "RespShape<Resp2<[key: string, member: string, score: string] | null>, Resp3<[key: string, member: string, score: Resp3Double<string>] | null>, Context>",
-  bzpopmin: "RespShape<Resp2<[key: string, member: string, score: string] | null>, Resp3<[key: string, member: string, score: Resp3Double<string>] | null>, Context>",
+  bzpopmax:
+    "RespShape<Resp2<[key: string, member: string, score: string] | null>, Resp3<[key: string, member: string, score: Resp3Double<string>] | null>, Context>",
+  bzpopmin:
+    "RespShape<Resp2<[key: string, member: string, score: string] | null>, Resp3<[key: string, member: string, score: Resp3Double<string>] | null>, Context>",
   command: "unknown[]",
   copy: "number",
   dbsize: "number",
@@ -83,7 +88,8 @@ const SINGLE = {
   geoadd: "number",
   geodist: "string | null",
   geohash: "string[]",
-  geopos: "RespShape<Resp2<([longitude: string, latitude: string] | null)[]>, Resp3<([longitude: Resp3Double<string>, latitude: Resp3Double<string>] | null)[]>, Context>",
+  geopos:
+    "RespShape<Resp2<([longitude: string, latitude: string] | null)[]>, Resp3<([longitude: Resp3Double<string>, latitude: Resp3Double<string>] | null)[]>, Context>",
   georadius: "unknown[]",
   georadius_ro: "unknown",
   georadiusbymember: "unknown",
@@ -128,7 +134,8 @@ const SINGLE = {
   incr: "number",
   incrby: "number",
   incrbyfloat: "string",
-  increx: "RespShape<Resp2<[value: number, increment: number] | [value: string, increment: string]>, Resp3<[value: number, increment: number]>, Context>",
+  increx:
+    "RespShape<Resp2<[value: number, increment: number] | [value: string, increment: string]>, Resp3<[value: number, increment: number]>, Context>",
   info: "string",
   keys: "string[]",
   lastsave: "number",
@@ -253,8 +260,10 @@ const SINGLE = {
   xnack: "number",
   xpending: "unknown[]",
   xrange: "[id: string, fields: string[]][]",
-  xread: "RespShape<Resp2<[key: string, items: [id: string, fields: string[]][]][] | null>, Resp3<Resp3Map<[id: string, fields: string[]][]> | null>, Context>",
-  xreadgroup: "RespShape<Resp2<[key: string, items: [id: string, fields: string[] | null][]][] | null>, Resp3<Resp3Map<[id: string, fields: string[] | null][]> | null>, Context>",
+  xread:
+    "RespShape<Resp2<[key: string, items: [id: string, fields: string[]][]][] | null>, Resp3<Resp3Map<[id: string, fields: string[]][]> | null>, Context>",
+  xreadgroup:
+    "RespShape<Resp2<[key: string, items: [id: string, fields: string[] | null][]][] | null>, Resp3<Resp3Map<[id: string, fields: string[] | null][]> | null>, Context>",
   xrevrange: "[id: string, fields: string[]][]",
   xsetid: "unknown",
   xtrim: "number",
@@ -280,27 +289,106 @@ const SINGLE = {
 };
 
 const BY_ARGUMENTS = {
-  acl: bySubcommand({ DELUSER: "number", DRYRUN: "string", GENPASS: "string", WHOAMI: "string", GETUSER: "string[] | null", LIST: "string[]", USERS: "string[]", LOAD: '"OK"', SAVE: '"OK"', SETUSER: '"OK"' }),
+  acl: bySubcommand({
+    DELUSER: "number",
+    DRYRUN: "string",
+    GENPASS: "string",
+    WHOAMI: "string",
+    GETUSER: "string[] | null",
+    LIST: "string[]",
+    USERS: "string[]",
+    LOAD: '"OK"',
+    SAVE: '"OK"',
+    SETUSER: '"OK"',
+  }),
   argrep: (types) => (has(types, "WITHVALUES") ? "number[] | Array<[index: number, value: string]>" : "number[]"),
-  arop: bySubcommand({ SUM: "string | null", MIN: "string | null", MAX: "string | null", AND: "number | null", OR: "number | null", XOR: "number | null", MATCH: "number", USED: "number" }),
+  arop: bySubcommand({
+    SUM: "string | null",
+    MIN: "string | null",
+    MAX: "string | null",
+    AND: "number | null",
+    OR: "number | null",
+    XOR: "number | null",
+    MATCH: "number",
+    USED: "number",
+  }),
   client: bySubcommand({
-    CACHING: '"OK"', PAUSE: '"OK"', SETNAME: '"OK"', UNPAUSE: '"OK"', REPLY: '"OK"', NOEVICT: '"OK"', NOTOUCH: '"OK"', TRACKING: '"OK"',
-    GETNAME: "string | null", GETREDIR: "number", ID: "number", INFO: "string", LIST: "string", SETINFO: "string", TRACKINGINFO: "string", UNBLOCK: "number",
+    CACHING: '"OK"',
+    PAUSE: '"OK"',
+    SETNAME: '"OK"',
+    UNPAUSE: '"OK"',
+    REPLY: '"OK"',
+    NOEVICT: '"OK"',
+    NOTOUCH: '"OK"',
+    TRACKING: '"OK"',
+    GETNAME: "string | null",
+    GETREDIR: "number",
+    ID: "number",
+    INFO: "string",
+    LIST: "string",
+    SETINFO: "string",
+    TRACKINGINFO: "string",
+    UNBLOCK: "number",
   }),
   cluster: bySubcommand({
-    ADDSLOTS: CLUSTER_SLOTS(), ADDSLOTSRANGE: CLUSTER_SLOTS(), DELSLOTS: CLUSTER_SLOTS(), DELSLOTSRANGE: CLUSTER_SLOTS(), FLUSHSLOTS: CLUSTER_SLOTS(), SLOTS: CLUSTER_SLOTS(), SYNCSLOTS: CLUSTER_SLOTS(),
-    BUMPEPOCH: "'BUMPED' | 'STILL'", "COUNT-FAILURE-REPORTS": "number", COUNTKEYSINSLOT: "number", KEYSLOT: "number",
-    FAILOVER: "'OK'", FORGET: "'OK'", MEET: "'OK'", REPLICATE: "'OK'", RESET: "'OK'", SAVECONFIG: "'OK'", SETSLOT: "'OK'", "SET-CONFIG-EPOCH": "'OK'",
-    GETKEYSINSLOT: "string[]", INFO: "string", MYID: "string", NODES: "string", LINKS: "unknown[]", SHARDS: "unknown", SLAVES: "string[]", REPLICAS: "string[]",
+    ADDSLOTS: CLUSTER_SLOTS(),
+    ADDSLOTSRANGE: CLUSTER_SLOTS(),
+    DELSLOTS: CLUSTER_SLOTS(),
+    DELSLOTSRANGE: CLUSTER_SLOTS(),
+    FLUSHSLOTS: CLUSTER_SLOTS(),
+    SLOTS: CLUSTER_SLOTS(),
+    SYNCSLOTS: CLUSTER_SLOTS(),
+    BUMPEPOCH: "'BUMPED' | 'STILL'",
+    "COUNT-FAILURE-REPORTS": "number",
+    COUNTKEYSINSLOT: "number",
+    KEYSLOT: "number",
+    FAILOVER: "'OK'",
+    FORGET: "'OK'",
+    MEET: "'OK'",
+    REPLICATE: "'OK'",
+    RESET: "'OK'",
+    SAVECONFIG: "'OK'",
+    SETSLOT: "'OK'",
+    "SET-CONFIG-EPOCH": "'OK'",
+    GETKEYSINSLOT: "string[]",
+    INFO: "string",
+    MYID: "string",
+    NODES: "string",
+    LINKS: "unknown[]",
+    SHARDS: "unknown",
+    SLAVES: "string[]",
+    REPLICAS: "string[]",
   }),
   config: bySubcommand({ GET: "RespShape<Resp2<string[]>, Resp3<Resp3Map<string>>, Context>" }),
-  function: bySubcommand({ DELETE: "string", DUMP: "string", FLUSH: "string", KILL: "string", LOAD: "string", RESTORE: "string", LIST: "unknown[]" }),
+  function: bySubcommand({
+    DELETE: "string",
+    DUMP: "string",
+    FLUSH: "string",
+    KILL: "string",
+    LOAD: "string",
+    RESTORE: "string",
+    LIST: "unknown[]",
+  }),
   himport: bySubcommand({ DISCARD: "number", DISCARDALL: "number", PREPARE: "'OK'", SET: "'OK'" }),
-  latency: bySubcommand({ DOCTOR: "string", GRAPH: "string", HELP: "unknown[]", HISTORY: "unknown[]", LATEST: "unknown[]", RESET: "number" }),
+  latency: bySubcommand({
+    DOCTOR: "string",
+    GRAPH: "string",
+    HELP: "unknown[]",
+    HISTORY: "unknown[]",
+    LATEST: "unknown[]",
+    RESET: "number",
+  }),
   lpop: (types) => (withCount(types) ? "string[] | null" : "string | null"),
   rpop: (types) => (withCount(types) ? "string[] | null" : "string | null"),
   lpos: (types) => (has(types, "COUNT") ? "number[]" : "number | null"),
-  memory: bySubcommand({ DOCTOR: "string", "MALLOC-STATS": "string", HELP: "unknown[]", PURGE: '"OK"', STATS: "RespShape<Resp2<unknown[]>, Resp3<Resp3Map<unknown>>, Context>", USAGE: "number | null" }),
+  memory: bySubcommand({
+    DOCTOR: "string",
+    "MALLOC-STATS": "string",
+    HELP: "unknown[]",
+    PURGE: '"OK"',
+    STATS: "RespShape<Resp2<unknown[]>, Resp3<Resp3Map<unknown>>, Context>",
+    USAGE: "number | null",
+  }),
   msetnx: (types) => (has(types, "OK") ? "'OK'" : "number"),
   ping: (types) => (types.length === 0 ? "'PONG'" : "string"),
   set: (types) => (has(types, "GET") ? "string | null" : has(types, "NX", "XX") ? "'OK' | null" : "'OK'"),
@@ -322,13 +410,21 @@ const BY_ARGUMENTS = {
   zrevrangebyscore: (types) => (has(types, "WITHSCORES") ? WITH_SCORES : "string[]"),
   zrandmember: (types) => (has(types, "WITHSCORES") ? WITH_SCORES : withCount(types) ? "string[]" : "string | null"),
   zpopmin: (types) =>
-    withCount(types) ? WITH_SCORES : "RespShape<Resp2<string[]>, Resp3<[member: string, score: Resp3Double<string>] | []>, Context>",
+    withCount(types)
+      ? WITH_SCORES
+      : "RespShape<Resp2<string[]>, Resp3<[member: string, score: Resp3Double<string>] | []>, Context>",
   zpopmax: (types) =>
-    withCount(types) ? WITH_SCORES : "RespShape<Resp2<string[]>, Resp3<[member: string, score: Resp3Double<string>] | []>, Context>",
+    withCount(types)
+      ? WITH_SCORES
+      : "RespShape<Resp2<string[]>, Resp3<[member: string, score: Resp3Double<string>] | []>, Context>",
   zrank: (types) =>
-    has(types, "WITHSCORE") ? "RespShape<Resp2<[rank: number, score: string] | null>, Resp3<[rank: number, score: Resp3Double<string>] | null>, Context>" : "number | null",
+    has(types, "WITHSCORE")
+      ? "RespShape<Resp2<[rank: number, score: string] | null>, Resp3<[rank: number, score: Resp3Double<string>] | null>, Context>"
+      : "number | null",
   zrevrank: (types) =>
-    has(types, "WITHSCORE") ? "RespShape<Resp2<[rank: number, score: string] | null>, Resp3<[rank: number, score: Resp3Double<string>] | null>, Context>" : "number | null",
+    has(types, "WITHSCORE")
+      ? "RespShape<Resp2<[rank: number, score: string] | null>, Resp3<[rank: number, score: Resp3Double<string>] | null>, Context>"
+      : "number | null",
 };
 
 function CLUSTER_SLOTS() {

@@ -4,7 +4,10 @@
  */
 "use strict";
 
-const first = (...names) => (args) => [...args].sort((a, b) => rank(a, names) - rank(b, names));
+const first =
+  (...names) =>
+  (args) =>
+    [...args].sort((a, b) => rank(a, names) - rank(b, names));
 const rank = (arg, names) => {
   const i = names.indexOf(arg.name);
   return i < 0 ? names.length : i;

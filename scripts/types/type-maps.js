@@ -7,8 +7,26 @@
 "use strict";
 
 const ACCEPTS_NUMBERS = new Set([
-  "element", "end", "id", "ifeqValue", "ifneValue", "lastId", "lastid", "max", "maxDeletedId", "member", "min",
-  "minIdleTime", "nodeId", "pivot", "replicationid", "serializedValue", "start", "taskId", "threshold", "value",
+  "element",
+  "end",
+  "id",
+  "ifeqValue",
+  "ifneValue",
+  "lastId",
+  "lastid",
+  "max",
+  "maxDeletedId",
+  "member",
+  "min",
+  "minIdleTime",
+  "nodeId",
+  "pivot",
+  "replicationid",
+  "serializedValue",
+  "start",
+  "taskId",
+  "threshold",
+  "value",
 ]);
 
 module.exports = {

@@ -11,12 +11,23 @@ class UpstreamReporter extends Mocha.reporters.Spec {
     super(runner, options);
     const tests = [];
     const record = (state) => (test, err) =>
-      tests.push({ title: test.fullTitle(), file: test.file, state, error: err ? String(err.stack || err).split("\n").slice(0, 4).join("\n") : undefined });
+      tests.push({
+        title: test.fullTitle(),
+        file: test.file,
+        state,
+        error: err
+          ? String(err.stack || err)
+              .split("\n")
+              .slice(0, 4)
+              .join("\n")
+          : undefined,
+      });
     runner.on("pass", record("passed"));
     runner.on("fail", record("failed"));
     runner.on("pending", record("skipped"));
     runner.once("end", () => {
-      if (process.env.IOGLIDE_UPSTREAM_RESULTS) fs.writeFileSync(process.env.IOGLIDE_UPSTREAM_RESULTS, JSON.stringify(tests));
+      if (process.env.IOGLIDE_UPSTREAM_RESULTS)
+        fs.writeFileSync(process.env.IOGLIDE_UPSTREAM_RESULTS, JSON.stringify(tests));
     });
   }
 }

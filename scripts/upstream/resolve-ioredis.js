@@ -14,6 +14,7 @@ const original = Module._resolveFilename;
 
 Module._resolveFilename = function resolveIoredisToIoglide(request, parent, ...rest) {
   if (request === "ioredis") return main;
-  if (request.startsWith("ioredis/")) return original.call(this, path.join(root, request.slice("ioredis/".length)), parent, ...rest);
+  if (request.startsWith("ioredis/"))
+    return original.call(this, path.join(root, request.slice("ioredis/".length)), parent, ...rest);
   return original.call(this, request, parent, ...rest);
 };

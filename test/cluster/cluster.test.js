@@ -23,7 +23,11 @@ const oracle = (opts = {}) => {
   return c;
 };
 const tag = (k) => `${k}:${process.pid}`;
-const outcome = (p) => p.then((ok) => ({ ok }), (e) => ({ err: [e.constructor.name, e.message] }));
+const outcome = (p) =>
+  p.then(
+    (ok) => ({ ok }),
+    (e) => ({ err: [e.constructor.name, e.message] }),
+  );
 
 let g, o;
 t.before(async () => {
@@ -45,7 +49,21 @@ t("options carry ioredis's cluster defaults", () => {
   const mine = new Redis.Cluster(seed, { lazyConnect: true, redisOptions: { password: undefined } });
   const theirs = new IORedis.Cluster(seed, { lazyConnect: true, redisOptions: { password: undefined } });
   const plain = (x) => JSON.parse(JSON.stringify(x, (k, v) => (typeof v === "function" ? "fn" : v)));
-  const pick = (x) => Object.fromEntries(["enableOfflineQueue", "enableReadyCheck", "scaleReads", "maxRedirections", "retryDelayOnMoved", "retryDelayOnFailover", "retryDelayOnClusterDown", "retryDelayOnTryAgain", "slotsRefreshTimeout", "lazyConnect"].map((k) => [k, x[k]]));
+  const pick = (x) =>
+    Object.fromEntries(
+      [
+        "enableOfflineQueue",
+        "enableReadyCheck",
+        "scaleReads",
+        "maxRedirections",
+        "retryDelayOnMoved",
+        "retryDelayOnFailover",
+        "retryDelayOnClusterDown",
+        "retryDelayOnTryAgain",
+        "slotsRefreshTimeout",
+        "lazyConnect",
+      ].map((k) => [k, x[k]]),
+    );
   assert.equal(pick(plain(mine.options)), pick(plain(theirs.options)));
   assert.is(mine.status, "wait");
   theirs.disconnect();
@@ -53,7 +71,12 @@ t("options carry ioredis's cluster defaults", () => {
 });
 
 t("startup nodes as ports, host:port strings, URLs and objects", async () => {
-  for (const form of [[nodes[1].port], [`127.0.0.1:${nodes[2].port}`], [`redis://127.0.0.1:${nodes[0].port}`], [{ host: "127.0.0.1", port: nodes[1].port }]]) {
+  for (const form of [
+    [nodes[1].port],
+    [`127.0.0.1:${nodes[2].port}`],
+    [`redis://127.0.0.1:${nodes[0].port}`],
+    [{ host: "127.0.0.1", port: nodes[1].port }],
+  ]) {
     const c = new Redis.Cluster(form);
     assert.is(await c.echo("x"), "x", JSON.stringify(form));
     c.disconnect();
@@ -73,7 +96,13 @@ t("commands on keys in every slot answer as ioredis's Cluster does", async () =>
     for (const k of keys) await c.set(k, `v${k.length}`);
     const h = tag(`{h}${who}`);
     const z = tag(`z${who}`);
-    return [await Promise.all(keys.map((k) => c.get(k))), await c.hset(h, { f: 1 }), await c.hgetall(h), await c.zadd(z, 0.1, "m"), await c.zscore(z, "m")];
+    return [
+      await Promise.all(keys.map((k) => c.get(k))),
+      await c.hset(h, { f: 1 }),
+      await c.hgetall(h),
+      await c.zadd(z, 0.1, "m"),
+      await c.zscore(z, "m"),
+    ];
   };
   assert.equal(await run(g, "a"), await run(o, "b"));
 });
@@ -89,7 +118,10 @@ t("a cross-slot command gives the server's CROSSSLOT error, as with ioredis", as
 t("MGET, DEL and EXISTS across slots work (GLIDE splits them; a superset of ioredis)", async () => {
   const keys = ["x", "y", "z", "w"].map(tag);
   await g.mset(...keys.flatMap((k) => [k, k.toUpperCase()]));
-  assert.equal(await g.mget(keys), keys.map((k) => k.toUpperCase()));
+  assert.equal(
+    await g.mget(keys),
+    keys.map((k) => k.toUpperCase()),
+  );
   assert.is(await g.exists(keys), 4);
   assert.is(await g.del(keys), 4);
 });
@@ -103,8 +135,16 @@ t("pipelines across slots: split per node, results in order", async () => {
 });
 
 t("multi within one slot works; across slots it is refused before anything runs", async () => {
-  assert.equal(await g.multi().set(tag("{t}a"), "1").incr(tag("{t}a")).exec(), [[null, "OK"], [null, 2]]);
-  const err = await g.multi().set(tag("{u}a"), "1").set(tag("{v}b"), "1").exec().catch((e) => e);
+  assert.equal(await g.multi().set(tag("{t}a"), "1").incr(tag("{t}a")).exec(), [
+    [null, "OK"],
+    [null, 2],
+  ]);
+  const err = await g
+    .multi()
+    .set(tag("{u}a"), "1")
+    .set(tag("{v}b"), "1")
+    .exec()
+    .catch((e) => e);
   assert.match(err.message, /^EXECABORT/);
   assert.match(err.previousErrors[0].message, /CROSSSLOT|crossed slots/i);
   assert.is(await g.get(tag("{u}a")), null);
@@ -114,7 +154,10 @@ t("scripts are routed by their key; SCRIPT LOAD reaches every primary", async ()
   g.defineCommand("keyAndNode", { numberOfKeys: 1, lua: "redis.call('SET', KEYS[1], 'v'); return KEYS[1]" });
   const keys = Array.from({ length: 12 }, (_, i) => tag(`s${i}`));
   assert.equal(await Promise.all(keys.map((k) => g.keyAndNode(k))), keys);
-  assert.equal(await g.mget(keys), keys.map(() => "v"));
+  assert.equal(
+    await g.mget(keys),
+    keys.map(() => "v"),
+  );
   const sha = await g.script("LOAD", "return 'loaded everywhere'");
   const masters = g.nodes("master");
   assert.is(masters.length, 3);
@@ -128,7 +171,10 @@ t("nodes(role) returns per-node clients that run commands on their node", async 
   assert.is(replicas.length, 3);
   assert.is(g.nodes().length, 6);
   const sizes = await Promise.all(masters.map((m) => m.dbsize()));
-  assert.is(sizes.reduce((a, b) => a + b, 0), await g.dbsize());
+  assert.is(
+    sizes.reduce((a, b) => a + b, 0),
+    await g.dbsize(),
+  );
   const ports = await Promise.all(masters.map((m) => m.config("GET", "port")));
   assert.equal(ports.map(([, p]) => Number(p)).sort(), masters.map((m) => m.port).sort());
   assert.match(await masters[0].info("replication"), /role:master/);
@@ -145,13 +191,18 @@ t("INFO answers one node's text, as ioredis's Cluster", async () => {
 t("scanStream walks every primary; per-node scanStream as ioredis users do", async () => {
   const keys = Array.from({ length: 40 }, (_, i) => tag(`scan:${i}`));
   await g.mset(...keys.flatMap((k) => [k, "1"]));
-  const collect = (s) => new Promise((resolve, reject) => {
-    const out = [];
-    s.on("data", (batch) => out.push(...batch)).on("end", () => resolve(out)).on("error", reject);
-  });
+  const collect = (s) =>
+    new Promise((resolve, reject) => {
+      const out = [];
+      s.on("data", (batch) => out.push(...batch))
+        .on("end", () => resolve(out))
+        .on("error", reject);
+    });
   const all = await collect(g.scanStream({ match: tag("scan:*"), count: 100 }));
   assert.equal(all.sort(), keys.sort());
-  const perNode = (await Promise.all(g.nodes("master").map((n) => collect(n.scanStream({ match: tag("scan:*"), count: 100 }))))).flat();
+  const perNode = (
+    await Promise.all(g.nodes("master").map((n) => collect(n.scanStream({ match: tag("scan:*"), count: 100 }))))
+  ).flat();
   assert.equal(perNode.sort(), keys.sort());
 });
 
@@ -169,11 +220,14 @@ t("pub/sub: message, pmessage and sharded smessage", async () => {
   await g.spublish(tag("shard"), "sharded");
   const end = Date.now() + 5000;
   while (got.length < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  assert.equal(got.sort(), [
-    ["message", tag("ch"), "plain"],
-    ["pmessage", tag("pat*"), tag("pat1"), "by pattern"],
-    ["smessage", tag("shard"), "sharded"],
-  ].sort());
+  assert.equal(
+    got.sort(),
+    [
+      ["message", tag("ch"), "plain"],
+      ["pmessage", tag("pat*"), tag("pat1"), "by pattern"],
+      ["smessage", tag("shard"), "sharded"],
+    ].sort(),
+  );
 });
 
 t("blocking commands run on their own connection, other calls flow", async () => {

@@ -34,7 +34,11 @@ t("BullMQ: queue, worker, events and a flow on the cluster", async () => {
   const queue = new Queue(name, { connection: cluster({ maxRetriesPerRequest: null }), prefix });
   const events = new QueueEvents(name, { connection: cluster({ maxRetriesPerRequest: null }), prefix });
   await events.waitUntilReady();
-  const worker = new Worker(name, async (job) => (job.name === "parent" ? "parent done" : job.data.n * 2), { connection: cluster({ maxRetriesPerRequest: null }), prefix, concurrency: 5 });
+  const worker = new Worker(name, async (job) => (job.name === "parent" ? "parent done" : job.data.n * 2), {
+    connection: cluster({ maxRetriesPerRequest: null }),
+    prefix,
+    concurrency: 5,
+  });
   const done = [];
   events.on("completed", ({ returnvalue }) => done.push(returnvalue));
   await queue.addBulk(Array.from({ length: 50 }, (_, n) => ({ name: "j", data: { n } })));
@@ -54,7 +58,8 @@ t("BullMQ: queue, worker, events and a flow on the cluster", async () => {
 
 t("Bull with a {hash-tagged} prefix on the cluster", async () => {
   const Queue = require("bull");
-  const createClient = (type) => (type === "client" ? cluster() : cluster({ maxRetriesPerRequest: null, enableReadyCheck: false }));
+  const createClient = (type) =>
+    type === "client" ? cluster() : cluster({ maxRetriesPerRequest: null, enableReadyCheck: false });
   const q = new Queue(`bull-cl-${process.pid}`, { createClient, prefix: "{bull}" });
   q.setMaxListeners(50); // job.finished() adds a listener per job (Bull's own warning otherwise)
   let global = 0;
@@ -62,7 +67,10 @@ t("Bull with a {hash-tagged} prefix on the cluster", async () => {
   q.process(4, async (job) => job.data.n + 1);
   const jobs = await q.addBulk(Array.from({ length: 20 }, (_, n) => ({ data: { n } })));
   const results = await Promise.all(jobs.map((j) => j.finished()));
-  assert.equal(results, Array.from({ length: 20 }, (_, n) => n + 1));
+  assert.equal(
+    results,
+    Array.from({ length: 20 }, (_, n) => n + 1),
+  );
   await waitFor(() => global === 20);
   await q.obliterate({ force: true });
   await q.close();

@@ -77,7 +77,10 @@ function family(name, db, cases, clientOptions = {}) {
   t.after(async () => {
     const dir = path.join(__dirname, "..", ".results");
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({ family: name, version: version.join("."), cases: report }, null, 1));
+    fs.writeFileSync(
+      path.join(dir, `${name}.json`),
+      JSON.stringify({ family: name, version: version.join("."), cases: report }, null, 1),
+    );
     await closeAll();
   });
   for (const [label, run, options = {}] of cases) {

@@ -3,7 +3,12 @@
 const { family } = require("./differential");
 const { IORedis } = require("../support/clients");
 
-const cb = (invoke) => new Promise((resolve) => invoke((err, value) => resolve(err ? ["err", err.constructor.name, err.message] : ["ok", value === undefined ? "undefined" : value])));
+const cb = (invoke) =>
+  new Promise((resolve) =>
+    invoke((err, value) =>
+      resolve(err ? ["err", err.constructor.name, err.message] : ["ok", value === undefined ? "undefined" : value]),
+    ),
+  );
 const sorted = (r) => (Array.isArray(r) ? [...r].sort() : r);
 /** What the server holds, seen without a prefix. */
 const raw = async (c) => {
@@ -18,27 +23,102 @@ family(
   10,
   [
     ["SET GET prefixed", (c) => Promise.all([c.set("k", "v"), c.get("k")]).then(async (r) => [r, await raw(c)])],
-    ["MSET object and MGET", (c) => Promise.all([c.mset({ a: "1", b: "2" }), c.mget("a", "b", "c")]).then(async (r) => [r, await raw(c)])],
-    ["DEL EXISTS several keys", (c) => Promise.all([c.mset("a", 1, "b", 2), c.exists(["a", "b", "c"]), c.del("a", "b")])],
+    [
+      "MSET object and MGET",
+      (c) => Promise.all([c.mset({ a: "1", b: "2" }), c.mget("a", "b", "c")]).then(async (r) => [r, await raw(c)]),
+    ],
+    [
+      "DEL EXISTS several keys",
+      (c) => Promise.all([c.mset("a", 1, "b", 2), c.exists(["a", "b", "c"]), c.del("a", "b")]),
+    ],
     ["RENAME both keys", (c) => Promise.all([c.set("a", 1), c.rename("a", "b")]).then(async (r) => [r, await raw(c)])],
-    ["HSET object, HGETALL", (c) => Promise.all([c.hset("h", { f: "v" }), c.hgetall("h")]).then(async (r) => [r, await raw(c)])],
-    ["LMOVE and BLMOVE", (c) => Promise.all([c.rpush("l", "x", "y"), c.lmove("l", "m", "LEFT", "LEFT"), c.blmove("l", "m", "LEFT", "LEFT", 1)]).then(async (r) => [r, await raw(c)])],
+    [
+      "HSET object, HGETALL",
+      (c) => Promise.all([c.hset("h", { f: "v" }), c.hgetall("h")]).then(async (r) => [r, await raw(c)]),
+    ],
+    [
+      "LMOVE and BLMOVE",
+      (c) =>
+        Promise.all([
+          c.rpush("l", "x", "y"),
+          c.lmove("l", "m", "LEFT", "LEFT"),
+          c.blmove("l", "m", "LEFT", "LEFT", 1),
+        ]).then(async (r) => [r, await raw(c)]),
+    ],
     ["BLPOP several keys", (c) => Promise.all([c.rpush("b", "x"), c.blpop("a", "b", 1)])],
-    ["ZUNIONSTORE numkeys", (c) => Promise.all([c.zadd("z1", 1, "a"), c.zadd("z2", 2, "b"), c.zunionstore("d", 2, "z1", "z2"), c.zrange("d", 0, -1)]).then(async (r) => [r, await raw(c)])],
-    ["EVAL KEYS are prefixed, ARGV are not", (c) => c.eval("redis.call('SET', KEYS[1], ARGV[1]); return {KEYS[1], ARGV[1]}", 1, "k", "v").then(async (r) => [r, await raw(c)])],
+    [
+      "ZUNIONSTORE numkeys",
+      (c) =>
+        Promise.all([
+          c.zadd("z1", 1, "a"),
+          c.zadd("z2", 2, "b"),
+          c.zunionstore("d", 2, "z1", "z2"),
+          c.zrange("d", 0, -1),
+        ]).then(async (r) => [r, await raw(c)]),
+    ],
+    [
+      "EVAL KEYS are prefixed, ARGV are not",
+      (c) =>
+        c
+          .eval("redis.call('SET', KEYS[1], ARGV[1]); return {KEYS[1], ARGV[1]}", 1, "k", "v")
+          .then(async (r) => [r, await raw(c)]),
+    ],
     ["SORT BY and GET patterns are not prefixed", (c) => Promise.all([c.rpush("l", 2, 1), c.sort("l")])],
     ["XREAD stream keys", (c) => Promise.all([c.xadd("s", "1-1", "f", "v"), c.xread("STREAMS", "s", "0")])],
-    ["SMOVE SINTERCARD", (c) => Promise.all([c.sadd("s1", "a", "b"), c.smove("s1", "s2", "a"), c.sintercard(2, "s1", "s2")]).then(async (r) => [r, await raw(c)])],
-    ["BITOP destination and sources", (c) => Promise.all([c.set("a", "x"), c.bitop("NOT", "d", "a")]).then(async (r) => [r, await raw(c)])],
-    ["GEOSEARCHSTORE", (c) => Promise.all([c.geoadd("g", 13.36, 38.11, "P"), c.geosearchstore("d", "g", "FROMLONLAT", 13, 38, "BYRADIUS", 100, "km")]).then(async (r) => [r, await raw(c)])],
+    [
+      "SMOVE SINTERCARD",
+      (c) =>
+        Promise.all([c.sadd("s1", "a", "b"), c.smove("s1", "s2", "a"), c.sintercard(2, "s1", "s2")]).then(async (r) => [
+          r,
+          await raw(c),
+        ]),
+    ],
+    [
+      "BITOP destination and sources",
+      (c) => Promise.all([c.set("a", "x"), c.bitop("NOT", "d", "a")]).then(async (r) => [r, await raw(c)]),
+    ],
+    [
+      "GEOSEARCHSTORE",
+      (c) =>
+        Promise.all([
+          c.geoadd("g", 13.36, 38.11, "P"),
+          c.geosearchstore("d", "g", "FROMLONLAT", 13, 38, "BYRADIUS", 100, "km"),
+        ]).then(async (r) => [r, await raw(c)]),
+    ],
     ["KEYS pattern is not prefixed (replies carry the prefix)", (c) => Promise.all([c.set("k", 1), c.keys("*")])],
     ["SCAN MATCH is not prefixed", (c) => Promise.all([c.set("k", 1), c.scan(0, "MATCH", "*", "COUNT", 100)])],
-    ["OBJECT and TYPE with prefixed keys", (c) => Promise.all([c.set("k", "v"), c.type("k"), c.object("ENCODING", "k")])],
-    ["Buffer keys get the prefix", (c) => Promise.all([c.set(Buffer.from([0x6b]), "v"), c.get("k"), c.getBuffer(Buffer.from("k"))])],
+    [
+      "OBJECT and TYPE with prefixed keys",
+      (c) => Promise.all([c.set("k", "v"), c.type("k"), c.object("ENCODING", "k")]),
+    ],
+    [
+      "Buffer keys get the prefix",
+      (c) => Promise.all([c.set(Buffer.from([0x6b]), "v"), c.get("k"), c.getBuffer(Buffer.from("k"))]),
+    ],
     ["COPY and MOVE", (c) => Promise.all([c.set("a", 1), c.copy("a", "b")]).then(async (r) => [r, await raw(c)])],
     ["unknown command through call() is not prefixed", (c) => c.call("nosuchcommand", "k")],
-    ["pipeline keys are prefixed", (c) => c.pipeline().set("a", 1).mget("a", "b").hset("h", { f: 1 }).exec().then(async (r) => [r, await raw(c)])],
-    ["multi keys are prefixed", (c) => c.multi().set("a", 1).rpush("l", "x").lmove("l", "m", "LEFT", "LEFT").exec().then(async (r) => [r, await raw(c)])],
+    [
+      "pipeline keys are prefixed",
+      (c) =>
+        c
+          .pipeline()
+          .set("a", 1)
+          .mget("a", "b")
+          .hset("h", { f: 1 })
+          .exec()
+          .then(async (r) => [r, await raw(c)]),
+    ],
+    [
+      "multi keys are prefixed",
+      (c) =>
+        c
+          .multi()
+          .set("a", 1)
+          .rpush("l", "x")
+          .lmove("l", "m", "LEFT", "LEFT")
+          .exec()
+          .then(async (r) => [r, await raw(c)]),
+    ],
   ],
   { keyPrefix: "pre:" },
 );
@@ -47,10 +127,17 @@ family(
   "stringNumbers",
   11,
   [
-    ["INCR DECRBY LLEN ZCARD as strings", (c) => Promise.all([c.incr("k"), c.decrby("k", 5), c.rpush("l", "a"), c.llen("l"), c.zadd("z", 1, "a"), c.zcard("z")])],
+    [
+      "INCR DECRBY LLEN ZCARD as strings",
+      (c) =>
+        Promise.all([c.incr("k"), c.decrby("k", 5), c.rpush("l", "a"), c.llen("l"), c.zadd("z", 1, "a"), c.zcard("z")]),
+    ],
     ["integer replies inside arrays", (c) => c.eval("return {1, 2, {3}}", 0)],
     ["large integers keep their digits", (c) => Promise.all([c.set("k", "9007199254740993"), c.incr("k")])],
-    ["non-integer replies are unchanged", (c) => Promise.all([c.set("k", "v"), c.get("k"), c.zadd("z", 1.5, "m"), c.zscore("z", "m")])],
+    [
+      "non-integer replies are unchanged",
+      (c) => Promise.all([c.set("k", "v"), c.get("k"), c.zadd("z", 1.5, "m"), c.zscore("z", "m")]),
+    ],
   ],
   { stringNumbers: true },
 );
@@ -64,10 +151,16 @@ family("callbacks", 12, [
   ["Buffer variant through a callback", (c) => c.set("k", "v").then(() => cb((f) => c.getBuffer("k", f)))],
   ["call() with a callback", (c) => cb((f) => c.call("echo", "hi", f))],
   ["callBuffer() with a callback", (c) => cb((f) => c.callBuffer("echo", "hi", f))],
-  ["multi-key with an array and a callback", (c) => c.mset("a", 1, "b", 2).then(() => cb((f) => c.mget(["a", "b"], f)))],
+  [
+    "multi-key with an array and a callback",
+    (c) => c.mset("a", 1, "b", 2).then(() => cb((f) => c.mget(["a", "b"], f))),
+  ],
   ["blocking command with a callback", (c) => cb((f) => c.blpop("nope", 0.1, f))],
   ["wrong arity through a callback", (c) => cb((f) => c.get(f))],
-  ["sorted replies with a callback", (c) => c.sadd("s", "b", "a").then(() => cb((f) => c.smembers("s", (e, v) => f(e, sorted(v)))))],
+  [
+    "sorted replies with a callback",
+    (c) => c.sadd("s", "b", "a").then(() => cb((f) => c.smembers("s", (e, v) => f(e, sorted(v))))),
+  ],
 ]);
 
 // Where ioredis sends garbage, ioglide rejects the call (docs/COMPATIBILITY.md).
@@ -78,11 +171,40 @@ const rejected = (pattern) => (ours, theirs) => {
   assert.ok(theirs.ok !== undefined, "ioredis sent something and got a reply");
 };
 family("deliberate differences", 14, [
-  ["a Symbol as a value", (c) => c.set("k", Symbol("s")), { differs: "ioredis sends the text 'Symbol(s)'; ioglide rejects the call", expect: rejected(/is a Symbol/) }],
-  ["a plain object as a value", (c) => c.set("k", { a: 1 }), { differs: "ioredis sends '[object Object]'; ioglide rejects the call", expect: rejected(/is an object/) }],
-  ["a function as a value (not last)", (c) => c.set("k", () => 1, "EX", 10), { differs: "ioredis sends the function's source text; ioglide rejects the call", expect: rejected(/is a function/) }],
-  ["undefined as a key", (c) => c.set(undefined, "v"), { differs: "ioredis uses the empty key ''; ioglide rejects the call", expect: rejected(/is a key and cannot be null or undefined/) }],
-  ["null as a key", (c) => c.get(null), { differs: "ioredis uses the empty key ''; ioglide rejects the call", expect: rejected(/is a key and cannot be null or undefined/) }],
+  [
+    "a Symbol as a value",
+    (c) => c.set("k", Symbol("s")),
+    { differs: "ioredis sends the text 'Symbol(s)'; ioglide rejects the call", expect: rejected(/is a Symbol/) },
+  ],
+  [
+    "a plain object as a value",
+    (c) => c.set("k", { a: 1 }),
+    { differs: "ioredis sends '[object Object]'; ioglide rejects the call", expect: rejected(/is an object/) },
+  ],
+  [
+    "a function as a value (not last)",
+    (c) => c.set("k", () => 1, "EX", 10),
+    {
+      differs: "ioredis sends the function's source text; ioglide rejects the call",
+      expect: rejected(/is a function/),
+    },
+  ],
+  [
+    "undefined as a key",
+    (c) => c.set(undefined, "v"),
+    {
+      differs: "ioredis uses the empty key ''; ioglide rejects the call",
+      expect: rejected(/is a key and cannot be null or undefined/),
+    },
+  ],
+  [
+    "null as a key",
+    (c) => c.get(null),
+    {
+      differs: "ioredis uses the empty key ''; ioglide rejects the call",
+      expect: rejected(/is a key and cannot be null or undefined/),
+    },
+  ],
   [
     "a string read of non-UTF-8 data in one request with a write, on a client that never sent binary",
     async (c) => {
@@ -96,7 +218,8 @@ family("deliberate differences", 14, [
     },
     {
       setup: (o) => o.set("bin", Buffer.from([0xc3, 0x28])),
-      differs: "GLIDE drops every reply of a request when one is not UTF-8: the read is repeated with Buffers, but the write in the same request ran and its reply is lost, so it rejects saying so; from then on that client decodes all replies as Buffers (a client that sends binary data switches at once, before any loss)",
+      differs:
+        "GLIDE drops every reply of a request when one is not UTF-8: the read is repeated with Buffers, but the write in the same request ran and its reply is lost, so it rejects saying so; from then on that client decodes all replies as Buffers (a client that sends binary data switches at once, before any loss)",
       expect: (ours, theirs) => {
         const assert = require("uvu/assert");
         const [first, after] = ours.ok;
@@ -107,5 +230,12 @@ family("deliberate differences", 14, [
       },
     },
   ],
-  ["MONITOR", (c) => c.monitor().then((m) => (m.disconnect(), "monitor")), { differs: "GLIDE has no monitor mode on a command client: ioglide rejects with 'not supported'", expect: rejected(/not supported: MONITOR/) }],
+  [
+    "MONITOR",
+    (c) => c.monitor().then((m) => (m.disconnect(), "monitor")),
+    {
+      differs: "GLIDE has no monitor mode on a command client: ioglide rejects with 'not supported'",
+      expect: rejected(/not supported: MONITOR/),
+    },
+  ],
 ]);

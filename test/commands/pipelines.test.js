@@ -3,37 +3,196 @@
 const { family } = require("./differential");
 
 const errs = (results) => results && results.map(([e, v]) => (e ? ["err", e.constructor.name, e.message] : ["ok", v]));
-const cb = (invoke) => new Promise((resolve) => invoke((err, value) => resolve(err ? ["err", err.message, err.previousErrors && err.previousErrors.map((e) => e.message)] : ["ok", value])));
+const cb = (invoke) =>
+  new Promise((resolve) =>
+    invoke((err, value) =>
+      resolve(
+        err ? ["err", err.message, err.previousErrors && err.previousErrors.map((e) => e.message)] : ["ok", value],
+      ),
+    ),
+  );
 
 family("pipelines-and-transactions", 15, [
   ["chained pipeline", (c) => c.pipeline().set("a", "1").get("a").incr("a").hset("h", { f: "v" }).hgetall("h").exec()],
-  ["array form", (c) => c.pipeline([["set", "a", "1"], ["get", "a"], ["mget", ["a", "b"]]]).exec()],
+  [
+    "array form",
+    (c) =>
+      c
+        .pipeline([
+          ["set", "a", "1"],
+          ["get", "a"],
+          ["mget", ["a", "b"]],
+        ])
+        .exec(),
+  ],
   ["empty pipeline gives []", (c) => c.pipeline().exec()],
-  ["length", (c) => { const p = c.pipeline().set("a", 1).get("a"); return [p.length, p.exec().then(() => p.length)]; }],
+  [
+    "length",
+    (c) => {
+      const p = c.pipeline().set("a", 1).get("a");
+      return [p.length, p.exec().then(() => p.length)];
+    },
+  ],
   ["errors in place", (c) => c.pipeline().set("s", "x").incr("s").get("s").hget("s", "f").exec().then(errs)],
   ["Buffer variants in a pipeline", (c) => c.pipeline().set("a", "v").getBuffer("a").get("a").exec()],
-  ["reply shaping in a pipeline (scores, streams, hgetall)", (c) => c.pipeline().zadd("z", 0.1, "m").zscore("z", "m").zrange("z", 0, -1, "WITHSCORES").xadd("x", "1-1", "f", "v").xrange("x", "-", "+").hgetall("nope").exec()],
+  [
+    "reply shaping in a pipeline (scores, streams, hgetall)",
+    (c) =>
+      c
+        .pipeline()
+        .zadd("z", 0.1, "m")
+        .zscore("z", "m")
+        .zrange("z", 0, -1, "WITHSCORES")
+        .xadd("x", "1-1", "f", "v")
+        .xrange("x", "-", "+")
+        .hgetall("nope")
+        .exec(),
+  ],
   ["exec with a callback", (c) => cb((f) => c.pipeline().set("a", 1).get("a").exec(f))],
-  ["per-command callbacks in a pipeline", async (c) => { const seen = []; await c.pipeline().set("a", "1", (e, v) => seen.push(["set", e, v])).get("a", (e, v) => seen.push(["get", e, v])).incr("nope:x", (e, v) => seen.push(["incr", e, v])).exec(); return seen; }],
-  ["exec twice returns the same results", async (c) => { const p = c.pipeline().incr("n"); const a = await p.exec(); const b = await p.exec(); return [a, b, await c.get("n")]; }],
-  ["blocking command in a pipeline keeps its place", (c) => c.pipeline().rpush("l", "a").blpop("l", 1).blpop("l", 0.1).rpush("l", "b").lrange("l", 0, -1).exec()],
-  ["10,000-command pipeline", async (c) => { const p = c.pipeline(); for (let i = 0; i < 10000; i++) p.incr("n"); const r = await p.exec(); return [r.length, r[0], r[9999], await c.get("n")]; }],
+  [
+    "per-command callbacks in a pipeline",
+    async (c) => {
+      const seen = [];
+      await c
+        .pipeline()
+        .set("a", "1", (e, v) => seen.push(["set", e, v]))
+        .get("a", (e, v) => seen.push(["get", e, v]))
+        .incr("nope:x", (e, v) => seen.push(["incr", e, v]))
+        .exec();
+      return seen;
+    },
+  ],
+  [
+    "exec twice returns the same results",
+    async (c) => {
+      const p = c.pipeline().incr("n");
+      const a = await p.exec();
+      const b = await p.exec();
+      return [a, b, await c.get("n")];
+    },
+  ],
+  [
+    "blocking command in a pipeline keeps its place",
+    (c) => c.pipeline().rpush("l", "a").blpop("l", 1).blpop("l", 0.1).rpush("l", "b").lrange("l", 0, -1).exec(),
+  ],
+  [
+    "10,000-command pipeline",
+    async (c) => {
+      const p = c.pipeline();
+      for (let i = 0; i < 10000; i++) p.incr("n");
+      const r = await p.exec();
+      return [r.length, r[0], r[9999], await c.get("n")];
+    },
+  ],
   ["multi: results", (c) => c.multi().set("a", "1").incr("a").get("a").hset("h", "f", "v").hgetall("h").exec()],
-  ["multi: array form", (c) => c.multi([["set", "a", "1"], ["get", "a"]]).exec()],
+  [
+    "multi: array form",
+    (c) =>
+      c
+        .multi([
+          ["set", "a", "1"],
+          ["get", "a"],
+        ])
+        .exec(),
+  ],
   ["multi: empty", (c) => c.multi().exec()],
   ["multi: runtime error in place", (c) => c.multi().set("s", "x").incr("s").get("s").exec().then(errs)],
-  ["multi: unknown command gives EXECABORT", (c) => c.multi().set("a", "1").call("nosuchcmd", "x").get("a").exec().then(errs, (e) => ["rejected", e.constructor.name, e.message, e.previousErrors.map((x) => x.message)])],
-  ["multi: wrong arity gives EXECABORT", (c) => c.multi().set("a", "1").get().exec().then(errs, (e) => ["rejected", e.message, e.previousErrors.map((x) => x.message)]).then(async (r) => [r, await c.get("a")])],
-  ["multi: per-command callbacks get QUEUED", async (c) => { const seen = []; await c.multi().set("a", "1", (e, v) => seen.push([e, v])).get("a", (e, v) => seen.push([e, v])).exec(); return seen; }],
+  [
+    "multi: unknown command gives EXECABORT",
+    (c) =>
+      c
+        .multi()
+        .set("a", "1")
+        .call("nosuchcmd", "x")
+        .get("a")
+        .exec()
+        .then(errs, (e) => ["rejected", e.constructor.name, e.message, e.previousErrors.map((x) => x.message)]),
+  ],
+  [
+    "multi: wrong arity gives EXECABORT",
+    (c) =>
+      c
+        .multi()
+        .set("a", "1")
+        .get()
+        .exec()
+        .then(errs, (e) => ["rejected", e.message, e.previousErrors.map((x) => x.message)])
+        .then(async (r) => [r, await c.get("a")]),
+  ],
+  [
+    "multi: per-command callbacks get QUEUED",
+    async (c) => {
+      const seen = [];
+      await c
+        .multi()
+        .set("a", "1", (e, v) => seen.push([e, v]))
+        .get("a", (e, v) => seen.push([e, v]))
+        .exec();
+      return seen;
+    },
+  ],
   ["multi: callback of an aborted transaction", (c) => cb((f) => c.multi().set("a", "1").call("nosuchcmd").exec(f))],
-  ["multi: reply shaping (doubles, Buffers, objects)", (c) => c.multi().zadd("z", 0.1, "m").zscore("z", "m").zincrby("z", 1, "m").set("b", Buffer.from([0xff, 0x00])).getBuffer("b").get("b").hgetall("nope").exec()],
-  ["multi: WATCH untouched key commits", async (c) => { await c.watch("w"); return c.multi().set("w", "mine").exec(); }],
-  ["multi: WATCH conflict from another client returns null", async (c) => { await c.watch("w"); const other = c.duplicate(); await other.set("w", "theirs"); other.disconnect(); return [await c.multi().set("w", "mine").exec(), await c.get("w")]; }],
-  ["multi: UNWATCH then commit", async (c) => { await c.watch("w"); await c.unwatch(); const other = c.duplicate(); await other.set("w", "theirs"); other.disconnect(); return [await c.multi().set("w", "mine").exec(), await c.get("w")]; }],
+  [
+    "multi: reply shaping (doubles, Buffers, objects)",
+    (c) =>
+      c
+        .multi()
+        .zadd("z", 0.1, "m")
+        .zscore("z", "m")
+        .zincrby("z", 1, "m")
+        .set("b", Buffer.from([0xff, 0x00]))
+        .getBuffer("b")
+        .get("b")
+        .hgetall("nope")
+        .exec(),
+  ],
+  [
+    "multi: WATCH untouched key commits",
+    async (c) => {
+      await c.watch("w");
+      return c.multi().set("w", "mine").exec();
+    },
+  ],
+  [
+    "multi: WATCH conflict from another client returns null",
+    async (c) => {
+      await c.watch("w");
+      const other = c.duplicate();
+      await other.set("w", "theirs");
+      other.disconnect();
+      return [await c.multi().set("w", "mine").exec(), await c.get("w")];
+    },
+  ],
+  [
+    "multi: UNWATCH then commit",
+    async (c) => {
+      await c.watch("w");
+      await c.unwatch();
+      const other = c.duplicate();
+      await other.set("w", "theirs");
+      other.disconnect();
+      return [await c.multi().set("w", "mine").exec(), await c.get("w")];
+    },
+  ],
   ["multi: blocking command does not block (as in EXEC)", (c) => c.multi().blpop("nope", 1).rpush("l", "x").exec()],
-  ["multi({pipeline: false}): QUEUED replies, exec results", async (c) => [await c.multi({ pipeline: false }), await c.set("a", "1"), await c.incr("a"), await c.exec(), await c.get("a")]],
-  ["multi({pipeline: false}): discard", async (c) => [await c.multi({ pipeline: false }), await c.set("a", "1"), await c.discard(), await c.get("a")]],
+  [
+    "multi({pipeline: false}): QUEUED replies, exec results",
+    async (c) => [
+      await c.multi({ pipeline: false }),
+      await c.set("a", "1"),
+      await c.incr("a"),
+      await c.exec(),
+      await c.get("a"),
+    ],
+  ],
+  [
+    "multi({pipeline: false}): discard",
+    async (c) => [await c.multi({ pipeline: false }), await c.set("a", "1"), await c.discard(), await c.get("a")],
+  ],
   ["EXEC without MULTI", (c) => c.exec()],
   ["DISCARD without MULTI", (c) => c.discard()],
-  ["multi with keyPrefix-free commands on several keys", (c) => c.multi().mset("a", 1, "b", 2).mget("a", "b").del("a", "b").exec()],
+  [
+    "multi with keyPrefix-free commands on several keys",
+    (c) => c.multi().mset("a", 1, "b", 2).mget("a", "b").del("a", "b").exec(),
+  ],
 ]);

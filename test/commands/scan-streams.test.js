@@ -15,7 +15,12 @@ t.before(async () => {
   const pipe = [];
   for (let i = 0; i < 300; i++) pipe.push(o.set(`key:${i}`, i));
   for (let i = 0; i < 50; i++) pipe.push(o.rpush(`list:${i}`, i));
-  pipe.push(o.sadd("set", Array.from({ length: 400 }, (_, i) => `m${i}`)));
+  pipe.push(
+    o.sadd(
+      "set",
+      Array.from({ length: 400 }, (_, i) => `m${i}`),
+    ),
+  );
   pipe.push(o.hset("hash", Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`f${i}`, `v${i}`]))));
   pipe.push(o.zadd("zset", ...Array.from({ length: 400 }, (_, i) => [i / 10, `z${i}`]).flat()));
   await Promise.all(pipe);
@@ -80,7 +85,12 @@ t("close() stops after the current batch", async () => {
 
 t("errors surface as 'error' events", async () => {
   await o.set("str", "x");
-  const err = await new Promise((resolve) => g.sscanStream("str").on("error", resolve).on("data", () => undefined));
+  const err = await new Promise((resolve) =>
+    g
+      .sscanStream("str")
+      .on("error", resolve)
+      .on("data", () => undefined),
+  );
   assert.match(err.message, /^WRONGTYPE/);
 });
 

@@ -4,7 +4,12 @@
 const path = require("path");
 const ioredisSeenByBull = require.resolve("ioredis", { paths: [path.dirname(require.resolve("bull"))] });
 const ioglide = require("../..");
-require.cache[ioredisSeenByBull] = { id: ioredisSeenByBull, filename: ioredisSeenByBull, loaded: true, exports: ioglide };
+require.cache[ioredisSeenByBull] = {
+  id: ioredisSeenByBull,
+  filename: ioredisSeenByBull,
+  loaded: true,
+  exports: ioglide,
+};
 
 const { suite } = require("uvu");
 const assert = require("uvu/assert");
@@ -16,7 +21,11 @@ const t = suite("bull default path");
 const { host, port } = standaloneAddress();
 const printed = watchConsole();
 
-const sockets = () => process._getActiveHandles().filter((h) => h.constructor && h.constructor.name === "Socket" && h !== process.stdout && h !== process.stderr).length;
+const sockets = () =>
+  process
+    ._getActiveHandles()
+    .filter((h) => h.constructor && h.constructor.name === "Socket" && h !== process.stdout && h !== process.stderr)
+    .length;
 
 t("Bull creates its three clients itself, and they are ioglide's", async () => {
   const q = new Queue(`bull-default-${process.pid}`, { redis: { host, port } });
@@ -40,7 +49,7 @@ t("a redis:// URL as Bull parses it (db arrives as a string)", async () => {
 /** The socket count once earlier tests' closed connections are gone (it stops changing). */
 async function settledSockets() {
   let last = sockets();
-  for (let stable = 0; stable < 4; ) {
+  for (let stable = 0; stable < 4;) {
     await new Promise((r) => setTimeout(r, 50));
     const now = sockets();
     stable = now === last ? stable + 1 : 0;

@@ -6,7 +6,13 @@
 const path = require("path");
 const ioredisSeenByBull = require.resolve("ioredis", { paths: [path.dirname(require.resolve("bull"))] });
 const ioglide = require("../..");
-if (process.env.IOGLIDE_INTEGRATION_ORACLE !== "1") require.cache[ioredisSeenByBull] = { id: ioredisSeenByBull, filename: ioredisSeenByBull, loaded: true, exports: ioglide };
+if (process.env.IOGLIDE_INTEGRATION_ORACLE !== "1")
+  require.cache[ioredisSeenByBull] = {
+    id: ioredisSeenByBull,
+    filename: ioredisSeenByBull,
+    loaded: true,
+    exports: ioglide,
+  };
 
 const { suite } = require("uvu");
 const assert = require("uvu/assert");
@@ -19,7 +25,8 @@ const { waitFor } = require("./support");
 const t = suite("bull upstream scenarios");
 const { host, port } = standaloneAddress();
 /** Bull's tests wait for this (test/utils isRedisReady) before touching the socket. */
-const redisReady = (client) => (client.status === "ready" ? undefined : new Promise((resolve) => client.once("ready", resolve)));
+const redisReady = (client) =>
+  client.status === "ready" ? undefined : new Promise((resolve) => client.once("ready", resolve));
 let n = 0;
 const name = (what) => `bull-up-${what}-${process.pid}-${++n}`;
 const open = [];
@@ -46,7 +53,10 @@ t("a closed queue's blocked BRPOPLPUSH does not take the next queue's job", asyn
   const done = new Promise((resolve) => second.on("completed", (job) => resolve(job.data)));
   second.process(() => "ok");
   await second.add({ n: 1 });
-  const data = await Promise.race([done, new Promise((r) => setTimeout(() => r("timed out: the old connection took the job"), 3000))]);
+  const data = await Promise.race([
+    done,
+    new Promise((r) => setTimeout(() => r("timed out: the old connection took the job"), 3000)),
+  ]);
   assert.equal(data, { n: 1 });
 });
 
@@ -56,7 +66,10 @@ t("condition.select names the database, as Bull's tests read it", async () => {
   await q.isReady();
   assert.is(q.client.condition.select, 2);
   assert.is(q.eclient.condition.select, 2);
-  const [g, o] = [new ioglide({ host, port, db: 2, lazyConnect: true }), new IORedis({ host, port, db: 2, lazyConnect: true })];
+  const [g, o] = [
+    new ioglide({ host, port, db: 2, lazyConnect: true }),
+    new IORedis({ host, port, db: 2, lazyConnect: true }),
+  ];
   assert.is(g.condition, o.condition, "undefined until connect(), as ioredis");
   g.disconnect();
   o.disconnect();
@@ -100,7 +113,10 @@ t("jobs added before and after a dropped connection are all processed", async ()
   await q.isReady();
   await redisReady(q.client);
   await q.add({ first: true });
-  await Promise.race([both, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${count} processed`)), 5000))]);
+  await Promise.race([
+    both,
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${count} processed`)), 5000)),
+  ]);
 });
 
 // test_connection.js: "should accept ioredis options on the query string".
@@ -137,13 +153,25 @@ t("getWorkers right after process() and a PING on the bclient lists the worker",
 // the queue, jump the clock by hours inside the processor.
 t("sinon's fake timers jumping the clock leave the connections alone (Bull's metrics scenario)", async () => {
   // What sinon 7 (Bull's own) fakes; newer sinon also fakes nextTick, which stalls Bull on ioredis too.
-  const clock = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setImmediate", "clearImmediate", "setInterval", "clearInterval", "Date", "hrtime"] });
+  const clock = sinon.useFakeTimers({
+    toFake: [
+      "setTimeout",
+      "clearTimeout",
+      "setImmediate",
+      "clearImmediate",
+      "setInterval",
+      "clearInterval",
+      "Date",
+      "hrtime",
+    ],
+  });
   const events = [];
   let q;
   try {
     clock.setSystemTime(new Date("2017-02-07 9:24:00"));
     q = queue(name("fake-timers"), { metrics: { maxDataPoints: 120 } });
-    for (const c of [q.client, q.eclient]) for (const e of ["close", "reconnecting", "error"]) c.on(e, () => events.push(e));
+    for (const c of [q.client, q.eclient])
+      for (const e of ["close", "reconnecting", "error"]) c.on(e, () => events.push(e));
     const steps = [0, 0, 30000, 60000, 3 * 60000, 60 * 60000, 60000];
     let completed = 0;
     const all = new Promise((resolve) => q.on("completed", () => ++completed === steps.length && resolve()));

@@ -18,7 +18,8 @@ const made = [];
 /** Bull's createClient: ioglide for client, subscriber and bclient (as Bull's docs show for ioredis). */
 function createClient(type, redisOpts) {
   const opts = { ...redisOpts, host, port };
-  const c = type === "client" ? new Redis(opts) : new Redis({ ...opts, maxRetriesPerRequest: null, enableReadyCheck: false });
+  const c =
+    type === "client" ? new Redis(opts) : new Redis({ ...opts, maxRetriesPerRequest: null, enableReadyCheck: false });
   made.push(c);
   return c;
 }
@@ -42,7 +43,10 @@ t("add, process, complete, fail; local events", async () => {
   await q.addBulk(Array.from({ length: 10 }, (_, i) => ({ data: { i } })));
   await waitFor(() => completed.length + failed.length === 10);
   assert.equal(failed, ["four"]);
-  assert.equal(completed.sort((a, b) => a - b), [0, 10, 20, 30, 50, 60, 70, 80, 90]);
+  assert.equal(
+    completed.sort((a, b) => a - b),
+    [0, 10, 20, 30, 50, 60, 70, 80, 90],
+  );
   assert.equal(await q.getJobCounts(), { waiting: 0, active: 0, completed: 9, failed: 1, delayed: 0, paused: 0 });
   await q.close();
 });
@@ -165,7 +169,9 @@ t("a worker process dies mid-job: the stalled job is recovered and completed els
   const q = new Queue(name, { createClient, settings });
   await q.obliterate({ force: true }).catch(() => undefined);
   const job = await q.add({ work: "long" });
-  const worker = fork(path.join(__dirname, "bull-worker.js"), [name, host, String(port)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const worker = fork(path.join(__dirname, "bull-worker.js"), [name, host, String(port)], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   await new Promise((resolve) => worker.once("message", resolve)); // it started the job
   worker.kill("SIGKILL");
   const recovered = [];

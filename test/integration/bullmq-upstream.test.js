@@ -39,7 +39,10 @@ t("a QueueEvents made just before the worker sees the job's progress (its XREAD 
     await queue.add("test", { foo: "bar" });
     const worker = new Worker(name, (job) => job.updateProgress({ percentage: 42 }), { connection: shared });
     closing.push(worker);
-    const seen = await Promise.race([progress, new Promise((r) => setTimeout(() => r("no progress event within 3 s"), 3000))]);
+    const seen = await Promise.race([
+      progress,
+      new Promise((r) => setTimeout(() => r("no progress event within 3 s"), 3000)),
+    ]);
     assert.equal(seen, { percentage: 42 }, `round ${round}`);
     await worker.close();
     await queueEvents.close();
@@ -76,7 +79,10 @@ t("a second worker started while a job is active does not receive it; the first 
   );
   closing.push(second);
   await second.waitUntilReady();
-  await Promise.race([completed, new Promise((_, reject) => setTimeout(() => reject(new Error("the first worker did not complete the job")), 5000))]);
+  await Promise.race([
+    completed,
+    new Promise((_, reject) => setTimeout(() => reject(new Error("the first worker did not complete the job")), 5000)),
+  ]);
   await first.close();
   await second.close();
   assert.is(err, undefined);
@@ -95,7 +101,9 @@ t("a closed worker's blocked connection leaves nothing behind on the server", as
   await waitFor(async () => (await blockedClients()) > before, 2000); // blocked in BZPOPMIN on the marker key
   await worker.close();
   await waitFor(async () => (await blockedClients()) <= before, 1000);
-  const named = (await admin.client("LIST")).split("\n").filter((line) => line.includes(Buffer.from(name).toString("base64")));
+  const named = (await admin.client("LIST"))
+    .split("\n")
+    .filter((line) => line.includes(Buffer.from(name).toString("base64")));
   assert.equal(named, [], "no connection named for the closed worker");
 });
 

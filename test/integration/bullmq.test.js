@@ -48,7 +48,10 @@ t("Queue + Worker: add, process, complete, return values, fail", async () => {
   await queue.addBulk(Array.from({ length: 20 }, (_, i) => ({ name: "j", data: { i, fail: i === 7 } })));
   await waitFor(() => completed.length + failed.length === 20);
   assert.equal(failed, ["boom 7"]);
-  assert.equal(completed.sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i * 2).filter((x) => x !== 14));
+  assert.equal(
+    completed.sort((a, b) => a - b),
+    Array.from({ length: 20 }, (_, i) => i * 2).filter((x) => x !== 14),
+  );
   const counts = await queue.getJobCounts("completed", "failed", "waiting");
   assert.equal(counts, { completed: 19, failed: 1, waiting: 0 });
   await worker.close();
@@ -98,7 +101,9 @@ t("delayed jobs wait, repeatable jobs (job schedulers) repeat", async () => {
   const queue = new Queue(name, { connection: connection() });
   const startedAt = Date.now();
   const ran = [];
-  const worker = new Worker(name, async (job) => ran.push([job.name, Date.now() - startedAt]), { connection: connection() });
+  const worker = new Worker(name, async (job) => ran.push([job.name, Date.now() - startedAt]), {
+    connection: connection(),
+  });
   await queue.add("delayed", {}, { delay: 400 });
   assert.is((await queue.getJobCounts("delayed")).delayed, 1);
   // BullMQ 6's repeatable jobs are job schedulers (the old `repeat` option ran once here, with ioredis too).
@@ -129,7 +134,11 @@ t("rate limiter: at most max jobs per duration", async () => {
   const name = queueName();
   const queue = new Queue(name, { connection: connection() });
   const times = [];
-  const worker = new Worker(name, async () => times.push(Date.now()), { connection: connection(), limiter: { max: 2, duration: 300 }, concurrency: 5 });
+  const worker = new Worker(name, async () => times.push(Date.now()), {
+    connection: connection(),
+    limiter: { max: 2, duration: 300 },
+    concurrency: 5,
+  });
   await queue.addBulk(Array.from({ length: 6 }, () => ({ name: "l", data: {} })));
   await waitFor(() => times.length === 6, 8000);
   const spread = times[5] - times[0];
@@ -149,8 +158,14 @@ t("FlowProducer: a parent runs after its children, with their results", async ()
     },
     { connection: connection() },
   );
-  const parentDone = new Promise((resolve) => worker.on("completed", (job, rv) => job.name === "parent" && resolve(rv)));
-  await flow.add({ name: "parent", queueName: name, children: [1, 2, 3].map((v) => ({ name: "child", queueName: name, data: { v } })) });
+  const parentDone = new Promise((resolve) =>
+    worker.on("completed", (job, rv) => job.name === "parent" && resolve(rv)),
+  );
+  await flow.add({
+    name: "parent",
+    queueName: name,
+    children: [1, 2, 3].map((v) => ({ name: "child", queueName: name, data: { v } })),
+  });
   assert.equal(await parentDone, [1, 2, 3]);
   await worker.close();
   await flow.close();
@@ -201,49 +216,58 @@ t("getWorkers sees the worker's named connection (duplicate({connectionName}), C
   await waitFor(async () => (await queue.getWorkers()).length === 1);
   const [w] = await queue.getWorkers();
   assert.is(w.name, name);
-  assert.is((await queue.getWorkersCount()), 1);
+  assert.is(await queue.getWorkersCount(), 1);
   await worker.close();
   await queue.close();
 });
 
-t("graceful close: worker.close() waits for the active job; connections end; shared connection stays open", async () => {
-  const name = queueName();
-  const shared = connection();
-  const queue = new Queue(name, { connection: shared });
-  let finished = false;
-  const worker = new Worker(
-    name,
-    async () => {
-      await new Promise((r) => setTimeout(r, 300));
-      finished = true;
-    },
-    { connection: connection() },
-  );
-  await queue.add("slow", {});
-  await waitFor(async () => (await queue.getJobCounts("active")).active === 1);
-  await worker.close();
-  assert.ok(finished, "close waited for the active job");
-  await queue.close();
-  assert.is(shared.status, "ready", "BullMQ does not close a connection it was given");
-  assert.is(await shared.ping(), "PONG");
-});
+t(
+  "graceful close: worker.close() waits for the active job; connections end; shared connection stays open",
+  async () => {
+    const name = queueName();
+    const shared = connection();
+    const queue = new Queue(name, { connection: shared });
+    let finished = false;
+    const worker = new Worker(
+      name,
+      async () => {
+        await new Promise((r) => setTimeout(r, 300));
+        finished = true;
+      },
+      { connection: connection() },
+    );
+    await queue.add("slow", {});
+    await waitFor(async () => (await queue.getJobCounts("active")).active === 1);
+    await worker.close();
+    assert.ok(finished, "close waited for the active job");
+    await queue.close();
+    assert.is(shared.status, "ready", "BullMQ does not close a connection it was given");
+    assert.is(await shared.ping(), "PONG");
+  },
+);
 
-t("BullMQ's own connection from options (it creates the ioredis client itself) is refused for a cluster-less check: ours passes its checks", async () => {
-  // BullMQ reads these from a client it was given; ioglide presents ioredis's values.
-  const c = connection();
-  await c.ping();
-  const info = await c.info();
-  assert.match(info, /redis_version:|valkey_version:/);
-  assert.is(c.options.maxRetriesPerRequest, null);
-  assert.is(typeof c.getMaxListeners(), "number");
-  c.setMaxListeners(c.getMaxListeners() + 1);
-});
+t(
+  "BullMQ's own connection from options (it creates the ioredis client itself) is refused for a cluster-less check: ours passes its checks",
+  async () => {
+    // BullMQ reads these from a client it was given; ioglide presents ioredis's values.
+    const c = connection();
+    await c.ping();
+    const info = await c.info();
+    assert.match(info, /redis_version:|valkey_version:/);
+    assert.is(c.options.maxRetriesPerRequest, null);
+    assert.is(typeof c.getMaxListeners(), "number");
+    c.setMaxListeners(c.getMaxListeners() + 1);
+  },
+);
 
-t("a worker whose connection has maxRetriesPerRequest set is rejected by BullMQ (it reads options as from ioredis)", async () => {
-  const c = new Redis({ host, port, maxRetriesPerRequest: 5 });
-  opened.push(c);
-  assert.throws(() => new Worker(queueName(), async () => 1, { connection: c }), /maxRetriesPerRequest/);
-});
+t(
+  "a worker whose connection has maxRetriesPerRequest set is rejected by BullMQ (it reads options as from ioredis)",
+  async () => {
+    const c = new Redis({ host, port, maxRetriesPerRequest: 5 });
+    opened.push(c);
+    assert.throws(() => new Worker(queueName(), async () => 1, { connection: c }), /maxRetriesPerRequest/);
+  },
+);
 
 t("nothing printed by BullMQ about the client", () => {
   const mine = printed().filter((line) => !/maxRetriesPerRequest/.test(line)); // the previous test provoked that one on purpose

@@ -21,7 +21,8 @@ function listen(app) {
 }
 
 /** The store's callback API as promises. */
-const call = (store, method, ...args) => new Promise((resolve, reject) => store[method](...args, (err, v) => (err ? reject(err) : resolve(v))));
+const call = (store, method, ...args) =>
+  new Promise((resolve, reject) => store[method](...args, (err, v) => (err ? reject(err) : resolve(v))));
 
 // ---- connect-redis -------------------------------------------------------
 
@@ -84,7 +85,9 @@ limits.before(async () => {
   rlClient = new Redis({ host, port });
   limiterStore = new RateLimitStore({ sendCommand: (...args) => rlClient.call(...args), prefix: `rl-${process.pid}:` });
   const app = express();
-  app.use(rateLimit({ windowMs: 60000, limit: 3, store: limiterStore, standardHeaders: "draft-7", legacyHeaders: false }));
+  app.use(
+    rateLimit({ windowMs: 60000, limit: 3, store: limiterStore, standardHeaders: "draft-7", legacyHeaders: false }),
+  );
   app.get("/", (req, res) => res.send("ok"));
   rlServer = await listen(app);
   rlBase = `http://127.0.0.1:${rlServer.address().port}`;

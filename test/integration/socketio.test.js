@@ -59,7 +59,10 @@ t("a broadcast from one server reaches clients of both", async () => {
   c2.on("news", (m) => got.push(["c2", m]));
   a.io.emit("news", "hello all");
   await waitFor(() => got.length === 2);
-  assert.equal(got.sort(), [["c1", "hello all"], ["c2", "hello all"]]);
+  assert.equal(got.sort(), [
+    ["c1", "hello all"],
+    ["c2", "hello all"],
+  ]);
 });
 
 t("rooms across servers", async () => {

@@ -61,7 +61,10 @@ t("undefined or null where a key is needed", async () => {
 });
 
 t("an unknown command", async () => {
-  const err = await rejectsClearly(() => g.call("definitelynotacommand", "x"), /^ERR unknown command 'definitelynotacommand'/);
+  const err = await rejectsClearly(
+    () => g.call("definitelynotacommand", "x"),
+    /^ERR unknown command 'definitelynotacommand'/,
+  );
   assert.is(err.constructor.name, "SimpleError"); // ioredis 6: a ReplyError subclass named "ReplyError"
   assert.ok(err instanceof Redis.ReplyError);
   const { err: viaCb } = await callbackError((cb) => g.call("definitelynotacommand", cb));

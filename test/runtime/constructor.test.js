@@ -10,7 +10,12 @@ const t = suite("constructor");
 t.after(closeAll);
 
 const { host, port } = standaloneAddress();
-const plain = (o) => JSON.parse(JSON.stringify(o, (k, v) => (typeof v === "function" ? `fn:${v.name}` : Buffer.isBuffer(v) ? v.toString("hex") : v)));
+const plain = (o) =>
+  JSON.parse(
+    JSON.stringify(o, (k, v) =>
+      typeof v === "function" ? `fn:${v.name}` : Buffer.isBuffer(v) ? v.toString("hex") : v,
+    ),
+  );
 
 const forms = [
   ["()", []],
@@ -39,12 +44,19 @@ for (const [name, args] of forms) {
 }
 
 t("connecting with each form that points at the test server", async () => {
-  const reachable = [[port, host], [`redis://${host}:${port}/1`], [{ host, port, db: 2 }], [`${host}:${port}`], [port, host, { db: 3 }]];
+  const reachable = [
+    [port, host],
+    [`redis://${host}:${port}/1`],
+    [{ host, port, db: 2 }],
+    [`${host}:${port}`],
+    [port, host, { db: 3 }],
+  ];
   for (const args of reachable) {
     const c = new Redis(...args);
     c.on("error", () => undefined);
     assert.is(await c.ping(), "PONG", JSON.stringify(args));
-    const db = typeof args[args.length - 1] === "object" ? args[args.length - 1].db : /\/(\d+)$/.exec(String(args[0]))?.[1];
+    const db =
+      typeof args[args.length - 1] === "object" ? args[args.length - 1].db : /\/(\d+)$/.exec(String(args[0]))?.[1];
     const info = await c.client("info");
     assert.match(info, new RegExp(`db=${db || 0} `));
     c.disconnect();

@@ -38,7 +38,10 @@ t("every ioredis command method exists on ioglide, with its Buffer twin", () => 
 t("no field or method of the client hides a command, except the ones ioredis overrides too", () => {
   const c = new Redis({ lazyConnect: true });
   const commands = new Set(c.getBuiltinCommands().flatMap((n) => [n, n + "Buffer"]));
-  assert.equal(Object.keys(c).filter((k) => commands.has(k)), []);
+  assert.equal(
+    Object.keys(c).filter((k) => commands.has(k)),
+    [],
+  );
   // In a fresh process: here earlier tests have already cached synthesized methods on the prototype.
   const script = `const R = require(${JSON.stringify(require.resolve("../.."))});
     const names = new Set(new R({ lazyConnect: true }).getBuiltinCommands().flatMap((n) => [n, n + "Buffer"]));
@@ -116,7 +119,11 @@ t("unknown commands through call() reject with the server's error", async () => 
 t("Buffer variants return Buffers where ioredis does", async () => {
   const k = key();
   await g.rpush(k, "a", "b");
-  const [a, b] = await both(g, o, async (c) => [await c.lrangeBuffer(k, 0, -1), await c.getBuffer(key("missing")), await c.typeBuffer(k)]);
+  const [a, b] = await both(g, o, async (c) => [
+    await c.lrangeBuffer(k, 0, -1),
+    await c.getBuffer(key("missing")),
+    await c.typeBuffer(k),
+  ]);
   assert.equal(a, b);
   assert.ok(Buffer.isBuffer(a.ok[0][0]));
 });
@@ -124,7 +131,10 @@ t("Buffer variants return Buffers where ioredis does", async () => {
 t("getBuiltinCommands, createBuiltinCommand, addBuiltinCommand", async () => {
   // ioglide's command table is the same or a newer @ioredis/commands: a superset of ioredis's.
   const ours = new Set(g.getBuiltinCommands());
-  assert.equal(o.getBuiltinCommands().filter((n) => !ours.has(n)), []);
+  assert.equal(
+    o.getBuiltinCommands().filter((n) => !ours.has(n)),
+    [],
+  );
   const { string, buffer } = g.createBuiltinCommand("echo");
   assert.is(await string.call(g, "hi"), "hi");
   assert.equal(await buffer.call(g, "hi"), Buffer.from("hi"));

@@ -27,7 +27,12 @@ t("a command issued just before disconnect() gets its reply", async () => {
     r.disconnect();
     const statusNow = r.status;
     const late = r.get(k);
-    return { reply: show(await settledWithin(p, 1000)), statusNow, late: show(await settledWithin(late, 1000)), statusAfter: (await sleep(50), r.status) };
+    return {
+      reply: show(await settledWithin(p, 1000)),
+      statusNow,
+      late: show(await settledWithin(late, 1000)),
+      statusAfter: (await sleep(50), r.status),
+    };
   });
   assert.equal(g, o);
   assert.equal(g.reply, { ok: "v" });
@@ -62,7 +67,13 @@ t("a server that shuts down is noticed at once: the next call is refused without
   const server = await startServer();
   try {
     const outcome = async (make) => {
-      const r = make({ port: server.port, host: server.host, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
+      const r = make({
+        port: server.port,
+        host: server.host,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => 100,
+      });
       await once(r, "ready");
       const admin = make({ port: server.port, host: server.host, retryStrategy: () => null });
       await admin.ping();
@@ -120,25 +131,45 @@ t("PUBSUB NUMSUB answers in the order asked", async () => {
   assert.equal(g, [1, 0, 1, 1]);
 });
 
-t("a defined command may have any name: it never clobbers the pipeline's, the client's or multi's internals", async () => {
-  // Names ioglide's client and pipeline used for their own state (public fields such as options are shadowed, as in ioredis).
-  const names = ["queued", "result", "transaction", "executor", "middleware", "scripts", "chains", "connection", "pubSubRouter", "builtinStages", "everReady", "maxListeners"];
-  const [g, o] = await both(async (make) => {
-    const r = make();
-    for (const name of names) r.defineCommand(name, { numberOfKeys: 0, lua: `return '${name}'` });
-    const out = {};
-    for (const name of names) {
-      out[name] = [await r.pipeline([[name], ["ping"]]).exec(), await r.multi([[name], ["ping"]]).exec(), await r[name]()];
-    }
-    out.plain = await r.ping();
-    return out;
-  });
-  assert.equal(g, o);
-  assert.equal(g.queued[0], [
-    [null, "queued"],
-    [null, "PONG"],
-  ]);
-});
+t(
+  "a defined command may have any name: it never clobbers the pipeline's, the client's or multi's internals",
+  async () => {
+    // Names ioglide's client and pipeline used for their own state (public fields such as options are shadowed, as in ioredis).
+    const names = [
+      "queued",
+      "result",
+      "transaction",
+      "executor",
+      "middleware",
+      "scripts",
+      "chains",
+      "connection",
+      "pubSubRouter",
+      "builtinStages",
+      "everReady",
+      "maxListeners",
+    ];
+    const [g, o] = await both(async (make) => {
+      const r = make();
+      for (const name of names) r.defineCommand(name, { numberOfKeys: 0, lua: `return '${name}'` });
+      const out = {};
+      for (const name of names) {
+        out[name] = [
+          await r.pipeline([[name], ["ping"]]).exec(),
+          await r.multi([[name], ["ping"]]).exec(),
+          await r[name](),
+        ];
+      }
+      out.plain = await r.ping();
+      return out;
+    });
+    assert.equal(g, o);
+    assert.equal(g.queued[0], [
+      [null, "queued"],
+      [null, "PONG"],
+    ]);
+  },
+);
 
 // ---- every public method in every status a test can hold --------------------
 
@@ -205,7 +236,10 @@ t("every public method in every status behaves as ioredis's (status x method tab
         } catch (err) {
           result = Promise.reject(err);
         }
-        const outcome = result && typeof result.then === "function" ? show(await settledWithin(result, 300)) : { returned: result === undefined ? "undefined" : typeof result };
+        const outcome =
+          result && typeof result.then === "function"
+            ? show(await settledWithin(result, 300))
+            : { returned: result === undefined ? "undefined" : typeof result };
         await sleep(100);
         const after = { before, outcome, status: r.status, events: events.slice() };
         r.disconnect();

@@ -3,7 +3,17 @@
 // connect, quit, disconnect, reconnect; a server that dies and comes back.
 const { suite } = require("uvu");
 const assert = require("uvu/assert");
-const { Redis, IORedis, glide, closeAll, key, recordEvents, once, sleep, settledWithin } = require("../support/clients");
+const {
+  Redis,
+  IORedis,
+  glide,
+  closeAll,
+  key,
+  recordEvents,
+  once,
+  sleep,
+  settledWithin,
+} = require("../support/clients");
 const { startServer, freePort } = require("../support/servers");
 
 const t = suite("lifecycle");
@@ -125,7 +135,8 @@ t("duplicate(): an independent client with the same options plus overrides", asy
 t("client.options carries ioredis's defaults (as Bull and BullMQ read them)", () => {
   const c = new Redis({ lazyConnect: true });
   const i = new IORedis({ lazyConnect: true });
-  const plain = (o) => JSON.parse(JSON.stringify(o, (k, v) => (typeof v === "function" ? `fn:${v.name || "anonymous"}` : v)));
+  const plain = (o) =>
+    JSON.parse(JSON.stringify(o, (k, v) => (typeof v === "function" ? `fn:${v.name || "anonymous"}` : v)));
   assert.equal(plain(c.options), plain(i.options));
   assert.is(c.options.maxRetriesPerRequest, 20);
   assert.is(c.options.enableReadyCheck, true);
@@ -160,7 +171,10 @@ t("nothing listening: ECONNREFUSED error events, retries, then end when retryStr
     out.push({ events, status: c.status, call: call.err && call.err.message });
   }
   assert.equal(out[0], out[1]);
-  assert.equal(out[0].events.filter((e) => e.startsWith("error")), ["error:ECONNREFUSED", "error:ECONNREFUSED", "error:ECONNREFUSED"]);
+  assert.equal(
+    out[0].events.filter((e) => e.startsWith("error")),
+    ["error:ECONNREFUSED", "error:ECONNREFUSED", "error:ECONNREFUSED"],
+  );
 });
 
 t("maxRetriesPerRequest: queued calls reject with MaxRetriesPerRequestError after that many retries", async () => {
@@ -199,8 +213,15 @@ t("the server dies and comes back: events, queued and in-flight calls all settle
     results.push({
       events: events.filter((e) => !e.startsWith("error")),
       sawErrorEvent: events.some((e) => e.startsWith("error")),
-      whileDown: settled.map((x) => (x === "pending" ? "pending" : x.ok !== undefined ? ["ok", x.ok] : ["err", x.err.message])),
-      inFlight: inFlightOutcome === "pending" ? "pending" : inFlightOutcome.ok !== undefined ? ["ok", inFlightOutcome.ok] : ["err", inFlightOutcome.err.message],
+      whileDown: settled.map((x) =>
+        x === "pending" ? "pending" : x.ok !== undefined ? ["ok", x.ok] : ["err", x.err.message],
+      ),
+      inFlight:
+        inFlightOutcome === "pending"
+          ? "pending"
+          : inFlightOutcome.ok !== undefined
+            ? ["ok", inFlightOutcome.ok]
+            : ["err", inFlightOutcome.err.message],
       status,
     });
   }

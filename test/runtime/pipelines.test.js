@@ -67,12 +67,21 @@ t("a middleware that answers a transaction command itself leaves the others to E
   const c = glide();
   c.use((call, next) => (call.command === "get" && call.args[0] === "cached" ? "hit" : next(call)));
   const k = key();
-  assert.equal(await c.multi().set(k, "v").get("cached").get(k).exec(), [[null, "OK"], [null, "hit"], [null, "v"]]);
+  assert.equal(await c.multi().set(k, "v").get("cached").get(k).exec(), [
+    [null, "OK"],
+    [null, "hit"],
+    [null, "v"],
+  ]);
 });
 
 t("a bad argument aborts the whole transaction before anything runs", async () => {
   const k = key();
-  const r = await g.multi().set(k, "v").set(key(), Symbol("bad")).exec().catch((e) => e);
+  const r = await g
+    .multi()
+    .set(k, "v")
+    .set(key(), Symbol("bad"))
+    .exec()
+    .catch((e) => e);
   assert.match(r.message, /^EXECABORT/);
   assert.match(r.previousErrors[0].message, /is a Symbol/);
   assert.is(await g.get(k), null);
@@ -82,7 +91,10 @@ t("a pipeline on a closed client rejects every command with 'Connection is close
   const c = glide();
   await c.quit();
   const r = await c.pipeline().get("a").get("b").exec();
-  assert.equal(r.map(([e]) => e && e.message), ["Connection is closed.", "Connection is closed."]);
+  assert.equal(
+    r.map(([e]) => e && e.message),
+    ["Connection is closed.", "Connection is closed."],
+  );
   const tx = await settledWithin(c.multi().get("a").exec(), 1000);
   assert.ok(tx.err, "the transaction rejects");
 });

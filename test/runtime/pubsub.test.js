@@ -12,7 +12,9 @@ t.after(closeAll);
 function recordMessages(client) {
   const seen = [];
   for (const e of ["message", "messageBuffer", "pmessage", "pmessageBuffer", "smessage"]) {
-    client.on(e, (...args) => seen.push([e, ...args.map((a) => (Buffer.isBuffer(a) ? { buffer: a.toString("hex") } : a))]));
+    client.on(e, (...args) =>
+      seen.push([e, ...args.map((a) => (Buffer.isBuffer(a) ? { buffer: a.toString("hex") } : a))]),
+    );
   }
   return seen;
 }
@@ -51,7 +53,9 @@ t("subscribe / psubscribe counts, ping, subscriber-mode errors: as ioredis", asy
 t("subscribe with a callback, and with an array of channels", async () => {
   const out = [];
   for (const c of [glide(), oracle()]) {
-    const n = await new Promise((resolve) => c.subscribe([`cb:${process.pid}:1`, `cb:${process.pid}:2`], (err, count) => resolve([err, count])));
+    const n = await new Promise((resolve) =>
+      c.subscribe([`cb:${process.pid}:1`, `cb:${process.pid}:2`], (err, count) => resolve([err, count])),
+    );
     out.push(n);
   }
   assert.equal(out[0], out[1]);

@@ -36,7 +36,10 @@ t("NOSCRIPT inside a pipeline: the script call is retried alone, once", async ()
   await c.bump(k);
   await o.script("FLUSH");
   const r = await c.pipeline().bump(k).bump(k).get(k).exec();
-  assert.equal(r.slice(0, 2), [[null, 2], [null, 3]]);
+  assert.equal(r.slice(0, 2), [
+    [null, 2],
+    [null, 3],
+  ]);
   assert.is(await c.get(k), "3");
 });
 
@@ -51,7 +54,10 @@ t("the scripts constructor option defines commands, as in ioredis", async () => 
 
 t("defineCommand rejects a definition without lua, clearly", () => {
   assert.throws(() => g.defineCommand("bad", {}), /needs \{ lua: string \}/);
-  assert.throws(() => g.defineCommand("bad", { lua: "return 1", numberOfKeys: -1 }), /numberOfKeys must be a non-negative integer/);
+  assert.throws(
+    () => g.defineCommand("bad", { lua: "return 1", numberOfKeys: -1 }),
+    /numberOfKeys must be a non-negative integer/,
+  );
 });
 
 t("5,000 concurrent defined-command calls, ordered with other calls", async () => {
@@ -62,7 +68,10 @@ t("5,000 concurrent defined-command calls, ordered with other calls", async () =
   for (let i = 0; i < 5000; i++) calls.push(i % 2 ? c.append2(k, `s${i}`) : c.rpush(k, `p${i}`));
   await Promise.all(calls);
   const list = await c.lrange(k, 0, -1);
-  assert.equal(list, Array.from({ length: 5000 }, (_, i) => (i % 2 ? `s${i}` : `p${i}`)));
+  assert.equal(
+    list,
+    Array.from({ length: 5000 }, (_, i) => (i % 2 ? `s${i}` : `p${i}`)),
+  );
 });
 
 t("memory stays flat over 50,000 distinct scripts", async () => {

@@ -20,10 +20,40 @@ const track = (c) => (clients.push(c), c);
 /** A CA and a server certificate for 127.0.0.1/localhost, made with openssl. */
 function makeCertificates(dir) {
   const run = (...args) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=ioglide-test-ca", "-keyout", "ca.key", "-out", "ca.crt");
+  run(
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=ioglide-test-ca",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.crt",
+  );
   fs.writeFileSync(path.join(dir, "ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
   run("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key", "-out", "server.csr");
-  run("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-extfile", "ext.cnf", "-out", "server.crt");
+  run(
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-days",
+    "2",
+    "-extfile",
+    "ext.cnf",
+    "-out",
+    "server.crt",
+  );
   return { ca: fs.readFileSync(path.join(dir, "ca.crt")), dir };
 }
 
@@ -36,7 +66,18 @@ t.before(async () => {
   const certs = makeCertificates(certDir);
   const tlsPort = await freePort();
   const tlsServer = await startServer({
-    extraArgs: ["--tls-port", String(tlsPort), "--tls-cert-file", `${certDir}/server.crt`, "--tls-key-file", `${certDir}/server.key`, "--tls-ca-cert-file", `${certDir}/ca.crt`, "--tls-auth-clients", "no"],
+    extraArgs: [
+      "--tls-port",
+      String(tlsPort),
+      "--tls-cert-file",
+      `${certDir}/server.crt`,
+      "--tls-key-file",
+      `${certDir}/server.key`,
+      "--tls-ca-cert-file",
+      `${certDir}/ca.crt`,
+      "--tls-auth-clients",
+      "no",
+    ],
   });
   tls = { server: tlsServer, port: tlsPort, ca: certs.ca, certDir };
 });
@@ -108,7 +149,9 @@ t("TLS with a custom CA (tls.ca) and with a rediss:// URL", async () => {
 });
 
 t("TLS without the CA is refused (certificate not trusted)", async () => {
-  const c = track(new Redis({ host: "127.0.0.1", port: tls.port, tls: {}, retryStrategy: () => null, connectTimeout: 2000 }));
+  const c = track(
+    new Redis({ host: "127.0.0.1", port: tls.port, tls: {}, retryStrategy: () => null, connectTimeout: 2000 }),
+  );
   const errs = [];
   c.on("error", (e) => errs.push(e));
   const r = await settledWithin(c.ping(), 8000);
@@ -122,7 +165,10 @@ t("TLS with rejectUnauthorized: false skips verification", async () => {
 });
 
 t("TLS client certificates are refused at construction (GLIDE cannot present them)", () => {
-  assert.throws(() => new Redis({ lazyConnect: true, tls: { cert: "x", key: "y" } }), /not supported: TLS client certificates/);
+  assert.throws(
+    () => new Redis({ lazyConnect: true, tls: { cert: "x", key: "y" } }),
+    /not supported: TLS client certificates/,
+  );
 });
 
 t.run();

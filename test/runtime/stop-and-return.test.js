@@ -60,32 +60,40 @@ t("a server that comes back is usable within the retryStrategy delay (+50 ms)", 
   assert.ok(took.ioglide <= delay + 50, `ioglide took ${took.ioglide} ms (ioredis ${took.ioredis} ms)`);
 });
 
-t("calls in flight when the server dies fail within 100 ms of the socket closing (maxRetriesPerRequest: 0)", async () => {
-  const server = await startServer();
-  const seen = {};
-  try {
-    for (const [name, make] of Object.entries(makers)) {
-      const r = make({ port: server.port, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
-      await once(r, "ready");
-      let settledAt = 0;
-      const slow = r.call("DEBUG", "SLEEP", "2").then(
-        (ok) => ((settledAt = Date.now()), { ok }),
-        (err) => ((settledAt = Date.now()), { err }),
-      );
-      await sleep(100);
-      const killed = Date.now();
-      await server.kill();
-      const outcome = show(await settledWithin(slow.then((x) => ("ok" in x ? x.ok : Promise.reject(x.err))), 1000));
-      seen[name] = { outcome, fast: settledAt - killed < 100 };
-      r.disconnect();
-      await server.start();
+t(
+  "calls in flight when the server dies fail within 100 ms of the socket closing (maxRetriesPerRequest: 0)",
+  async () => {
+    const server = await startServer();
+    const seen = {};
+    try {
+      for (const [name, make] of Object.entries(makers)) {
+        const r = make({ port: server.port, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
+        await once(r, "ready");
+        let settledAt = 0;
+        const slow = r.call("DEBUG", "SLEEP", "2").then(
+          (ok) => ((settledAt = Date.now()), { ok }),
+          (err) => ((settledAt = Date.now()), { err }),
+        );
+        await sleep(100);
+        const killed = Date.now();
+        await server.kill();
+        const outcome = show(
+          await settledWithin(
+            slow.then((x) => ("ok" in x ? x.ok : Promise.reject(x.err))),
+            1000,
+          ),
+        );
+        seen[name] = { outcome, fast: settledAt - killed < 100 };
+        r.disconnect();
+        await server.start();
+      }
+    } finally {
+      await server.cleanup();
     }
-  } finally {
-    await server.cleanup();
-  }
-  assert.equal(seen.ioglide, seen.ioredis);
-  assert.ok(seen.ioglide.fast);
-});
+    assert.equal(seen.ioglide, seen.ioredis);
+    assert.ok(seen.ioglide.fast);
+  },
+);
 
 /** A process that connects, loses its server, disconnects: how long until it exits by itself? */
 function exitTime(library, port, extra = "") {
@@ -106,7 +114,9 @@ function exitTime(library, port, extra = "") {
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   const ready = new Promise((resolve) => child.once("message", resolve));
-  const exited = new Promise((resolve) => child.once("exit", () => resolve(out.trim() ? JSON.parse(out.trim()) : { exitedAfter: Infinity })));
+  const exited = new Promise((resolve) =>
+    child.once("exit", () => resolve(out.trim() ? JSON.parse(out.trim()) : { exitedAfter: Infinity })),
+  );
   return { child, ready, exited };
 }
 
@@ -118,19 +128,29 @@ t("after its server is lost, a process that disconnects its clients exits by its
     for (const [name, lib] of Object.entries(libraries)) {
       // (A GLIDE client still being created when the server dies holds the process until GLIDE's connect gives up:
       // the BLPOP is blocked on the server before the server goes.)
-      const run = exitTime(lib, server.port, `await r.subscribe("exit-test"); await r.unsubscribe(); r.blpop("exit-list", 0).catch(() => {}); await new Promise((w) => setTimeout(w, 200));`);
+      const run = exitTime(
+        lib,
+        server.port,
+        `await r.subscribe("exit-test"); await r.unsubscribe(); r.blpop("exit-list", 0).catch(() => {}); await new Promise((w) => setTimeout(w, 200));`,
+      );
       await run.ready;
       await server.kill();
       await sleep(150);
       run.child.send("go");
-      const result = await Promise.race([run.exited, sleep(5000).then(() => (run.child.kill(), { exitedAfter: "still running after 5 s" }))]);
+      const result = await Promise.race([
+        run.exited,
+        sleep(5000).then(() => (run.child.kill(), { exitedAfter: "still running after 5 s" })),
+      ]);
       seen[name] = result;
       await server.start();
     }
   } finally {
     await server.cleanup();
   }
-  assert.ok(seen.ioglide.exitedAfter < 1000, `ioglide: ${JSON.stringify(seen.ioglide)}, ioredis: ${JSON.stringify(seen.ioredis)}`);
+  assert.ok(
+    seen.ioglide.exitedAfter < 1000,
+    `ioglide: ${JSON.stringify(seen.ioglide)}, ioredis: ${JSON.stringify(seen.ioredis)}`,
+  );
 });
 
 t("subscribe() after disconnect() rejects as ioredis's does, and opens nothing", async () => {

@@ -61,9 +61,13 @@ async function both(glideClient, oracleClient, fn) {
 }
 
 /** Record the events a client emits, in order. */
-function recordEvents(client, names = ["connecting", "connect", "ready", "error", "close", "reconnecting", "end", "wait"]) {
+function recordEvents(
+  client,
+  names = ["connecting", "connect", "ready", "error", "close", "reconnecting", "end", "wait"],
+) {
   const seen = [];
-  for (const n of names) client.on(n, (arg) => seen.push(n === "error" ? `error:${arg && (arg.code || arg.message)}` : n));
+  for (const n of names)
+    client.on(n, (arg) => seen.push(n === "error" ? `error:${arg && (arg.code || arg.message)}` : n));
   return seen;
 }
 
@@ -81,7 +85,26 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves with 'pending' if `promise` has not settled within `ms`. */
 function settledWithin(promise, ms) {
-  return Promise.race([promise.then((v) => ({ ok: v }), (e) => ({ err: e })), sleep(ms).then(() => "pending")]);
+  return Promise.race([
+    promise.then(
+      (v) => ({ ok: v }),
+      (e) => ({ err: e }),
+    ),
+    sleep(ms).then(() => "pending"),
+  ]);
 }
 
-module.exports = { Redis, IORedis, glide, oracle, closeAll, key, outcome, both, recordEvents, once, sleep, settledWithin };
+module.exports = {
+  Redis,
+  IORedis,
+  glide,
+  oracle,
+  closeAll,
+  key,
+  outcome,
+  both,
+  recordEvents,
+  once,
+  sleep,
+  settledWithin,
+};

@@ -36,9 +36,17 @@ async function main() {
   fs.writeFileSync(process.env.IOGLIDE_RESULT_FILE, JSON.stringify({ passed, failed, skipped }));
   // Clients left open would keep the process alive: say so, then exit anyway.
   setTimeout(() => {
-    const handles = process._getActiveHandles().filter((h) => h !== process.stdout && h !== process.stderr && h !== process.stdin);
-    const kinds = handles.map((h) => (h.constructor && h.constructor.name) + (h.remotePort ? `:${h.remotePort}` : h._idleTimeout > 0 ? `:${h._idleTimeout}ms` : ""));
-    process.stderr.write(`\n[harness] ${path.basename(file)} still had ${handles.length} open handle(s) 5 s after its tests ended: ${kinds.join(", ")}\n`);
+    const handles = process
+      ._getActiveHandles()
+      .filter((h) => h !== process.stdout && h !== process.stderr && h !== process.stdin);
+    const kinds = handles.map(
+      (h) =>
+        (h.constructor && h.constructor.name) +
+        (h.remotePort ? `:${h.remotePort}` : h._idleTimeout > 0 ? `:${h._idleTimeout}ms` : ""),
+    );
+    process.stderr.write(
+      `\n[harness] ${path.basename(file)} still had ${handles.length} open handle(s) 5 s after its tests ended: ${kinds.join(", ")}\n`,
+    );
     process.exit(failed ? 1 : 0);
   }, 5000).unref();
 }

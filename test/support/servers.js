@@ -95,7 +95,8 @@ function ping(port, timeoutMs = 300) {
     socket.on("connect", () => socket.write("PING\r\n"));
     socket.on("data", (d) => {
       data += d;
-      if (data.includes("\r\n")) done(data.startsWith("+PONG") || data.startsWith("-NOAUTH") || data.startsWith("-LOADING"));
+      if (data.includes("\r\n"))
+        done(data.startsWith("+PONG") || data.startsWith("-NOAUTH") || data.startsWith("-LOADING"));
     });
     socket.on("error", () => done(false));
   });
@@ -120,7 +121,23 @@ async function startServer({ extraArgs = [], withBus = false, port: fixedPort } 
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = fixedPort || (await freePort({ withBus }));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ioglide-test-${process.pid}-${port}-`));
-    const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--enable-debug-command", "yes", ...extraArgs];
+    const args = [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+      "--daemonize",
+      "no",
+      "--enable-debug-command",
+      "yes",
+      ...extraArgs,
+    ];
     const server = {
       host: "127.0.0.1",
       port,
@@ -137,7 +154,8 @@ async function startServer({ extraArgs = [], withBus = false, port: fixedPort } 
         server.child = child;
         const exited = new Promise((resolve) => child.once("exit", () => resolve(true)));
         const up = waitFor(() => ping(port), 10000, `server on ${port}`).then(() => false);
-        if (await Promise.race([up, exited])) throw Object.assign(new Error(`server on ${port} exited: ${log}`), { log });
+        if (await Promise.race([up, exited]))
+          throw Object.assign(new Error(`server on ${port} exited: ${log}`), { log });
         return server;
       },
       /** SIGTERM and wait for exit */
@@ -195,20 +213,35 @@ async function startCluster({ masters = 3, replicas = 1, extraArgs = [] } = {}) 
       nodes.push(
         await startServer({
           withBus: true,
-          extraArgs: ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000", ...extraArgs],
+          extraArgs: [
+            "--cluster-enabled",
+            "yes",
+            "--cluster-config-file",
+            "nodes.conf",
+            "--cluster-node-timeout",
+            "2000",
+            ...extraArgs,
+          ],
         }),
       );
     }
     const addresses = nodes.map((n) => `127.0.0.1:${n.port}`);
-    execFileSync(cliBinary(), ["--cluster", "create", ...addresses, "--cluster-replicas", String(replicas), "--cluster-yes"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    execFileSync(
+      cliBinary(),
+      ["--cluster", "create", ...addresses, "--cluster-replicas", String(replicas), "--cluster-yes"],
+      {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     await waitFor(
       () =>
         nodes.every((n) => {
           try {
-            return /cluster_state:ok/.test(cli(n.port, "cluster", "info")) && /cluster_slots_assigned:16384/.test(cli(n.port, "cluster", "info"));
+            return (
+              /cluster_state:ok/.test(cli(n.port, "cluster", "info")) &&
+              /cluster_slots_assigned:16384/.test(cli(n.port, "cluster", "info"))
+            );
           } catch {
             return false;
           }
@@ -256,7 +289,10 @@ function clusterAddresses() {
 /** Where Docker is reachable, a `valkey/valkey` container via testcontainers. */
 async function startContainer(image = process.env.IOGLIDE_TEST_IMAGE || "valkey/valkey:8") {
   const { GenericContainer, Wait } = require("testcontainers");
-  const container = await new GenericContainer(image).withExposedPorts(6379).withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/)).start();
+  const container = await new GenericContainer(image)
+    .withExposedPorts(6379)
+    .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
+    .start();
   return {
     host: container.getHost(),
     port: container.getMappedPort(6379),

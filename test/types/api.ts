@@ -48,7 +48,9 @@ const isReply: boolean = new Error("x") instanceof ReplyError;
 
 async function strings(): Promise<void> {
   expectType<Equal<Awaited<ReturnType<typeof redis.get>>, string | null>>(true);
-  expectType<Equal<typeof redis.getBuffer extends (...a: never[]) => Promise<infer R> ? R : never, Buffer | null>>(true);
+  expectType<Equal<typeof redis.getBuffer extends (...a: never[]) => Promise<infer R> ? R : never, Buffer | null>>(
+    true,
+  );
   const ok: "OK" = await redis.set("k", "v");
   const maybe: "OK" | null = await redis.set("k", "v", "NX");
   const old: string | null = await redis.set("k", "v", "GET");
@@ -91,7 +93,26 @@ async function families(): Promise<void> {
   const evaluated: unknown = await redis.eval("return 1", 0);
   const called: unknown = await redis.call("get", "k");
   const calledBuffer: unknown = await redis.callBuffer("get", ["k"]);
-  void [hash, hashBuf, hset, hsetMap, hget, list, pushed, popped, poppedMany, blpop, members, added, zrange, zscore, zadd, zincr, zpop, xadd];
+  void [
+    hash,
+    hashBuf,
+    hset,
+    hsetMap,
+    hget,
+    list,
+    pushed,
+    popped,
+    poppedMany,
+    blpop,
+    members,
+    added,
+    zrange,
+    zscore,
+    zadd,
+    zincr,
+    zpop,
+    xadd,
+  ];
   void [scan, pubs, info, ttl, del, evaluated, called, calledBuffer];
 }
 
@@ -132,7 +153,12 @@ const options: RedisOptions = {
   name: "mymaster",
 };
 const natMap: NatMap = (key: string) => ({ host: key, port: 1 });
-const clusterOptions: ClusterOptions = { natMap, scaleReads: "slave", redisOptions: { password: "p" }, enableAutoPipelining: true };
+const clusterOptions: ClusterOptions = {
+  natMap,
+  scaleReads: "slave",
+  redisOptions: { password: "p" },
+  enableAutoPipelining: true,
+};
 const startup: ClusterNode[] = [7000, "127.0.0.1:7001", { host: "h", port: 7002 }];
 const newCluster = new Cluster(startup, clusterOptions);
 const streamOptions: ScanStreamOptions = { match: "a*", count: 10, type: "string" };

@@ -4,7 +4,24 @@
  * program is known to be right) and with "ioredis" resolved to ioglide (the
  * one-import switch must compile unchanged).
  */
-import Redis, { Cluster, RedisOptions, ClusterOptions, ClusterNode, Pipeline, ChainableCommander, Result, Callback, RedisKey, RedisValue, RedisStatus, ClusterStatus, ScanStreamOptions, NatMap, DNSLookupFunction, ReplyError } from "ioredis";
+import Redis, {
+  Cluster,
+  RedisOptions,
+  ClusterOptions,
+  ClusterNode,
+  Pipeline,
+  ChainableCommander,
+  Result,
+  Callback,
+  RedisKey,
+  RedisValue,
+  RedisStatus,
+  ClusterStatus,
+  ScanStreamOptions,
+  NatMap,
+  DNSLookupFunction,
+  ReplyError,
+} from "ioredis";
 import { Redis as NamedRedis } from "ioredis";
 
 declare module "ioredis" {
@@ -71,7 +88,12 @@ async function main(): Promise<void> {
 
   const pipeline: ChainableCommander = redis.pipeline().set("a", "1").get("a").incr("n");
   const results: [error: Error | null, result: unknown][] | null = await pipeline.exec();
-  const arrayForm = await redis.pipeline([["set", "a", "1"], ["get", "a"]]).exec();
+  const arrayForm = await redis
+    .pipeline([
+      ["set", "a", "1"],
+      ["get", "a"],
+    ])
+    .exec();
   const transaction = await redis.multi().set("a", "1").get("a").exec();
   const queued: "OK" = await redis.multi({ pipeline: false });
   const length: number = redis.pipeline().ping().length;
@@ -95,7 +117,13 @@ async function main(): Promise<void> {
 
   const natMap: NatMap = { "10.0.0.1:6379": { host: "127.0.0.1", port: 7000 } };
   const dnsLookup: DNSLookupFunction = (address, callback) => callback(null, address);
-  const clusterOptions: ClusterOptions = { scaleReads: "slave", redisOptions: { password: "x" }, natMap, dnsLookup, maxRedirections: 16 };
+  const clusterOptions: ClusterOptions = {
+    scaleReads: "slave",
+    redisOptions: { password: "x" },
+    natMap,
+    dnsLookup,
+    maxRedirections: 16,
+  };
   const nodes: ClusterNode[] = [{ host: "127.0.0.1", port: 7000 }, 7001, "127.0.0.1:7002"];
   const cluster = new Redis.Cluster(nodes, clusterOptions);
   const cluster2 = new Cluster(nodes);
@@ -110,8 +138,45 @@ async function main(): Promise<void> {
   const arg: RedisValue = 1;
   const usePipeline = (p: Pipeline): number => p.length;
 
-  void [other, fromUrl, status, setReply, setNx, old, value, buffer, count, many, hash, hset, hsetPairs, mget, range, withScores, score, popped];
-  void [incr, ttl, exists, members, list, blpop, info, scan, xadd, published, evaluated, called, results, arrayForm, transaction, queued, length];
+  void [
+    other,
+    fromUrl,
+    status,
+    setReply,
+    setNx,
+    old,
+    value,
+    buffer,
+    count,
+    many,
+    hash,
+    hset,
+    hsetPairs,
+    mget,
+    range,
+    withScores,
+    score,
+    popped,
+  ];
+  void [
+    incr,
+    ttl,
+    exists,
+    members,
+    list,
+    blpop,
+    info,
+    scan,
+    xadd,
+    published,
+    evaluated,
+    called,
+    results,
+    arrayForm,
+    transaction,
+    queued,
+    length,
+  ];
   void [echoed, echoedInPipeline, dup, cluster2, clusterStatus, clusterValue, isReplyError, cb, key, arg, usePipeline];
 }
 

@@ -26,7 +26,20 @@ function compile(config) {
 const KNOWN_DIFFERENCES = {
   // options newer than the docs server: Redis 8 BITOP DIFF/ANDOR/ONE, SET IFEQ/IFNE/IFDEQ/IFDNE,
   // XREAD/XREADGROUP MAXCOUNT/MAXSIZE, XTRIM KEEPREF/DELREF/ACKED, CLUSTER/DEBUG/SHUTDOWN/SORT subcommands and flags
-  newerOptions: ["bitop", "cluster", "debug", "set", "setBuffer", "shutdown", "sort", "xread", "xreadBuffer", "xreadgroup", "xreadgroupBuffer", "xtrim"],
+  newerOptions: [
+    "bitop",
+    "cluster",
+    "debug",
+    "set",
+    "setBuffer",
+    "shutdown",
+    "sort",
+    "xread",
+    "xreadBuffer",
+    "xreadgroup",
+    "xreadgroupBuffer",
+    "xtrim",
+  ],
   // commands the docs server does not know whose reply depends on the arguments: `unknown` replies
   undocumented: ["argrep", "argrepBuffer", "arop", "aropBuffer", "himport", "vrandmember", "vrandmemberBuffer"],
 };
@@ -51,12 +64,22 @@ t("every ioredis 6 command method is typed at least as ioredis types it (except 
   // matched by one of ioglide's, with a reply type assignable to ioredis's).
   const lines = names.map((n) => `export const m_${n}: IORedis["${n}"] = null as unknown as Ioglide["${n}"];`);
   const file = path.join(here, ".parity.generated.ts");
-  fs.writeFileSync(file, ['import type IORedis from "ioredis";', 'import type Ioglide from "ioglide";', ...lines, ""].join("\n"));
+  fs.writeFileSync(
+    file,
+    ['import type IORedis from "ioredis";', 'import type Ioglide from "ioglide";', ...lines, ""].join("\n"),
+  );
   const config = path.join(here, ".tsconfig.parity.json");
   fs.writeFileSync(config, JSON.stringify({ extends: "./tsconfig.json", files: [".parity.generated.ts"] }));
   try {
     const errors = compile(".tsconfig.parity.json");
-    const differing = [...new Set(errors.map((e) => /\.parity\.generated\.ts\((\d+)/.exec(e)).filter(Boolean).map((m) => names[Number(m[1]) - 3]))].sort();
+    const differing = [
+      ...new Set(
+        errors
+          .map((e) => /\.parity\.generated\.ts\((\d+)/.exec(e))
+          .filter(Boolean)
+          .map((m) => names[Number(m[1]) - 3]),
+      ),
+    ].sort();
     const known = [...KNOWN_DIFFERENCES.newerOptions, ...KNOWN_DIFFERENCES.undocumented].sort();
     assert.equal(differing, known, `differing now: ${differing.join(", ")}`);
   } finally {
