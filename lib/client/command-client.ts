@@ -424,11 +424,12 @@ installScanStreams(CommandClient.prototype);
  * and scanStream, sscanStream, ... (lib/streams/scan-stream.ts), returned
  * synchronously as BullMQ expects.
  */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
+/* eslint-disable @typescript-eslint/no-unused-vars -- the type parameters must match the class's to merge */
 export interface CommandClient<
   Options extends object = RedisOptions,
   Status extends string = RedisStatus,
 > extends RedisCommander<{ type: "default" }> {
+  /* eslint-enable @typescript-eslint/no-unused-vars */
   scanStream(options?: ScanStreamOptions): KeyStream;
   scanBufferStream(options?: ScanStreamOptions): KeyStream;
   sscanStream(key: string | Buffer, options?: ScanStreamOptions): KeyStream;
