@@ -62,7 +62,7 @@ export class Redis extends CommandClient<RedisOptions, RedisStatus> {
    */
   get stream(): SocketView | undefined {
     if (this.status === "wait" || this.status === "end") return undefined;
-    return new SocketView(this[CONNECTION], this.options.host ?? "localhost", this.options.port ?? 6379);
+    return new SocketView(this.socketHost(), this.options.host ?? "localhost", this.options.port ?? 6379);
   }
 
   /** A new, independent client with the same options (and `override` on top). */

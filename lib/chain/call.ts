@@ -4,13 +4,17 @@
  */
 import type { CommandSpec } from "../commands/spec";
 import type { ShapeContext, ShapeEnv } from "../commands/reply-values";
-import type { DefinedScript } from "../middleware/scripts";
 
-/** How a call belongs to a pipeline or transaction, or is bound to one cluster node. */
-export interface BatchContext {
+/** How a call belongs to a pipeline() or multi() (lib/pipeline). */
+export interface PipelineMembership {
   /** a transaction collecting its calls before they go out together; absent for plain pipelines */
   readonly collect?: (call: Call) => void;
-  /** a GLIDE route: the call goes alone, to that node (cluster.nodes()) */
+}
+
+/** Where a call is placed by whoever makes it: in a pipeline, on one cluster node. */
+export interface CallPlacement {
+  readonly pipeline?: PipelineMembership;
+  /** a GLIDE route: the call goes alone, to that node (cluster.nodes(), one-node commands) */
   readonly route?: unknown;
 }
 
@@ -25,7 +29,7 @@ export class Call implements ShapeContext {
   args: unknown[] & (string | Buffer)[];
   /** the caller asked for Buffers: an xxxBuffer method or callBuffer */
   buffer: boolean;
-  /** what the command table knows about `command` */
+  /** what the command table knows about `command` (a subcommand's entry once the normalizer saw it) */
   spec: CommandSpec;
   /** set by the native-method resolver: decode the reply as Buffers */
   decodeAsBytes = false;
@@ -33,16 +37,22 @@ export class Call implements ShapeContext {
   blocking = false;
   /** set by the reply shaper: how the executor turns GLIDE's reply into ioredis's */
   shape: ((reply: unknown, call: Call) => unknown) | undefined = undefined;
+  /**
+   * Set by a stage that can recover a failure after the executor (the
+   * script cache, for NOSCRIPT): true means "rewritten, send it again, first"
+   * (once per call).
+   */
+  retry: ((error: Error) => boolean) | undefined = undefined;
   /** per-client shaping settings (stringNumbers, how the server prints doubles) */
   env: ShapeEnv;
   /** free space for middleware to carry data from the way in to the way out */
   meta: Record<string, unknown> | undefined;
-  /** set when the call is part of a pipeline() or multi() (lib/pipeline) */
-  batch: BatchContext | undefined = undefined;
-  /** a MULTI/EXEC request: the calls it carries (lib/pipeline/transaction.ts) */
+  /** set when the call is part of a pipeline() or multi() */
+  pipeline: PipelineMembership | undefined = undefined;
+  /** a GLIDE route: the call goes alone, to that node */
+  route: unknown = undefined;
+  /** a MULTI/EXEC request: the calls it carries (lib/executor/transactions.ts) */
   transaction: Call[] | undefined = undefined;
-  /** set by the script cache: the defined script this EVAL/EVALSHA runs */
-  script: DefinedScript | undefined = undefined;
 
   // Executor bookkeeping (not for middleware).
   /**

@@ -14,12 +14,13 @@
 import { EventEmitter } from "eventemitter3";
 import asCallback from "standard-as-callback";
 import { inspect } from "util";
-import { BatchContext, Call } from "../chain/call";
-import { compose, Middleware, Next, Stage, userStage } from "../chain/middleware";
+import { Call, CallPlacement } from "../chain/call";
+import { compose, Middleware, Stage, userStage } from "../chain/middleware";
 import { CommandSpec, COMMAND_NAMES, specFor } from "../commands/spec";
 import { Connection } from "../connection/connection";
 import type { Topology } from "../connection/topology";
-import { ArgumentError, CONNECTION_CLOSED_ERROR_MSG } from "../errors";
+import type { SocketViewHost } from "../connection/socket-view";
+import { ArgumentError, CONNECTION_CLOSED_ERROR_MSG, redact } from "../errors";
 import { GlideHandle, quietGlideLogger } from "../glide";
 import { RUN, commandMethod, synthesizeCommand } from "../dispatch/commands";
 import { installDispatchProxy } from "../dispatch/proxy";
@@ -28,6 +29,8 @@ import { ScriptCache, ScriptDefinition, scriptCacheStage } from "../middleware/s
 import { PubSubMessage, PubSubRouter, pubSubStage, SubscriberHandle } from "../pubsub/router";
 import { nativeMethodResolver } from "../middleware/resolve";
 import { replyShaper } from "../middleware/shape";
+import { selectStage } from "../middleware/select";
+import { realNextTick } from "../timers";
 import type { ResolvedOptions } from "../options";
 import { installScanStreams, KeyStream, ScanStreamOptions } from "../streams/scan-stream";
 import { Pipeline } from "../pipeline/pipeline";
@@ -59,7 +62,7 @@ export abstract class CommandClient<
   readonly #scripts = new ScriptCache();
   readonly #pubSubRouter: PubSubRouter;
   #everReady = false;
-  #chains = new Map<string, Next>();
+  #chains = new Map<string, (call: Call) => Promise<unknown>>();
   #builtinStages: Stage[];
   #maxListeners = 10;
   readonly #autoResubscribe: boolean;
@@ -70,48 +73,61 @@ export abstract class CommandClient<
    */
   protected constructor(options: Options, connectionOptions: ResolvedOptions, topology: Topology) {
     super();
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const self = this;
     // Internal state lives in #private fields: a command defined with any name (defineCommand) cannot clobber it.
     this.options = options;
     this.isCluster = topology.kind === "cluster";
-    this[CONNECTION] = new Connection(this, connectionOptions, topology, () => this.#onNewConnection());
     this.#autoResubscribe = connectionOptions.autoResubscribe !== false;
-    this.#executor = new Executor(
-      {
-        get status() {
-          return self.status;
-        },
-        connection: this[CONNECTION],
-        refuseInSubscriberMode: (command) => this.#pubSubRouter.refuse(command),
-        scriptsFlushed: () => this.#scripts.connectionChanged(),
-        emit: (event, ...args) => this.emit(event, ...args),
+    const resp3 = connectionOptions.protocol !== 2;
+    // Down: the connection (reporting to this client), the executor over it, the chain's stages.
+    const connection = new Connection(connectionOptions, topology, {
+      status: (status, arg) => {
+        this.status = status as Status;
+        realNextTick(() => this.emit(status, arg));
       },
-      connectionOptions,
-    );
+      error: (error) => this.#emitError(error, connectionOptions.password),
+      opened: () => this.#onNewConnection(),
+      ready: () => this.#executor.resume(),
+      interrupted: () => this.#executor.requeueInFlight(),
+      flush: (error) => this.#executor.rejectAll(error),
+      message: (msg) => this.#pubSubRouter.deliver(msg as PubSubMessage),
+      subscriberOpened: (client) => this.#pubSubRouter.restore(client as SubscriberHandle),
+    });
+    this[CONNECTION] = connection;
+    this.#executor = new Executor(connection, connectionOptions);
     this.#pubSubRouter = new PubSubRouter({
-      subscriberClient: () => this[CONNECTION].subscriberClient() as Promise<SubscriberHandle>,
+      subscriberClient: () => this.#executor.subscriberClient() as Promise<SubscriberHandle>,
       emit: (event, ...args) => this.emit(event, ...args),
       listenerCount: (event) => this.listenerCount(event),
-      resp3: connectionOptions.protocol !== 2,
+      resp3,
+      ended: () => connection.status === "end",
     });
-    this[CONNECTION].pubsub = {
-      deliver: (msg) => this.#pubSubRouter.deliver(msg as PubSubMessage),
-      restore: (client) => this.#pubSubRouter.restore(client as SubscriberHandle),
-    };
     const keyPrefix = () => connectionOptions.keyPrefix ?? "";
     this.#builtinStages = [
-      argumentNormalizer(keyPrefix, () => this[CONNECTION].sawBinaryReply()),
-      nativeMethodResolver(() => this[CONNECTION].binary, this.isCluster),
+      argumentNormalizer(keyPrefix, () => connection.sawBinaryReply()),
+      nativeMethodResolver(() => connection.binary, this.isCluster),
       scriptCacheStage(this.#scripts, keyPrefix),
-      pubSubStage(this.#pubSubRouter),
+      pubSubStage(this.#pubSubRouter, resp3),
+      selectStage((db) => this.#selected(db)),
     ];
     const scripts = connectionOptions.scripts;
     if (scripts) {
       for (const [name, definition] of Object.entries(scripts)) this.defineCommand(name, definition);
     }
-    if (connectionOptions.lazyConnect) this[CONNECTION].waitForConnect();
-    else this[CONNECTION].connect().catch(() => undefined);
+    if (connectionOptions.lazyConnect) connection.waitForConnect();
+    else connection.connect().catch(() => undefined);
+  }
+
+  /** ioredis's silentEmit: errors without listeners are printed (passwords masked), never thrown. */
+  #emitError(error: Error, password: string | null | undefined): void {
+    if (this.listenerCount("error") > 0) this.emit("error", error);
+    else console.error("[ioglide] Unhandled error event:", redact(error.stack ?? String(error), password));
+  }
+
+  /** SELECT ran: new connections use that database; ioredis's 'select' event. */
+  #selected(db: number): void {
+    if (db === this[CONNECTION].db) return;
+    this.#executor.selected(db);
+    this.emit("select", db);
   }
 
   // ---- the chain ------------------------------------------------------------
@@ -140,7 +156,7 @@ export abstract class CommandClient<
     return this;
   }
 
-  #chainFor(name: string, spec: CommandSpec): Next {
+  #chainFor(name: string, spec: CommandSpec): (call: Call) => Promise<unknown> {
     const stages = [...this.#builtinStages, ...this.#middleware.map(userStage), replyShaper].filter((s) =>
       s.appliesTo(name, spec),
     );
@@ -155,16 +171,17 @@ export abstract class CommandClient<
   }
 
   /**
-   * @internal A command through this client's chain; `batch` when it belongs
-   * to a pipeline or multi; `onDone` to be told the outcome instead of getting
-   * a promise (only without user middleware; see Call.onDone). A promise is
-   * still returned when the call fails before reaching a lane.
+   * @internal A command through this client's chain; `placement` when it
+   * belongs to a pipeline or multi, or goes to one node; `onDone` to be told
+   * the outcome instead of getting a promise (only without user middleware;
+   * see Call.onDone). A promise is still returned when the call fails before
+   * reaching a lane.
    */
   runCall(
     command: string,
     args: unknown[],
     buffer: boolean,
-    batch: BatchContext | undefined,
+    placement: CallPlacement | undefined,
     onDone?: Call["onDone"],
   ): Promise<unknown> {
     if (typeof command !== "string" || command.length === 0) {
@@ -174,7 +191,10 @@ export abstract class CommandClient<
     }
     const spec = specFor(command);
     const call = new Call(command, args, buffer, spec, this[CONNECTION].env);
-    call.batch = batch;
+    if (placement !== undefined) {
+      call.pipeline = placement.pipeline;
+      call.route = placement.route;
+    }
     call.onDone = onDone;
     // Known commands share a chain whatever their case; defined scripts are case-sensitive names.
     const chainName = spec.known ? spec.name : command;
@@ -186,29 +206,31 @@ export abstract class CommandClient<
     }
   }
 
+  /** @internal What Redis's `stream` (lib/connection/socket-view.ts) acts on. */
+  protected socketHost(): SocketViewHost {
+    const executor = this.#executor;
+    const connection = this[CONNECTION];
+    return {
+      disconnect: (reconnect) => executor.disconnect(reconnect),
+      drop: () => connection.drop(),
+      get isClosing() {
+        return executor.isClosing;
+      },
+    };
+  }
+
   /** Subclasses: a new server connection is about to be ready. */
   protected onConnected(): void {}
 
   /** The main GLIDE client once connected (for what only GLIDE's own API offers, like cluster scan). */
-  protected glideClient(): Promise<GlideHandle> {
-    const client = this[CONNECTION].glideClient();
-    if (client && this.status === "ready") return Promise.resolve(client);
-    if (this.status === "end") return Promise.reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
-    if (this.status === "wait") this[CONNECTION].connect().catch(() => undefined);
-    return new Promise((resolve, reject) => {
-      const onReady = () => {
-        this.off("end", onEnd);
-        const c = this[CONNECTION].glideClient();
-        if (c) resolve(c);
-        else reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
-      };
-      const onEnd = () => {
-        this.off("ready", onReady);
-        reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
-      };
-      this.once("ready", onReady);
-      this.once("end", onEnd);
-    });
+  protected async glideClient(): Promise<GlideHandle> {
+    const connection = this[CONNECTION];
+    if (connection.status === "end") throw new Error(CONNECTION_CLOSED_ERROR_MSG);
+    if (connection.status === "wait") connection.connect().catch(() => undefined);
+    await connection.whenReady();
+    const client = connection.glideClient();
+    if (!client) throw new Error(CONNECTION_CLOSED_ERROR_MSG);
+    return client;
   }
 
   /** A new server connection is about to be ready: what it does not carry over. */
@@ -218,7 +240,7 @@ export abstract class CommandClient<
     if (this.#everReady && !this.#autoResubscribe && this.#pubSubRouter.active)
       this.#pubSubRouter.dropAll().catch(() => undefined);
     // After disconnect() + connect() the subscriber connection is new: restore it now, not at the next subscribe.
-    else if (this.#pubSubRouter.active) this[CONNECTION].subscriberClient().catch(() => undefined);
+    else if (this.#pubSubRouter.active) this.#executor.subscriberClient().catch(() => undefined);
     this.#everReady = true;
   }
 
@@ -348,12 +370,12 @@ export abstract class CommandClient<
   // ---- connection -------------------------------------------------------------
 
   connect(callback?: Callback<void>): Promise<void> {
-    const promise = this[CONNECTION].connect();
+    const promise = this.#executor.connect();
     return callback ? asCallback(promise, callback) : promise;
   }
 
   disconnect(reconnect = false): void {
-    this[CONNECTION].disconnect(reconnect);
+    this.#executor.disconnect(reconnect);
   }
 
   /** @deprecated as in ioredis: use disconnect(). */
@@ -362,7 +384,7 @@ export abstract class CommandClient<
   }
 
   quit(callback?: Callback<"OK">): Promise<"OK"> {
-    const promise = this[CONNECTION].quit();
+    const promise = this.#executor.quit();
     return callback ? asCallback(promise, callback) : promise;
   }
 

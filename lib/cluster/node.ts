@@ -8,14 +8,14 @@ import { EventEmitter } from "eventemitter3";
 import { RUN, synthesizeCommand } from "../dispatch/commands";
 import { installDispatchProxy } from "../dispatch/proxy";
 import { ScanStream, ScanStreamOptions } from "../streams/scan-stream";
-import type { BatchContext } from "../chain/call";
+import type { CallPlacement } from "../chain/call";
 import type { ResolvedOptions } from "../options";
 import type { RedisCommander } from "../../types/commander";
 
 /** What a node needs from its cluster. */
 export interface NodeHost {
   readonly status: string;
-  runCall(command: string, args: unknown[], buffer: boolean, batch: BatchContext | undefined): Promise<unknown>;
+  runCall(command: string, args: unknown[], buffer: boolean, placement: CallPlacement | undefined): Promise<unknown>;
   readonly nodeRedisOptions: Partial<ResolvedOptions>;
 }
 
@@ -26,7 +26,7 @@ export const NODE_ROLE = Symbol("ioglide.nodeRole");
 export class ClusterNode extends EventEmitter {
   readonly isCluster = false;
   readonly options: Record<string, unknown>;
-  readonly #context: BatchContext;
+  readonly #context: CallPlacement;
   readonly #cluster: NodeHost;
 
   constructor(

@@ -186,8 +186,7 @@ const floatIncrement: ReplyShaper = (reply, ctx) => {
  * FUNCTION STATS: GLIDE answers per node ({"host:port": stats}) even on a
  * standalone client; ioredis gets the one node's stats.
  */
-const functionReply: ReplyShaper = (reply, ctx) => {
-  if (String(ctx.args[0]).toUpperCase() !== "STATS") return generic(reply, ctx);
+const functionStats: ReplyShaper = (reply, ctx) => {
   let stats = reply;
   if (Array.isArray(reply) && reply.length === 1 && isRecord(reply[0])) stats = reply[0].value;
   else if (reply instanceof Map && reply.size === 1) stats = [...reply.values()][0];
@@ -199,9 +198,7 @@ const functionReply: ReplyShaper = (reply, ctx) => {
  * PUBSUB NUMSUB / SHARDNUMSUB: GLIDE gives a map ({channel: count}, in its
  * own order); ioredis gets [channel, count, ...] in the order asked.
  */
-const pubsubReply: ReplyShaper = (reply, ctx) => {
-  const sub = String(ctx.args[0] ?? "").toUpperCase();
-  if (sub !== "NUMSUB" && sub !== "SHARDNUMSUB") return generic(reply, ctx);
+const numsubReply: ReplyShaper = (reply, ctx) => {
   const flat = generic(reply, ctx);
   if (!Array.isArray(flat)) return flat;
   const counts = new Map<string, unknown>();
@@ -213,9 +210,10 @@ const pubsubReply: ReplyShaper = (reply, ctx) => {
 
 export const REPLY_SHAPERS: Record<string, ReplyShaper> = {
   // pub/sub
-  pubsub: pubsubReply,
+  "pubsub numsub": numsubReply,
+  "pubsub shardnumsub": numsubReply,
   // scripting
-  function: functionReply,
+  "function stats": functionStats,
   // hashes
   hgetall: hashObject,
   hrandfield: (reply, ctx) => (hasArg(ctx, "WITHVALUES") ? flatPairs(reply, ctx) : generic(reply, ctx)),

@@ -1,47 +1,45 @@
 /**
- * What ioglide knows about one command, derived once per name from the
- * `@ioredis/commands` table (the list ioredis itself is generated from) plus
- * the small tables under lib/commands/. Everything per-command is looked up
- * here, so the hot path never parses flags.
+ * What ioglide knows about one command, built once per name from the
+ * `@ioredis/commands` table (the list ioredis itself is generated from) and
+ * the tables under lib/commands/ (facts.ts, arguments.ts, replies.ts,
+ * blocking.ts, decoding.ts). Every per-command fact is a field here: the
+ * rest of ioglide reads the spec and keeps no name lists of its own, and the
+ * hot path never parses flags.
+ *
+ * Subcommands with facts of their own (CONFIG GET, FUNCTION STATS, PUBSUB
+ * NUMSUB, SCRIPT FLUSH) have a spec of their own, in `subcommands`; the
+ * argument normalizer puts it on the call once it sees the subcommand.
  */
 import { exists, getKeyIndexes, hasFlag, list } from "@ioredis/commands";
 import { ARGUMENT_TRANSFORMS, ArgumentTransform } from "./arguments";
 import { REPLY_SHAPERS, ReplyShaper } from "./replies";
 import { BLOCKING_TIMEOUT_POSITION, BlockingTimeoutPosition } from "./blocking";
 import { DECODE_AS_BYTES, REPEATABLE } from "./decoding";
+import {
+  ALLOWED_IN_SUBSCRIBER_MODE,
+  BARRIERS,
+  FLUSHES_SCRIPTS,
+  MAY_WRITE,
+  NOT_FOR_RECONNECT_ON_ERROR,
+  NUDGE_SLOT_ON_ROUTE_ERROR,
+  ONE_NODE_ON_CLUSTER,
+  SELECTS_DATABASE,
+  SUBCOMMANDS,
+  SUBSCRIPTIONS,
+  TRANSACTION_CONTROL,
+} from "./facts";
 
-/**
- * Commands sent alone, with nothing else outstanding on the connection: GLIDE
- * write-locks its client after SELECT and CLIENT SETNAME (later requests can
- * then overtake each other), and the raw transaction commands change what
- * the connection does with everything after them.
- */
-const BARRIERS = new Set([
-  "select",
-  "client",
-  "auth",
-  "hello",
-  "reset",
-  "multi",
-  "exec",
-  "discard",
-  "watch",
-  "unwatch",
-]);
-
-/** Not flagged "write" in the command table, but may change what a later call reads. */
-const MAY_WRITE = new Set(["eval", "evalsha", "fcall", "exec", "multi", "select", "swapdb", "function", "script"]);
+export type SubscriptionKind = "channel" | "pattern" | "shard";
 
 /** Every command name ioredis offers as a method, lowercase. */
-export const COMMAND_NAMES: readonly string[] = Object.freeze([
-  ...list.filter((name) => name !== "monitor"),
-  "sentinel",
-]);
+export const COMMAND_NAMES: readonly string[] = Object.freeze([...list.filter((name) => name !== "monitor"), "sentinel"]);
 const COMMAND_SET = new Set(COMMAND_NAMES);
 
 export interface CommandSpec {
-  /** lowercase name, the key of every table */
+  /** lowercase name ("config", or "config get" for a subcommand's spec), the key of every table */
   readonly name: string;
+  /** the command as sent: its first word (a subcommand's spec keeps its command's) */
+  readonly command: string;
   /** in the command table (unknown names still run through `call`) */
   readonly known: boolean;
   readonly readonly: boolean;
@@ -55,13 +53,31 @@ export interface CommandSpec {
   readonly repeatable: boolean;
   readonly transformArgs: ArgumentTransform | undefined;
   readonly shapeReply: ReplyShaper | undefined;
-  /** sent alone on its connection (see BARRIERS) */
+  /** sent alone on its connection (facts.ts BARRIERS) */
   readonly barrier: boolean;
   /**
    * May change data (or the database a later call reads): a blocking call
    * issued after it waits for its reply, so the blocking call sees it.
    */
   readonly mayWrite: boolean;
+  /** a keyless command ioredis's Cluster sends to one node (GLIDE would ask them all) */
+  readonly oneNodeOnCluster: boolean;
+  /** (un)subscribes: answered by the pub/sub router */
+  readonly subscription: { readonly kind: SubscriptionKind; readonly subscribe: boolean } | undefined;
+  /** still accepted by a RESP2 connection in subscriber mode */
+  readonly allowedInSubscriberMode: boolean;
+  /** MULTI, EXEC or DISCARD: what multi({ pipeline: false }) takes over */
+  readonly transactionControl: "multi" | "exec" | "discard" | undefined;
+  /** its errors go through ioredis's reconnectOnError */
+  readonly reconnectOnError: boolean;
+  /** SELECT: the connection's database changes */
+  readonly selectsDatabase: boolean;
+  /** SCRIPT FLUSH: defined scripts go with their source again */
+  readonly flushesScripts: boolean;
+  /** SPUBLISH: after a failover, a keyed read on its slot lets GLIDE learn the new primary */
+  readonly nudgeSlotOnRouteError: boolean;
+  /** subcommands with facts of their own, by lowercase subcommand name */
+  readonly subcommands: ReadonlyMap<string, CommandSpec> | undefined;
   /**
    * The name as bytes, for known commands: GLIDE turns every string argument
    * into a Buffer per request, this one is made once. (The server names known
@@ -89,32 +105,59 @@ export function specFor(commandName: string): CommandSpec {
   return spec;
 }
 
+/** The spec for `args` (a subcommand's, when it has one of its own). */
+export function specForArguments(spec: CommandSpec, args: readonly (string | Buffer)[]): CommandSpec {
+  const sub = spec.subcommands;
+  if (sub === undefined || args.length === 0) return spec;
+  return sub.get(String(args[0]).toLowerCase()) ?? spec;
+}
+
 const never = (): boolean => false;
 const always = (): boolean => true;
 
 function buildSpec(name: string): CommandSpec {
   const known = exists(name);
-  const readonly = known && hasFlag(name, "readonly");
-  const bytes = DECODE_AS_BYTES[name];
+  const subcommands = new Map<string, CommandSpec>();
+  for (const full of SUBCOMMANDS) {
+    const [command, sub] = full.split(" ");
+    if (command === name) subcommands.set(sub, facts(full, name, known));
+  }
+  return { ...facts(name, name, known), subcommands: subcommands.size > 0 ? subcommands : undefined };
+}
+
+/** The facts of `key` ("name" or "name subcommand"), for the command `command`. */
+function facts(key: string, command: string, known: boolean): CommandSpec {
+  const readonly = known && hasFlag(command, "readonly");
+  const bytes = DECODE_AS_BYTES[command];
   return {
-    name,
+    name: key,
+    command,
     known,
     readonly,
-    blocking: known && hasFlag(name, "blocking"),
-    timeoutAt: BLOCKING_TIMEOUT_POSITION[name],
+    blocking: known && hasFlag(command, "blocking"),
+    timeoutAt: BLOCKING_TIMEOUT_POSITION[command],
     // Unknown commands (modules, newer servers) may return anything: decode safely.
     decodeAsBytes: bytes === undefined ? (known ? never : always) : bytes === true ? always : bytes,
-    repeatable: readonly || REPEATABLE.has(name),
-    transformArgs: ARGUMENT_TRANSFORMS[name],
-    shapeReply: REPLY_SHAPERS[name],
-    barrier: BARRIERS.has(name),
-    mayWrite: !known || hasFlag(name, "write") || MAY_WRITE.has(name),
-    wireName: known ? Buffer.from(name) : undefined,
+    repeatable: readonly || REPEATABLE.has(command),
+    transformArgs: ARGUMENT_TRANSFORMS[command],
+    shapeReply: REPLY_SHAPERS[key],
+    barrier: BARRIERS.has(command),
+    mayWrite: !known || hasFlag(command, "write") || MAY_WRITE.has(command),
+    oneNodeOnCluster: ONE_NODE_ON_CLUSTER.has(command),
+    subscription: SUBSCRIPTIONS[command],
+    allowedInSubscriberMode: ALLOWED_IN_SUBSCRIBER_MODE.has(command),
+    transactionControl: TRANSACTION_CONTROL[command],
+    reconnectOnError: !NOT_FOR_RECONNECT_ON_ERROR.has(command),
+    selectsDatabase: SELECTS_DATABASE.has(command),
+    flushesScripts: FLUSHES_SCRIPTS.has(key),
+    nudgeSlotOnRouteError: NUDGE_SLOT_ON_ROUTE_ERROR.has(command),
+    subcommands: undefined,
+    wireName: known ? Buffer.from(command) : undefined,
   };
 }
 
 /** Argument positions holding keys, per ioredis's own rules (for keyPrefix). */
 export function keyPositions(spec: CommandSpec, args: (string | Buffer)[]): number[] {
   if (!spec.known) return [];
-  return getKeyIndexes(spec.name, args);
+  return getKeyIndexes(spec.command, args);
 }

@@ -1,16 +1,16 @@
 /**
- * The connection lifecycle of one ioglide client: status, ioredis's events in
- * ioredis's order, the GLIDE clients underneath, and the reconnect loop.
+ * The connection of one ioglide client: the GLIDE clients underneath (main,
+ * blocking, subscriber), the status in ioredis's order, and the reconnect
+ * loop. It reports what happens to one listener (ConnectionEvents, given at
+ * construction) and knows nothing of the calls above it.
  *
  * GLIDE has no event API and reconnects on its own, so the state is observed:
- * - a request failing with a connection error means the connection dropped;
- * - a heartbeat (heartbeat.ts) notices a server that went away while idle
- *   and a connection GLIDE re-established behind our back;
+ * - a request failing with a connection error (the executor reports it);
+ * - the server closing our connections (liveness.ts) or the heartbeat
+ *   (heartbeat.ts) noticing a server gone idle-quiet, or a connection GLIDE
+ *   re-established behind our back;
  * - each reconnect attempt is a TCP connect (Node's own ECONNREFUSED, at once)
- *   then a request through GLIDE, paced by ioredis's `retryStrategy`.
- * Calls wait in the lanes while the connection is not ready (ioredis's
- * offline queue), interrupted ones are sent again, and `maxRetriesPerRequest`
- * flushes them as ioredis does.
+ *   then fresh GLIDE clients, paced by ioredis's `retryStrategy`.
  */
 import { Batch, GlideHandle } from "../glide";
 import {
@@ -19,98 +19,46 @@ import {
   CONNECTION_CLOSED_ERROR_MSG,
   MaxRetriesPerRequestError,
   NO_STARTUP_NODES_MSG,
-  OFFLINE_QUEUE_OFF_MSG,
   ReplyError,
-  redact,
-  serverErrorText,
-  SimpleError,
 } from "../errors";
 import type { ResolvedOptions } from "../options";
 import type { ShapeEnv } from "../commands/reply-values";
 import { formatDoubleG17 } from "../commands/reply-values";
-import { OrderedLane, LaneHost } from "../executor/ordered-lane";
-import { BlockingLane, BlockingLaneHost } from "../executor/blocking-lane";
 import { Topology } from "./topology";
 import { Heartbeat } from "./heartbeat";
 import { SecondaryClient } from "./secondary-client";
-import { parseInfo, ServerInfo } from "./server-info";
+import { ServerInfo } from "./server-info";
 import { watchServer } from "./liveness";
-import { realClearTimeout, realNextTick, realSetTimeout, sleepUnref } from "../timers";
+import { handshake, verify } from "./handshake";
+import { retireLive, retireLost } from "./retire";
+import { realClearTimeout, realNextTick, realSetTimeout } from "../timers";
 
 export type Status = "wait" | "connecting" | "connect" | "ready" | "close" | "reconnecting" | "end";
 
-/** The client as the connection sees it: where status lives and events go. */
-export interface ConnectionOwner {
-  status: string;
-  emit(event: string, ...args: unknown[]): boolean;
-  listenerCount(event: string): number;
+/** What the connection reports, to the one listener that owns it (the client). */
+export interface ConnectionEvents {
+  /** the status changed (the client shows it and emits ioredis's event) */
+  status(status: Status, arg?: unknown): void;
+  /** an error for the 'error' event */
+  error(error: Error): void;
+  /** a new server connection is about to be ready: what the old one held (scripts, the db) is gone */
+  opened(): void;
+  /** ready: calls may go */
+  ready(): void;
+  /** the connection was lost or replaced: calls in flight go again on the next one */
+  interrupted(): void;
+  /** calls waiting for the connection fail with `error` (maxRetriesPerRequest, a refused AUTH, the end) */
+  flush(error: Error): void;
+  /** a pub/sub message from the subscriber connection */
+  message(msg: unknown): void;
+  /** a new subscriber connection: subscribe it to what the client holds */
+  subscriberOpened(client: GlideHandle): Promise<void>;
 }
 
 const noop = (): void => undefined;
 
-/**
- * Closing GLIDE clients while the server is there. GLIDE keeps a closed
- * client's connection for about 3 s, and reconnects it if the server drops
- * it meanwhile (QUIT or CLIENT KILL only make a fresh connection, measured),
- * whereas ioredis's socket is gone at once. What the server would otherwise
- * keep seeing is undone before closing: a blocked command ends (its
- * connection is killed from the main one: a blocked connection reads nothing
- * else), the subscriber leaves its channels, and the main connection drops
- * its name; what lingers is idle and nameless. Each step is bounded by
- * `deadlineMs` (disconnectTimeout).
- */
-async function retireLive(
-  parts: {
-    main: GlideHandle | null;
-    blocking: GlideHandle | null;
-    blockedId: string | undefined;
-    subscriber: GlideHandle | null;
-  },
-  deadlineMs: number,
-): Promise<void> {
-  const { main, blocking, blockedId, subscriber } = parts;
-  const bounded = (p: Promise<unknown>) => Promise.race([p.catch(noop), sleepUnref(deadlineMs)]);
-  const steps: Promise<unknown>[] = [];
-  blocking?.close();
-  if (main && blocking && blockedId) steps.push(bounded(main.customCommand(["CLIENT", "KILL", "ID", blockedId])));
-  if (subscriber) steps.push(bounded(leaveChannels(subscriber)).then(() => subscriber.close()));
-  // The name may come from the options or from a CLIENT SETNAME the application sent: clear it either way.
-  if (main) steps.push(bounded(main.customCommand(["CLIENT", "SETNAME", ""])));
-  await Promise.all(steps);
-  main?.close();
-}
-
-/**
- * A subscriber closed while its connection is down: GLIDE would resubscribe
- * the channels it still wants if it reconnects during its linger, so it is
- * told to want none (local to GLIDE, no server round trip) before closing.
- */
-function forgetChannels(client: GlideHandle): Promise<void> {
-  const sub = client as GlideHandle & {
-    unsubscribeLazy(c: null): Promise<void>;
-    punsubscribeLazy(p: null): Promise<void>;
-    sunsubscribeLazy?(c: null): Promise<void>;
-  };
-  const forget = Promise.all([
-    sub.unsubscribeLazy(null),
-    sub.punsubscribeLazy(null),
-    sub.sunsubscribeLazy?.(null),
-  ]).catch(noop);
-  return Promise.race([forget, sleepUnref(200)]).then(() => client.close());
-}
-
-function leaveChannels(client: GlideHandle): Promise<unknown> {
-  const sub = client as GlideHandle & {
-    unsubscribe(c: null, t: number): Promise<void>;
-    punsubscribe(p: null, t: number): Promise<void>;
-    sunsubscribe?(c: null, t: number): Promise<void>;
-  };
-  return Promise.all([sub.unsubscribe(null, 1000), sub.punsubscribe(null, 1000), sub.sunsubscribe?.(null, 1000)]);
-}
-
-export class Connection implements LaneHost, BlockingLaneHost {
-  readonly ordered: OrderedLane;
-  readonly blocking: BlockingLane;
+export class Connection {
+  status: Status = "wait";
   readonly env: ShapeEnv;
   serverInfo: ServerInfo | null = null;
   /** the database selected now (SELECT changes it; new connections use it) */
@@ -122,40 +70,35 @@ export class Connection implements LaneHost, BlockingLaneHost {
   private readonly heartbeat: Heartbeat;
   /** CLIENT ID of the blocking connection (standalone), to end a blocked call when the client closes */
   private blockingId: string | undefined;
-  /** a graceful close (disconnect/quit of a ready client) in progress */
-  private closing: Promise<void> | null = null;
   /** stops watching the server for closed connections (liveness.ts) */
   private unwatch: (() => void) | null = null;
-  /** set by the client: where subscriber messages go, and how a new subscriber gets the subscriptions */
-  pubsub: { deliver(msg: unknown): void; restore(client: GlideHandle): Promise<void> } | undefined;
   /** bumped whenever GLIDE clients are closed; async steps of an older generation stop */
   private generation = 0;
+  /** bumped when the subscriber client is closed: its late messages are not delivered */
+  private subscriberEpoch = 0;
   private retryAttempts = 0;
   private manuallyClosing = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private binarySeen = false;
-  /** bumped when the subscriber client is closed: its late messages are not delivered */
-  private subscriberEpoch = 0;
   /** the current attempt got past its first tick (ioredis's socket exists from then on) */
   private socketOpened = false;
+  /** connect() promises and whenReady() waiters, settled with the next ready, close or end */
+  private waiters: { until: "ready-or-close" | "ready-or-end"; resolve: () => void; reject: (e: Error) => void }[] = [];
 
   constructor(
-    private readonly owner: ConnectionOwner,
     private readonly options: ResolvedOptions,
     private readonly topology: Topology,
-    /** told when a new server connection is about to be used (scripts it held are gone) */
-    private readonly onNewConnection: () => void = () => undefined,
+    private readonly events: ConnectionEvents,
   ) {
     this.db = options.db;
     this.env = { stringNumbers: !!options.stringNumbers, formatDouble: formatDoubleG17 };
-    this.ordered = new OrderedLane(this);
-    this.blocking = new BlockingLane(this, this.ordered);
     this.blockingGlide = new SecondaryClient(
       () => topology.createBlocking(),
       async (client) => {
         if (this.db && topology.supportsSelect) await client.customCommand(["SELECT", String(this.db)]).catch(noop);
-        if (topology.tracksIdentity)
+        if (topology.tracksIdentity) {
           this.blockingId = String(await client.customCommand(["CLIENT", "ID"]).catch(() => ""));
+        }
       },
     );
     this.subscriberGlide = new SecondaryClient(
@@ -163,18 +106,18 @@ export class Connection implements LaneHost, BlockingLaneHost {
         // A closed subscriber's messages are no longer this client's events.
         const epoch = this.subscriberEpoch;
         return topology.createSubscriber((msg) => {
-          if (epoch === this.subscriberEpoch) this.pubsub!.deliver(msg);
+          if (epoch === this.subscriberEpoch) this.events.message(msg);
         });
       },
       async (client) => {
-        await this.pubsub!.restore(client);
+        await this.events.subscriberOpened(client);
         if (!topology.tracksIdentity) return;
         const id = await client.customCommand(["CLIENT", "ID"]).catch(() => undefined);
         if (id !== undefined) this.heartbeat.subscriberId = String(id);
       },
     );
     this.heartbeat = new Heartbeat({
-      main: () => (this.owner.status === "ready" ? this.main : null),
+      main: () => (this.status === "ready" ? this.main : null),
       subscriber: () => this.subscriberGlide.peek(),
       tracksIdentity: topology.tracksIdentity,
       probe: () => topology.probe(options.connectTimeout),
@@ -182,43 +125,48 @@ export class Connection implements LaneHost, BlockingLaneHost {
     });
   }
 
-  // ---- LaneHost ---------------------------------------------------------
-
-  get commandTimeout(): number | undefined {
-    return typeof this.options.commandTimeout === "number" ? this.options.commandTimeout : undefined;
-  }
-
-  get resendOnReconnect(): boolean {
-    return this.options.autoResendUnfulfilledCommands !== false;
-  }
-
-  get maxRedirections(): number {
-    return this.topology.kind === "cluster" ? Number(this.options.maxRedirections ?? 16) : 0;
-  }
-
-  redirectDelay(error: Error): number | undefined {
-    return this.topology.redirectDelay(error);
-  }
+  // ---- what the executor sends through ---------------------------------------
 
   glideClient(): GlideHandle | null {
     return this.main;
+  }
+
+  /** The blocking GLIDE client, opened on first use. */
+  blockingClient(): Promise<GlideHandle> {
+    const generation = this.generation;
+    return this.blockingGlide.get(() => generation === this.generation);
+  }
+
+  /** The subscriber GLIDE client, opened on first use and restored to the client's subscriptions. */
+  subscriberClient(): Promise<GlideHandle> {
+    const generation = this.generation;
+    return this.subscriberGlide.get(() => generation === this.generation);
+  }
+
+  /** Whether a blocking call is in flight on the blocking connection is the executor's to say; its id is ours. */
+  get blockingConnectionId(): string | undefined {
+    return this.blockingId;
   }
 
   newBatch(atomic: boolean): Batch {
     return this.topology.newBatch(atomic);
   }
 
+  canSend(): boolean {
+    return this.status === "ready" && this.main !== null;
+  }
+
   get isCluster(): boolean {
     return this.topology.kind === "cluster";
   }
 
-  /** A graceful close sends nothing new on the blocking connection (it is being killed). */
-  canBlock(): boolean {
-    return this.closing === null && this.canSend();
+  /** ms before resending a call a cluster node redirected or refused for now; undefined: not such an error */
+  redirectDelay(error: Error): number | undefined {
+    return this.topology.redirectDelay(error);
   }
 
-  canSend(): boolean {
-    return this.owner.status === "ready" && this.main !== null;
+  get maxRedirections(): number {
+    return this.topology.kind === "cluster" ? Number(this.options.maxRedirections ?? 16) : 0;
   }
 
   /** Bytes that are not UTF-8 went out or came back: decode every reply as Buffers from now on. */
@@ -230,8 +178,9 @@ export class Connection implements LaneHost, BlockingLaneHost {
     return this.binarySeen;
   }
 
+  /** A request failed with a connection error. */
   connectionLost(error: Error): void {
-    if (this.owner.status !== "ready") return;
+    if (this.status !== "ready") return;
     // A cluster node failing is not the cluster lost (ioredis stays ready):
     // GLIDE reconnects to it or learns its promoted replica. Only when no
     // startup or known node accepts a connection does the cluster close.
@@ -244,76 +193,51 @@ export class Connection implements LaneHost, BlockingLaneHost {
     this.lost();
   }
 
-  /**
-   * The connection is gone (the server closed it, or GLIDE replaced it):
-   * ioredis's close handler. A standalone client drops its GLIDE clients so
-   * each reconnect attempt makes fresh ones, paced by retryStrategy rather
-   * than by GLIDE's own backoff; what was in flight is sent again.
-   */
-  private lost(): void {
-    if (this.owner.status !== "ready") return;
-    // The subscriber stays: GLIDE resubscribes it by itself when the server is back. (A closed
-    // GLIDE subscriber that reconnects during its linger resubscribes anyway: measured, a second
-    // one would be counted twice by PUBLISH.)
-    if (this.topology.standalone) this.closeGlide(true, false, true);
-    this.onClose();
-  }
-
-  blockingClient(): Promise<GlideHandle> {
-    const generation = this.generation;
-    return this.blockingGlide.get(() => generation === this.generation);
-  }
-
-  /**
-   * The subscriber GLIDE client, opened on first use and restored to the
-   * current subscriptions. (Un)subscribing follows the offline rules of any
-   * command: it waits for the connection, and a closed client refuses it.
-   */
-  subscriberClient(): Promise<GlideHandle> {
-    const status = this.owner.status;
-    if (status === "end" || this.closing) return Promise.reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
-    if (status !== "ready" && status !== "connect") {
-      if (this.options.enableOfflineQueue === false) return Promise.reject(new Error(OFFLINE_QUEUE_OFF_MSG));
-      if (status === "wait") this.connect().catch(noop);
-      return this.whenReady().then(() => this.subscriberClient());
+  /** SELECT changed the database: the blocking connection must follow. `blockingIdle`: nothing blocked on it. */
+  selected(db: number, blockingIdle: boolean): void {
+    if (db === this.db) return;
+    this.db = db;
+    const blocking = this.blockingGlide.peek();
+    if (blocking && blockingIdle) {
+      this.blockingGlide.take();
+      blocking.then((c) => c.close(), noop);
+    } else if (blocking) {
+      blocking.then((c) => c.customCommand(["SELECT", String(db)]), noop).catch(noop);
     }
-    const generation = this.generation;
-    return this.subscriberGlide.get(() => generation === this.generation);
   }
 
-  /** Resolves on the next 'ready', rejects on 'end'. */
-  private whenReady(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const owner = this.owner as unknown as {
-        once(e: string, f: () => void): void;
-        removeListener(e: string, f: () => void): void;
-      };
-      const onReady = () => (owner.removeListener("end", onEnd), resolve());
-      const onEnd = () => (owner.removeListener("ready", onReady), reject(new Error(CONNECTION_CLOSED_ERROR_MSG)));
-      owner.once("ready", onReady);
-      owner.once("end", onEnd);
+  /** Resolves on the next 'ready' (at once when ready), rejects when the client ends. */
+  whenReady(): Promise<void> {
+    if (this.status === "ready") return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ until: "ready-or-end", resolve, reject }));
+  }
+
+  // ---- status -------------------------------------------------------------
+
+  private setStatus(status: Status, arg?: unknown): void {
+    this.status = status;
+    this.events.status(status, arg);
+    if (this.waiters.length === 0 || (status !== "ready" && status !== "close" && status !== "end")) return;
+    // Settled after the event is emitted (the client emits on the next tick), as ioredis's once('ready') handlers run.
+    const settle = this.waiters.filter((w) => status === "ready" || status === "end" || w.until === "ready-or-close");
+    this.waiters = this.waiters.filter((w) => !settle.includes(w));
+    const error = new Error(this.isCluster ? NO_STARTUP_NODES_MSG : CONNECTION_CLOSED_ERROR_MSG);
+    const closedError = new Error(CONNECTION_CLOSED_ERROR_MSG);
+    realNextTick(() => {
+      for (const w of settle) {
+        if (status === "ready") w.resolve();
+        else w.reject(w.until === "ready-or-close" ? error : closedError);
+      }
     });
   }
 
-  // ---- status and events --------------------------------------------------
-
-  private setStatus(status: Status, arg?: unknown): void {
-    this.owner.status = status;
-    realNextTick(() => this.owner.emit(status, arg));
-  }
-
-  /** ioredis's silentEmit: errors without listeners are printed, never thrown. */
-  emitError(error: Error): void {
-    if (this.owner.status === "end") return;
-    // As ioredis: connection errors while closing on purpose are not news.
+  /** ioredis's silentEmit: connection errors while closing on purpose are not news. */
+  private emitError(error: Error): void {
+    if (this.status === "end") return;
     const syscall = (error as NodeJS.ErrnoException).syscall;
-    if (
-      this.manuallyClosing &&
-      (error.message === CONNECTION_CLOSED_ERROR_MSG || syscall === "connect" || syscall === "read")
-    )
-      return;
-    if (this.owner.listenerCount("error") > 0) this.owner.emit("error", error);
-    else console.error("[ioglide] Unhandled error event:", redact(error.stack ?? String(error), this.options.password));
+    const closing = error.message === CONNECTION_CLOSED_ERROR_MSG || syscall === "connect" || syscall === "read";
+    if (this.manuallyClosing && closing) return;
+    this.events.error(error);
   }
 
   // ---- connect ------------------------------------------------------------
@@ -324,26 +248,13 @@ export class Connection implements LaneHost, BlockingLaneHost {
   }
 
   connect(): Promise<void> {
-    const status = this.owner.status;
+    const status = this.status;
     if (status === "connecting" || status === "connect" || status === "ready") {
       return Promise.reject(new Error("Redis is already connecting/connected"));
     }
     return new Promise((resolve, reject) => {
-      const owner = this.owner as unknown as {
-        once(e: string, f: () => void): void;
-        removeListener(e: string, f: () => void): void;
-      };
-      const onReady = () => {
-        owner.removeListener("close", onClose);
-        resolve();
-      };
-      const onClose = () => {
-        owner.removeListener("ready", onReady);
-        reject(new Error(this.isCluster ? NO_STARTUP_NODES_MSG : CONNECTION_CLOSED_ERROR_MSG));
-      };
-      owner.once("ready", onReady);
-      owner.once("close", onClose);
-      this.attempt();
+      this.waiters.push({ until: "ready-or-close", resolve, reject });
+      void this.attempt();
     });
   }
 
@@ -360,11 +271,10 @@ export class Connection implements LaneHost, BlockingLaneHost {
       await this.topology.probe(this.options.connectTimeout);
       if (stale()) return;
       if (this.main && !this.topology.standalone) {
-        await this.verify(this.main, this.options.connectTimeout);
+        this.heartbeat.mainId = await verify(this.main, this.topology, this.options.connectTimeout);
       } else {
-        const old = this.main;
+        this.main?.close();
         this.main = null;
-        old?.close();
         const client = await this.topology.createMain();
         if (stale()) return client.close();
         this.main = client;
@@ -374,7 +284,7 @@ export class Connection implements LaneHost, BlockingLaneHost {
       const error = connectFailure(err, this.options.password, this.isCluster);
       // ioredis's recoverFromFatalError: a refused AUTH fails the queued calls with the server's error.
       const nodeError = error instanceof ClusterAllFailedError ? error.lastNodeError : error;
-      if (nodeError instanceof ReplyError) this.flush(nodeError);
+      if (nodeError instanceof ReplyError) this.events.flush(nodeError);
       this.emitError(error);
       // An error listener may have closed the client (disconnect, quit): then it stays closed.
       if (stale()) return;
@@ -388,7 +298,19 @@ export class Connection implements LaneHost, BlockingLaneHost {
     // from "$" that lands late misses the events written meanwhile).
     const blockingReady = this.options.maxRetriesPerRequest === null ? this.blockingClient().catch(noop) : undefined;
     try {
-      await this.handshake(generation);
+      const context = {
+        options: this.options,
+        topology: this.topology,
+        db: this.db,
+        error: (e: Error) => this.emitError(e),
+        current: () => !stale(),
+      };
+      const { info, id } = await handshake(this.main!, context);
+      if (info) {
+        this.serverInfo = info;
+        this.env.formatDouble = info.formatDouble;
+      }
+      this.heartbeat.mainId = id;
     } catch (err) {
       if (stale()) return;
       this.emitError(new Error("Ready check failed: " + (err as Error).message));
@@ -396,64 +318,34 @@ export class Connection implements LaneHost, BlockingLaneHost {
       return this.onClose();
     }
     if (blockingReady) await blockingReady;
-    if (stale() || this.owner.status !== "connect") return;
-    this.onNewConnection();
+    if (stale() || this.status !== "connect") return;
+    this.events.opened();
     this.setStatus("ready");
     this.retryAttempts = 0;
     this.heartbeat.start();
     this.watchServer();
-    this.ordered.kick();
-    this.blocking.kick();
-  }
-
-  /** One request through GLIDE with a deadline: proves the connection works (and learns its id). */
-  private async verify(client: GlideHandle, timeoutMs: number): Promise<void> {
-    const batch = this.topology.newBatch(false);
-    batch.customCommand(this.topology.tracksIdentity ? ["CLIENT", "ID"] : ["PING"]);
-    const [id] = (await client.exec(batch, false, { timeout: timeoutMs })) ?? [];
-    if (!(id instanceof Error) && this.topology.tracksIdentity) this.heartbeat.mainId = id;
-  }
-
-  /** After connect: SELECT, ready check (INFO, waiting while the server loads), READONLY. */
-  private async handshake(generation: number): Promise<void> {
-    const client = this.main!;
-    if (this.db && this.topology.supportsSelect) {
-      // As ioredis: a refused SELECT is an 'error' event, and the client carries on in db 0.
-      try {
-        await client.customCommand(["SELECT", String(this.db)]);
-      } catch (err) {
-        this.emitError(new SimpleError(serverErrorText((err as Error).message)));
-      }
-    }
-    // The connection's id is learned alongside the ready check (one round trip for both).
-    const verified = this.verify(client, this.options.connectTimeout).catch(noop); // CLIENT may be denied by ACL: the heartbeat then only measures time
-    for (;;) {
-      let info: ServerInfo;
-      try {
-        info = parseInfo(
-          String(
-            await client.customCommand(
-              this.options.enableReadyCheck ? ["INFO"] : ["INFO", "SERVER"],
-              this.topology.infoRoute,
-            ),
-          ),
-        );
-      } catch (err) {
-        if (/NOPERM/.test((err as Error).message)) break;
-        throw err;
-      }
-      this.serverInfo = info;
-      this.env.formatDouble = info.formatDouble;
-      if (!this.options.enableReadyCheck || !info.loading) break;
-      const max = Number(this.options.maxLoadingRetryTime) || 10000;
-      await new Promise((r) => realSetTimeout(r, Math.min(max, info.loadingEtaMs)));
-      if (generation !== this.generation) return;
-    }
-    await verified;
-    if (this.options.readOnly) await client.customCommand(["READONLY"]).catch(noop);
+    this.events.ready();
   }
 
   // ---- loss and reconnect -------------------------------------------------
+
+  /**
+   * The connection is gone (the server closed it, or GLIDE replaced it):
+   * ioredis's close handler. A standalone client drops its GLIDE clients so
+   * each reconnect attempt makes fresh ones, paced by retryStrategy rather
+   * than by GLIDE's own backoff; what was in flight is sent again.
+   */
+  private lost(): void {
+    if (this.status !== "ready") return;
+    // The subscriber stays: GLIDE resubscribes it by itself when the server is back. (A closed
+    // GLIDE subscriber that reconnects during its linger resubscribes anyway: measured, a second
+    // one would be counted twice by PUBLISH.)
+    if (this.topology.standalone) {
+      this.events.interrupted();
+      this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: true });
+    }
+    this.onClose();
+  }
 
   /** ioredis's close handler: 'close', then 'reconnecting' per retryStrategy, or 'end'. */
   private onClose(): void {
@@ -478,53 +370,38 @@ export class Connection implements LaneHost, BlockingLaneHost {
     // maxRetriesPerRequest per node connection, never to the cluster's queue).
     const max = this.isCluster ? null : this.options.maxRetriesPerRequest;
     if (typeof max === "number" && max >= 0 && this.retryAttempts % (max + 1) === 0) {
-      this.flush(new MaxRetriesPerRequestError(max));
+      this.events.flush(new MaxRetriesPerRequestError(max));
     }
   }
 
   private end(message = CONNECTION_CLOSED_ERROR_MSG): void {
     this.setStatus("end");
-    this.flush(new Error(message));
-    this.closeGlide(false, false);
-  }
-
-  private flush(error: Error): void {
-    this.ordered.rejectAll(error);
-    this.blocking.rejectAll(error);
+    this.events.flush(new Error(message));
+    this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: false });
   }
 
   /**
    * Close the GLIDE clients (bumping the generation, so whatever they report
-   * later is ignored). `requeue`: their calls in flight are sent again on
-   * the next connection. `quit`: they leave with QUIT (retire()), for a
-   * server that is still there.
+   * later is ignored). `live`: the server is there, so what it would keep
+   * seeing is undone first (retire.ts); `blockedId`: a call is blocked on
+   * that connection.
    */
-  private closeGlide(requeue: boolean, live: boolean, keepSubscriber = false): Promise<void> {
+  private closeGlide(how: { live: boolean; blockedId: string | undefined; keepSubscriber: boolean }): Promise<void> {
     this.generation++;
     this.heartbeat.stop();
     this.unwatchServer();
-    const blockedId = this.blocking.idle ? undefined : this.blockingId;
-    if (requeue) {
-      this.ordered.requeueInFlight();
-      this.blocking.requeueCurrent();
-    }
     const main = this.main;
     const blocking = this.blockingGlide.take();
-    const subscriber = keepSubscriber ? null : this.subscriberGlide.take();
+    const subscriber = how.keepSubscriber ? null : this.subscriberGlide.take();
     if (subscriber) this.subscriberEpoch++;
     this.main = null;
     this.heartbeat.forget();
     const settled = (c: Promise<GlideHandle> | null) => (c ? c.catch(() => null) : Promise.resolve(null));
-    if (!live) {
-      main?.close();
-      void settled(blocking).then((c) => c?.close());
-      void settled(subscriber).then((c) => c && forgetChannels(c));
-      return Promise.resolve();
-    }
-    const deadline = Number(this.options.disconnectTimeout ?? 2000);
-    return Promise.all([settled(blocking), settled(subscriber)]).then(([b, s]) =>
-      retireLive({ main, blocking: b, blockedId, subscriber: s }, deadline),
-    );
+    return Promise.all([settled(blocking), settled(subscriber)]).then(([b, s]) => {
+      const clients = { main, blocking: b, blockedId: how.blockedId, subscriber: s };
+      if (how.live && this.topology.standalone) return retireLive(clients, Number(this.options.disconnectTimeout ?? 2000));
+      retireLost(clients);
+    });
   }
 
   /** Watch the server for closed connections while ready (liveness.ts). */
@@ -535,15 +412,13 @@ export class Connection implements LaneHost, BlockingLaneHost {
     const generation = this.generation;
     this.unwatch = watchServer(target, () => {
       this.unwatch = null;
-      if (generation !== this.generation || this.owner.status !== "ready") return;
-      this.heartbeat.checkNow().then((alive) => {
+      if (generation !== this.generation || this.status !== "ready") return;
+      void this.heartbeat.checkNow().then((alive) => {
         // Still fine (the watch itself was closed, say by the server's idle timeout): watch again, at most once a second.
-        if (alive)
-          realSetTimeout(
-            () =>
-              generation === this.generation && this.owner.status === "ready" && !this.unwatch && this.watchServer(),
-            1000,
-          ).unref();
+        if (!alive) return;
+        realSetTimeout(() => {
+          if (generation === this.generation && this.status === "ready" && !this.unwatch) this.watchServer();
+        }, 1000).unref();
       });
     });
   }
@@ -555,14 +430,17 @@ export class Connection implements LaneHost, BlockingLaneHost {
 
   // ---- closing ------------------------------------------------------------
 
-  /** ioredis's disconnect(reconnect). */
+  /**
+   * ioredis's disconnect(reconnect) for a client that is not ready (a ready
+   * one closes gracefully: the executor lets its calls finish, then retire()).
+   */
   disconnect(reconnect = false): void {
     if (!reconnect) this.manuallyClosing = true;
     if (this.reconnectTimer && !reconnect) {
       realClearTimeout(this.reconnectTimer);
       this.reconnectTimer = null;
     }
-    const status = this.owner.status;
+    const status = this.status;
     if (status === "end") {
       this.manuallyClosing = false;
       return;
@@ -574,11 +452,12 @@ export class Connection implements LaneHost, BlockingLaneHost {
       return this.end();
     }
     if (status === "ready") {
-      this.closeGracefully(reconnect);
+      void this.retire(reconnect, undefined);
       return;
     }
     // connecting / connect: the attempt is abandoned.
-    this.closeGlide(reconnect, false);
+    if (reconnect) this.events.interrupted();
+    this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: false });
     // Before a socket exists ioredis's connect fails ("Connection is closed.") and it ends without 'close'.
     if (status === "connecting" && !reconnect && !this.socketOpened) {
       this.manuallyClosing = false;
@@ -587,89 +466,31 @@ export class Connection implements LaneHost, BlockingLaneHost {
     this.onClose();
   }
 
-  /**
-   * ioredis ends its socket and lets the server answer what was already
-   * written, then the socket closes: calls made before disconnect()/quit()
-   * get their replies, calls made after wait and are flushed when the client
-   * ends (or sent after a reconnect), a blocked call ends with the
-   * connection ("Connection is closed."). Status stays until then, as in
-   * ioredis; disconnectTimeout bounds the wait.
-   */
-  private closeGracefully(reconnect: boolean): Promise<void> {
-    if (this.closing) return this.closing;
-    const generation = this.generation;
-    const main = this.main;
-    const upTo = this.ordered.lastSubmitted;
-    this.ordered.holdAfter(upTo);
-    const blockedId = this.blocking.idle ? undefined : this.blockingId;
-    if (reconnect) this.blocking.requeueCurrent();
-    else this.blocking.rejectAll(new Error(CONNECTION_CLOSED_ERROR_MSG));
-    // The server ends a blocked command only when its connection goes: close it from the main one.
-    if (blockedId && main) {
-      this.blockingGlide.take()?.then((c) => c.close(), noop);
-      main.customCommand(["CLIENT", "KILL", "ID", blockedId]).catch(noop);
-    }
-    const deadline = Number(this.options.disconnectTimeout ?? 2000);
-    const closing = (async () => {
-      const drained = this.ordered.drained(upTo);
-      if (drained) await Promise.race([drained, sleepUnref(deadline)]);
-      if (generation !== this.generation) return; // lost meanwhile: already closed
-      await this.closeGlide(reconnect, true);
-      this.onClose();
-    })();
-    this.closing = closing;
-    closing.finally(() => {
-      if (this.closing === closing) this.closing = null;
-      this.ordered.holdAfter(Infinity);
-    });
-    return closing;
+  /** quit() of a client that never connected, or before its socket: it ends ('end' only, as ioredis). */
+  endBeforeConnecting(): void {
+    this.manuallyClosing = false;
+    this.end();
   }
 
-  /** True while a graceful close lets calls already sent finish (new ones wait). */
-  get isClosing(): boolean {
-    return this.closing !== null;
+  /** The attempt in progress has not opened its socket yet (ioredis would end it without 'close'). */
+  get beforeSocket(): boolean {
+    return this.status === "wait" || (this.status === "connecting" && !this.socketOpened);
   }
 
-  /** ioredis's quit: answered calls first, then the connection closes ('close', 'end'). */
-  async quit(): Promise<"OK"> {
-    const status = this.owner.status;
-    if (status === "end") throw new Error(CONNECTION_CLOSED_ERROR_MSG);
-    // Already closing (a disconnect() before): ioredis answers at once, its stream is no longer writable.
-    if (this.closing) {
-      this.manuallyClosing = true;
-      return "OK";
-    }
+  /** Mark the close as the user's: the next close ends the client instead of reconnecting. */
+  closingOnPurpose(): void {
     this.manuallyClosing = true;
-    if (status !== "ready") {
-      if (this.ordered.queued === 0) {
-        // ioredis connects first (a lazy client too), then ends before any socket: 'end' only.
-        if (status === "wait" || (status === "connecting" && !this.socketOpened)) {
-          this.manuallyClosing = false;
-          this.end();
-        } else this.disconnect();
-        return "OK";
-      }
-      // Queued calls go first, once connected.
-      const ready = await this.whenReady().then(
-        () => true,
-        () => false,
-      );
-      if (!ready) return "OK";
-    }
-    await this.closeGracefully(false);
-    return "OK";
   }
 
-  /** SELECT changed the database: the blocking connection must follow. */
-  selected(db: number): void {
-    if (db === this.db) return;
-    this.db = db;
-    const blocking = this.blockingGlide.peek();
-    if (blocking && this.blocking.idle) {
-      this.blockingGlide.take();
-      blocking.then((c) => c.close(), noop);
-    } else if (blocking) {
-      blocking.then((c) => c.customCommand(["SELECT", String(db)]), noop).catch(noop);
-    }
+  /**
+   * The end of a graceful close (the executor drained what was sent): the
+   * GLIDE clients leave as retire.ts describes, then 'close' and 'end' (or
+   * 'reconnecting').
+   */
+  async retire(reconnect: boolean, blockedId: string | undefined): Promise<void> {
+    if (!reconnect) this.manuallyClosing = true;
+    if (reconnect) this.events.interrupted();
+    await this.closeGlide({ live: true, blockedId, keepSubscriber: false });
+    this.onClose();
   }
 }

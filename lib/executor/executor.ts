@@ -1,99 +1,222 @@
 /**
- * The executor: the last stage of every chain. It applies ioredis's rules
- * for where a call may go now (offline queue, enableOfflineQueue, a closed
- * client, subscriber mode, an open multi({pipeline: false})), then hands the
- * call to a lane, or to the transaction collecting it; and it keeps what some
- * commands change on the connection (SELECT, SCRIPT FLUSH, reconnectOnError).
+ * The executor: the last stage of every chain, and the owner of the lanes.
+ * It applies ioredis's rules for where a call may go now (the offline queue,
+ * enableOfflineQueue, a closed client, an open multi({pipeline: false})),
+ * then hands the call to a lane (ordered or blocking) or to the transaction
+ * collecting it. It also closes gracefully: what was sent is answered before
+ * the connection goes (disconnect, quit), as with ioredis's socket end().
  */
 import type { Call } from "../chain/call";
 import type { Connection } from "../connection/connection";
+import type { GlideHandle } from "../glide";
 import { CONNECTION_CLOSED_ERROR_MSG, OFFLINE_QUEUE_OFF_MSG, ReplyError, SimpleError } from "../errors";
 import type { ResolvedOptions } from "../options";
-import { ManualTransaction } from "../pipeline/manual-transaction";
+import { sleepUnref } from "../timers";
+import { BlockingLane } from "./blocking-lane";
+import { OrderedLane } from "./ordered-lane";
 import { pending } from "./settle";
-
-/** What the executor needs from its client. */
-export interface ExecutorHost {
-  readonly status: string;
-  readonly connection: Connection;
-  /** subscriber mode: an error for commands ioredis refuses there */
-  refuseInSubscriberMode(command: string): Error | undefined;
-  /** SCRIPT FLUSH ran: defined scripts must be sent with their source again */
-  scriptsFlushed(): void;
-  emit(event: string, ...args: unknown[]): boolean;
-}
+import { ManualTransaction } from "./transactions";
 
 export class Executor {
-  private manualTransaction: ManualTransaction | undefined;
+  readonly ordered: OrderedLane;
+  readonly blocking: BlockingLane;
+  #manualTransaction: ManualTransaction | undefined;
+  /** a graceful close (disconnect/quit of a ready client) in progress */
+  #closing: Promise<void> | null = null;
 
   constructor(
-    private readonly host: ExecutorHost,
+    private readonly connection: Connection,
     private readonly options: ResolvedOptions,
-  ) {}
+  ) {
+    const commandTimeout = typeof options.commandTimeout === "number" ? options.commandTimeout : undefined;
+    const resendOnReconnect = options.autoResendUnfulfilledCommands !== false;
+    // What the lanes need from below: the connection's GLIDE clients and state, and two options.
+    const port = {
+      commandTimeout,
+      resendOnReconnect,
+      isCluster: connection.isCluster,
+      maxRedirections: connection.maxRedirections,
+      glideClient: () => connection.glideClient(),
+      blockingClient: () => connection.blockingClient(),
+      newBatch: (atomic: boolean) => connection.newBatch(atomic),
+      canSend: () => connection.canSend(),
+      // A graceful close sends nothing new on the blocking connection (it is being killed).
+      canBlock: () => this.#closing === null && connection.canSend(),
+      connectionLost: (error: Error) => connection.connectionLost(error),
+      sawBinaryReply: () => connection.sawBinaryReply(),
+      redirectDelay: (error: Error) => connection.redirectDelay(error),
+    };
+    this.ordered = new OrderedLane(port);
+    this.blocking = new BlockingLane(port, this.ordered);
+  }
 
   /** ioredis's rules for a call made while the connection is not ready; an error to reject with, if any. */
-  private offlineRefusal(): Error | undefined {
-    const status = this.host.status;
+  #offlineRefusal(): Error | undefined {
+    const status = this.connection.status;
     // A graceful close is under way: like ioredis's ended stream, not writable.
-    if (status === "ready" && !this.host.connection.isClosing) return undefined;
+    if (status === "ready" && this.#closing === null) return undefined;
     if (status === "end") return new Error(CONNECTION_CLOSED_ERROR_MSG);
-    if (status === "wait") this.host.connection.connect().catch(() => undefined);
+    if (status === "wait") this.connection.connect().catch(() => undefined);
     if (this.options.enableOfflineQueue === false) return new Error(OFFLINE_QUEUE_OFF_MSG);
     return undefined;
   }
 
   execute(call: Call): Promise<unknown> {
-    const refused = this.offlineRefusal() ?? this.host.refuseInSubscriberMode(call.spec.name);
+    const refused = this.#offlineRefusal();
     if (refused) return Promise.reject(refused);
-    if (call.batch?.collect) {
+    if (call.pipeline?.collect) {
       const reply = pending(call, this.options.commandTimeout as number | undefined);
-      call.batch.collect(call);
+      call.pipeline.collect(call);
       return reply;
     }
-    if (this.manualTransaction) return this.manualTransaction.take(call);
-    if (call.spec.name === "multi") return this.startManualTransaction();
-    const lanes = this.host.connection;
-    const sent = call.blocking ? lanes.blocking.submit(call) : lanes.ordered.submit(call);
-    if (call.spec.name === "select") return sent.then((reply) => this.afterSelect(call, reply));
-    if (call.spec.name === "script" && /^flush$/i.test(String(call.args[0]))) this.host.scriptsFlushed();
-    if (this.options.reconnectOnError) return sent.catch((err) => this.afterReplyError(call, err));
+    if (this.#manualTransaction) return this.#manualTransaction.take(call);
+    if (call.spec.transactionControl === "multi") return this.startManualTransaction();
+    const sent = call.blocking ? this.blocking.submit(call) : this.ordered.submit(call);
+    if (this.options.reconnectOnError && call.spec.reconnectOnError) return sent.catch((err) => this.#afterReplyError(call, err));
     return sent;
   }
 
-  /** A MULTI/EXEC request for the ordered lane (lib/pipeline/transaction.ts). */
+  /** A MULTI/EXEC request for the ordered lane (lib/executor/transactions.ts). */
   submitTransaction(transaction: Call): Promise<unknown> {
-    const refused = this.offlineRefusal();
+    const refused = this.#offlineRefusal();
     if (refused) return Promise.reject(refused);
-    return this.host.connection.ordered.submit(transaction);
+    return this.ordered.submit(transaction);
   }
 
-  /** multi({ pipeline: false }): calls answer "QUEUED" until exec() (lib/pipeline/manual-transaction.ts). */
+  /** multi({ pipeline: false }): calls answer "QUEUED" until exec() (lib/executor/transactions.ts). */
   startManualTransaction(): Promise<"OK"> {
-    if (this.manualTransaction) return Promise.reject(new SimpleError("ERR MULTI calls can not be nested"));
-    this.manualTransaction = new ManualTransaction(
+    if (this.#manualTransaction) return Promise.reject(new SimpleError("ERR MULTI calls can not be nested"));
+    this.#manualTransaction = new ManualTransaction(
       (tx) => this.submitTransaction(tx),
-      () => (this.manualTransaction = undefined),
+      () => (this.#manualTransaction = undefined),
     );
     return Promise.resolve("OK");
   }
 
-  private afterSelect(call: Call, reply: unknown): unknown {
-    const db = parseInt(String(call.args[0]), 10);
-    const connection = this.host.connection;
-    if (Number.isInteger(db) && db !== connection.db) {
-      connection.selected(db);
-      this.host.emit("select", db);
+  /**
+   * The subscriber GLIDE client for (un)subscribing, under the offline rules
+   * of any command: it waits for the connection, and a closed client refuses.
+   */
+  subscriberClient(): Promise<GlideHandle> {
+    const status = this.connection.status;
+    if (status === "end" || this.#closing) return Promise.reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
+    if (status !== "ready" && status !== "connect") {
+      if (this.options.enableOfflineQueue === false) return Promise.reject(new Error(OFFLINE_QUEUE_OFF_MSG));
+      if (status === "wait") this.connection.connect().catch(() => undefined);
+      return this.connection.whenReady().then(() => this.subscriberClient());
     }
-    return reply;
+    return this.connection.subscriberClient();
+  }
+
+  /** SELECT ran: new connections (and the blocking one) use that database. */
+  selected(db: number): void {
+    this.connection.selected(db, this.blocking.idle);
   }
 
   /** ioredis's reconnectOnError: true/1 reconnect, 2 reconnect and resend. */
-  private afterReplyError(call: Call, err: Error): Promise<unknown> {
-    if (!(err instanceof ReplyError) || call.spec.name === "client") throw err;
+  #afterReplyError(call: Call, err: Error): Promise<unknown> {
+    if (!(err instanceof ReplyError)) throw err;
     const decision = this.options.reconnectOnError!(err);
     const reconnect = decision === 2 || decision === true || decision === 1;
-    if (reconnect && this.host.status !== "reconnecting") this.host.connection.disconnect(true);
+    if (reconnect && this.connection.status !== "reconnecting") this.disconnect(true);
     if (decision === 2) return this.execute(call);
     throw err;
+  }
+
+  // ---- what the connection reports (through the client) ------------------------
+
+  /** Ready: what waited goes. */
+  resume(): void {
+    this.ordered.kick();
+    this.blocking.kick();
+  }
+
+  /** The connection was lost: calls in flight go again on the next one. */
+  requeueInFlight(): void {
+    this.ordered.requeueInFlight();
+    this.blocking.requeueCurrent();
+  }
+
+  /** Reject every call not answered yet (maxRetriesPerRequest, a refused AUTH, the end). */
+  rejectAll(error: Error): void {
+    this.ordered.rejectAll(error);
+    this.blocking.rejectAll(error);
+  }
+
+  // ---- lifecycle --------------------------------------------------------------
+
+  connect(): Promise<void> {
+    return this.connection.connect();
+  }
+
+  /** True while a graceful close lets calls already sent finish (new ones wait). */
+  get isClosing(): boolean {
+    return this.#closing !== null;
+  }
+
+  /** ioredis's disconnect(reconnect). */
+  disconnect(reconnect = false): void {
+    if (this.connection.status === "ready") void this.#closeGracefully(reconnect);
+    else this.connection.disconnect(reconnect);
+  }
+
+  /** ioredis's quit: answered calls first, then the connection closes ('close', 'end'). */
+  async quit(): Promise<"OK"> {
+    const status = this.connection.status;
+    if (status === "end") throw new Error(CONNECTION_CLOSED_ERROR_MSG);
+    // Already closing (a disconnect() before): ioredis answers at once, its stream is no longer writable.
+    if (this.#closing) {
+      this.connection.closingOnPurpose();
+      return "OK";
+    }
+    if (status !== "ready") {
+      if (this.ordered.queued === 0) {
+        // ioredis connects first (a lazy client too), then ends before any socket: 'end' only.
+        if (this.connection.beforeSocket) this.connection.endBeforeConnecting();
+        else this.connection.disconnect();
+        return "OK";
+      }
+      // Queued calls go first, once connected.
+      this.connection.closingOnPurpose();
+      const ready = await this.connection.whenReady().then(
+        () => true,
+        () => false,
+      );
+      if (!ready) return "OK";
+    }
+    await this.#closeGracefully(false);
+    return "OK";
+  }
+
+  /**
+   * ioredis ends its socket and lets the server answer what was already
+   * written, then the socket closes: calls made before disconnect()/quit()
+   * get their replies, calls made after wait and are flushed when the client
+   * ends (or sent after a reconnect), a blocked call ends with the
+   * connection ("Connection is closed."). Status stays until then, as in
+   * ioredis; disconnectTimeout bounds the wait.
+   */
+  #closeGracefully(reconnect: boolean): Promise<void> {
+    if (this.#closing) return this.#closing;
+    if (!reconnect) this.connection.closingOnPurpose();
+    const upTo = this.ordered.lastSubmitted;
+    this.ordered.holdAfter(upTo);
+    const blockedId = this.blocking.idle ? undefined : this.connection.blockingConnectionId;
+    if (reconnect) this.blocking.requeueCurrent();
+    else this.blocking.rejectAll(new Error(CONNECTION_CLOSED_ERROR_MSG));
+    const deadline = Number(this.options.disconnectTimeout ?? 2000);
+    const closing = (async () => {
+      const drained = this.ordered.drained(upTo);
+      if (drained) await Promise.race([drained, sleepUnref(deadline)]);
+      // Lost meanwhile: it closed already.
+      if (this.connection.status !== "ready") return;
+      await this.connection.retire(reconnect, blockedId);
+    })();
+    this.#closing = closing;
+    void closing.finally(() => {
+      if (this.#closing === closing) this.#closing = null;
+      this.ordered.holdAfter(Infinity);
+    });
+    return closing;
   }
 }

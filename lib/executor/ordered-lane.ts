@@ -23,7 +23,6 @@ import { classifyGlideError, toIoredisError } from "../errors";
 import { HeldCalls, redirectDecision, RedirectHost, slotNudge } from "./redirects";
 import { StallWatch } from "./stall-watch";
 import { Fifo } from "./fifo";
-import { recoverFromNoScript } from "../middleware/scripts";
 import { argv, fail, pending, succeed } from "./settle";
 import { realNextTick, realNow } from "../timers";
 
@@ -163,7 +162,7 @@ export class OrderedLane {
    * batch it gave up within milliseconds of a failover).
    */
   private static alone(call: Call): boolean {
-    return call.spec.barrier || call.transaction !== undefined || call.batch?.route !== undefined || call.redirects > 0;
+    return call.spec.barrier || call.transaction !== undefined || call.route !== undefined || call.redirects > 0;
   }
 
   private flush(): void {
@@ -206,7 +205,7 @@ export class OrderedLane {
         for (let i = 0; i < transaction.length; i++) batch.customCommand(argv(transaction[i]));
         glide.exec(batch, false, { decoder }).then((values) => this.onReply(request, values), onError);
       } else if (calls.length === 1) {
-        const route = calls[0].batch?.route;
+        const route = calls[0].route;
         glide
           .customCommand(argv(calls[0]), route === undefined ? { decoder } : { decoder, route })
           .then((value) => this.onReply(request, value), onError);
@@ -240,11 +239,12 @@ export class OrderedLane {
 
   /**
    * A call's own error: final, unless the command did not run and can go
-   * again: a defined script met NOSCRIPT (resent first, as EVAL), or a
+   * again: a stage recovered it (a defined script met NOSCRIPT: resent first, as EVAL), or a
    * cluster node redirected or refused it for now (redirects.ts).
    */
   private failed(call: Call, error: Error, sentAlone = false): void {
-    if (call.script && recoverFromNoScript(call, error)) {
+    // A stage's recovery (the script cache's NOSCRIPT retry): the call did not run, it goes again first.
+    if (call.retry?.(error)) {
       this.retry.push(call);
       return;
     }

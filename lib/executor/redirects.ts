@@ -25,13 +25,13 @@ export type RedirectDecision = { resendAfter: number } | { fail: Error } | null;
  */
 export function redirectDecision(host: RedirectHost, call: Call, error: Error, sentAlone: boolean): RedirectDecision {
   // A call bound to one node (cluster.nodes()) is not redirected, as on ioredis's node clients.
-  if (call.batch?.route) return null;
+  if (call.route !== undefined) return null;
   const delay = host.redirectDelay(error);
   if (delay === undefined) return null;
   if (call.redirects >= host.maxRedirections || (sentAlone && retriedByGlide(error))) {
     // ioredis's pipelines keep the node's own error; single calls get its "Too many ..." error.
     const own = toIoredisError(error);
-    return { fail: call.batch ? own : tooManyRedirections(own) };
+    return { fail: call.pipeline ? own : tooManyRedirections(own) };
   }
   call.redirects++;
   return { resendAfter: delay };
@@ -44,7 +44,7 @@ export function redirectDecision(host: RedirectHost, call: Call, error: Error, s
  * makes GLIDE learn the promoted primary. The read to send first, or null.
  */
 export function slotNudge(call: Call, error: Error): (string | Buffer)[] | null {
-  if (call.spec.name !== "spublish" || call.args.length === 0 || !/ConnectionNotFoundForRoute/.test(error.message))
+  if (!call.spec.nudgeSlotOnRouteError || call.args.length === 0 || !/ConnectionNotFoundForRoute/.test(error.message))
     return null;
   return ["EXISTS", call.args[0]];
 }

@@ -15,7 +15,7 @@
 import { isUtf8 } from "buffer";
 import type { Call } from "../chain/call";
 import type { Stage } from "../chain/middleware";
-import { keyPositions } from "../commands/spec";
+import { keyPositions, specForArguments } from "../commands/spec";
 import { ArgumentError } from "../errors";
 
 function describe(value: unknown): string {
@@ -95,6 +95,8 @@ export function normalizeArgs(call: Call, keyPrefix: string | Buffer): boolean {
     if (prefix) for (const p of positions) strings[p] = prefixed(keyPrefix, strings[p]);
   }
   call.args = strings;
+  // A subcommand with facts of its own (CONFIG GET, SCRIPT FLUSH, ...) gets its own spec.
+  if (call.spec.subcommands !== undefined) call.spec = specForArguments(call.spec, strings);
   return binary;
 }
 
@@ -122,7 +124,6 @@ function prefixed(prefix: string | Buffer, key: string | Buffer): string | Buffe
 
 export function argumentNormalizer(keyPrefix: () => string | Buffer, sawBinaryArgument: () => void): Stage {
   return {
-    name: "argument-normalizer",
     appliesTo: () => true,
     handle(call, next) {
       if (normalizeArgs(call, keyPrefix())) sawBinaryArgument();

@@ -22,19 +22,18 @@ import { ArgumentError } from "../errors";
 export interface ScriptDefinition {
   lua: string;
   numberOfKeys?: number | null;
+  /** accepted as ioredis does (it picks EVALSHA_RO on a replica-reading Cluster); ioglide sends EVAL/EVALSHA */
   readOnly?: boolean;
 }
 
-/** A defined script, as a call carries it (`call.script`). */
+/** A defined script. */
 export interface DefinedScript {
   readonly name: string;
   readonly lua: string;
   readonly sha: string;
   readonly numberOfKeys: number | null;
-  readonly readOnly: boolean;
   readonly cache: ScriptCache;
 }
-type Defined = DefinedScript;
 
 /** SHAs the current connection is known to hold; at most this many are remembered. */
 export const LOADED_SCRIPTS_LIMIT = 10000;
@@ -43,7 +42,7 @@ const EVAL = specFor("eval");
 const EVALSHA = specFor("evalsha");
 
 export class ScriptCache {
-  private readonly defined = new Map<string, Defined>();
+  private readonly defined = new Map<string, DefinedScript>();
   private loaded = new Set<string>();
 
   /** (Re)define: like a new ioredis Script, its first call sends the source. */
@@ -55,14 +54,7 @@ export class ScriptCache {
       throw new ArgumentError(`ioglide: defineCommand('${name}'): numberOfKeys must be a non-negative integer`);
     }
     const sha = createHash("sha1").update(definition.lua).digest("hex");
-    this.defined.set(name, {
-      name,
-      lua: definition.lua,
-      sha,
-      numberOfKeys: typeof n === "number" ? n : null,
-      readOnly: !!definition.readOnly,
-      cache: this,
-    });
+    this.defined.set(name, { name, lua: definition.lua, sha, numberOfKeys: typeof n === "number" ? n : null, cache: this });
     this.loaded.delete(sha);
   }
 
@@ -74,7 +66,7 @@ export class ScriptCache {
     return [...this.defined.keys()];
   }
 
-  get(name: string): Defined | undefined {
+  get(name: string): DefinedScript | undefined {
     return this.defined.get(name);
   }
 
@@ -102,13 +94,13 @@ function isNoScript(err: unknown): boolean {
 }
 
 /**
- * Called by the executor when a script call failed: on NOSCRIPT (the script
- * did not run) the call is rewritten to EVAL with its source and should be
- * sent again; anything else is final.
+ * The call's retry hook (Call.retry), run by the lanes when it fails: on
+ * NOSCRIPT (the script did not run) the call is rewritten to EVAL with its
+ * source and goes again, first; anything else is final. Once per call: an
+ * EVAL that fails is final.
  */
-export function recoverFromNoScript(call: Call, error: unknown): boolean {
-  const script = call.script;
-  if (!script || call.spec === EVAL || !isNoScript(error)) return false;
+function recoverFromNoScript(call: Call, script: DefinedScript, error: Error): boolean {
+  if (call.spec === EVAL || !isNoScript(error)) return false;
   script.cache.forget(script.sha);
   call.args[0] = script.lua;
   call.spec = EVAL;
@@ -116,7 +108,7 @@ export function recoverFromNoScript(call: Call, error: unknown): boolean {
 }
 
 /** Rewrite a defined command's call into EVAL or EVALSHA with ioredis's argument rules. */
-function toEval(call: Call, script: Defined, cache: ScriptCache, keyPrefix: string | Buffer): void {
+function toEval(call: Call, script: DefinedScript, cache: ScriptCache, keyPrefix: string | Buffer): void {
   const args = call.args;
   // Dynamic form: the first argument is the key count. Bad counts go to the server, which says why.
   const dynamic = script.numberOfKeys === null;
@@ -137,24 +129,31 @@ function toEval(call: Call, script: Defined, cache: ScriptCache, keyPrefix: stri
   }
   call.args = out as Call["args"];
   call.spec = loaded ? EVALSHA : EVAL;
-  call.script = script;
+  call.retry = (error) => recoverFromNoScript(call, script, error);
   // Optimistic, as ioredis: the EVAL about to go out loads it.
   cache.markLoaded(script.sha);
 }
 
 /**
- * The stage rewrites the call and marks it with its script; the NOSCRIPT
- * retry happens in the ordered lane (`recoverFromNoScript`), which puts the
- * call back at the front of its queue: no extra promise per script call.
- * Inside MULTI a NOSCRIPT is part of EXEC's reply and cannot be resent.
+ * The stage rewrites defined commands' calls (and gives them the NOSCRIPT
+ * retry hook: no extra promise per script call), and notices SCRIPT FLUSH:
+ * the scripts the connection held are gone. Inside MULTI a NOSCRIPT is part
+ * of EXEC's reply and cannot be resent.
  */
 export function scriptCacheStage(cache: ScriptCache, keyPrefix: () => string | Buffer): Stage {
   return {
-    name: "script-cache",
-    appliesTo: (command) => cache.has(command),
+    appliesTo: (command, spec) => cache.has(command) || spec.subcommands?.has("flush") === true,
     handle(call, next) {
-      toEval(call, cache.get(call.command)!, cache, keyPrefix());
-      return next(call);
+      const script = cache.get(call.command);
+      if (script) {
+        toEval(call, script, cache, keyPrefix());
+        return next(call);
+      }
+      if (!call.spec.flushesScripts) return next(call);
+      return next(call).then((reply) => {
+        cache.connectionChanged();
+        return reply;
+      });
     },
   };
 }

@@ -21,7 +21,6 @@ export function shapeReply(reply: unknown, call: Call): unknown {
  * this stage and the executor), without a promise per call.
  */
 export const replyShaper: Stage = {
-  name: "reply-shaper",
   appliesTo: () => true,
   handle(call, next) {
     call.shape = shapeReply;

@@ -12,10 +12,10 @@
  * `exec()` resolves `[[err, reply], ...]` (null when a WATCHed key changed).
  */
 import asCallback from "standard-as-callback";
-import type { BatchContext, Call } from "../chain/call";
+import type { CallPlacement, Call } from "../chain/call";
 import { isCommandName } from "../commands/spec";
 import { installDispatchProxy } from "../dispatch/proxy";
-import { TransactionGroup } from "./transaction";
+import { TransactionGroup } from "../executor/transactions";
 import type { ChainableCommander } from "../../types/commander";
 
 type Callback = (err: Error | null, value?: unknown) => void;
@@ -32,7 +32,7 @@ export interface PipelineHost {
     command: string,
     args: unknown[],
     buffer: boolean,
-    batch: BatchContext,
+    placement: CallPlacement,
     onDone?: (error: Error | null, value: unknown) => void,
   ): Promise<unknown>;
   needsPromise(command: string): boolean;
@@ -47,7 +47,7 @@ interface Queued {
   callback: Callback | undefined;
 }
 
-const PLAIN: BatchContext = {};
+const PLAIN: CallPlacement = { pipeline: {} };
 export const QUEUE = Symbol("ioglide.queue");
 
 export class Pipeline {
@@ -163,7 +163,7 @@ export class Pipeline {
     const queued = this.#queued;
     const group = new TransactionGroup(queued.length, (tx) => this.#redis.submitTransaction(tx));
     queued.forEach((q, i) => {
-      const context: BatchContext = { collect: (call) => group.arrive(i, call) };
+      const context: CallPlacement = { pipeline: { collect: (call) => group.arrive(i, call) } };
       this.#redis.runCall(q.command, q.args, q.buffer, context).then(
         (value) => group.settledEarly(i, null, value),
         (error: Error) => group.settledEarly(i, error),

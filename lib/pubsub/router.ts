@@ -20,7 +20,7 @@ import type { Stage } from "../chain/middleware";
 import { ArgumentError } from "../errors";
 import type { GlideHandle } from "../glide";
 
-export type SubscriptionKind = "channel" | "pattern" | "shard";
+import type { SubscriptionKind } from "../commands/spec";
 
 /** A GLIDE subscriber client, as far as the router needs it. */
 export interface SubscriberHandle extends GlideHandle {
@@ -55,28 +55,9 @@ export interface PubSubHost {
    * protocol 2 only).
    */
   readonly resp3: boolean;
+  /** the client ended: its calls are refused as closed (before any subscriber-mode rule) */
+  ended(): boolean;
 }
-
-/** ioredis's VALID_IN_SUBSCRIBER_MODE. */
-const SUBSCRIBER_COMMANDS = new Set([
-  "subscribe",
-  "psubscribe",
-  "ssubscribe",
-  "unsubscribe",
-  "punsubscribe",
-  "sunsubscribe",
-  "ping",
-  "quit",
-  "reset",
-]);
-const SUBSCRIBE: Record<string, { kind: SubscriptionKind; on: boolean }> = {
-  subscribe: { kind: "channel", on: true },
-  psubscribe: { kind: "pattern", on: true },
-  ssubscribe: { kind: "shard", on: true },
-  unsubscribe: { kind: "channel", on: false },
-  punsubscribe: { kind: "pattern", on: false },
-  sunsubscribe: { kind: "shard", on: false },
-};
 
 /** GLIDE waits this long for the server to confirm a (un)subscription. */
 const CONFIRM_TIMEOUT_MS = 10000;
@@ -123,20 +104,20 @@ export class PubSubRouter {
     return this.active && !this.host.resp3;
   }
 
-  /** The client's mode check: an error for a command ioredis refuses in subscriber mode. */
-  refuse(command: string): Error | undefined {
-    if (!this.subscriberMode || SUBSCRIBER_COMMANDS.has(command)) return undefined;
-    return new Error("Connection in subscriber mode, only subscriber commands may be used");
+  /**
+   * A call in subscriber mode (RESP2): PING is answered on the subscriber
+   * connection, commands ioredis refuses there are refused; null: not ours.
+   */
+  subscriberModeCall(call: Call): Promise<unknown> | null {
+    if (!this.subscriberMode || this.host.ended()) return null;
+    if (call.spec.name === "ping") return this.ping(call.args);
+    if (call.spec.allowedInSubscriberMode) return null;
+    return Promise.reject(new Error("Connection in subscriber mode, only subscriber commands may be used"));
   }
 
-  handles(command: string): boolean {
-    return command in SUBSCRIBE || (command === "ping" && this.subscriberMode);
-  }
-
+  /** SUBSCRIBE and its family. */
   run(call: Call): Promise<unknown> {
-    const name = call.spec.name;
-    if (name === "ping") return this.ping(call.args);
-    const { kind, on } = SUBSCRIBE[name];
+    const { kind, subscribe: on } = call.spec.subscription!;
     const names = call.args as (string | Buffer)[];
     const step = this.chain.then(() => (on ? this.subscribe(kind, names) : this.unsubscribe(kind, names)));
     this.chain = step.catch(() => undefined);
@@ -228,13 +209,17 @@ export class PubSubRouter {
   }
 }
 
-/** The pub/sub router as a chain stage: it answers its commands itself. */
-export function pubSubStage(router: PubSubRouter): Stage {
+/**
+ * The pub/sub router as a chain stage: it answers the (un)subscribe family
+ * itself, and (protocol 2 only, where ioredis has a subscriber mode) PING
+ * and the refusals of subscriber mode.
+ */
+export function pubSubStage(router: PubSubRouter, resp3: boolean): Stage {
   return {
-    name: "pubsub-router",
-    appliesTo: (command, spec) => spec.name in SUBSCRIBE || spec.name === "ping",
+    appliesTo: (command, spec) => spec.subscription !== undefined || !resp3,
     handle(call, next) {
-      return router.handles(call.spec.name) ? router.run(call) : next(call);
+      if (call.spec.subscription) return router.run(call);
+      return router.subscriberModeCall(call) ?? next(call);
     },
   };
 }

@@ -1,5 +1,6 @@
 /**
- * MULTI/EXEC on GLIDE's atomic Batch.
+ * Transactions: MULTI/EXEC on GLIDE's atomic Batch, for multi() pipelines
+ * and for multi({ pipeline: false }) (ManualTransaction, below).
  *
  * The calls of a transaction run the normal chain (normalizer, resolver, user
  * middleware, shaper) and stop at the executor, which hands them here instead
@@ -19,7 +20,7 @@
 import { Call } from "../chain/call";
 import { specFor } from "../commands/spec";
 import { CONNECTION_CLOSED_ERROR_MSG, OFFLINE_QUEUE_OFF_MSG, ReplyError, SimpleError, toIoredisError } from "../errors";
-import { fail, Outcome, settle, shaped } from "../executor/settle";
+import { fail, Outcome, pending, settle, shaped } from "./settle";
 
 export type TransactionOutcome =
   | { kind: "exec"; replies: Outcome[] }
@@ -153,5 +154,47 @@ export class TransactionGroup {
       errors.push(mine ? error : null);
     }
     this.finish({ kind: "aborted", error: abort, errors });
+  }
+}
+
+/**
+ * `multi({ pipeline: false })`: a transaction on the client itself. ioredis
+ * sends MULTI at once and the server answers "QUEUED" to each command until
+ * EXEC. Sending a bare MULTI over GLIDE's shared connection would put every
+ * other request of the client inside it, so ioglide keeps the commands here,
+ * answers "QUEUED" itself, and sends them as one atomic request on `exec()`
+ * (`discard()` drops them). Like on ioredis, every call made on the client in
+ * between belongs to the transaction.
+ */
+export class ManualTransaction {
+  private readonly calls: Call[] = [];
+
+  constructor(
+    private readonly send: (transaction: Call) => Promise<unknown>,
+    private readonly done: () => void,
+  ) {}
+
+  /** A call made while the transaction is open: EXEC and DISCARD end it, others are queued. */
+  take(call: Call): Promise<unknown> {
+    const control = call.spec.transactionControl;
+    if (control === "exec") return this.exec();
+    if (control === "discard") {
+      this.done();
+      return Promise.resolve("OK");
+    }
+    if (control === "multi") return Promise.reject(new Error("ERR MULTI calls can not be nested"));
+    pending(call, undefined).catch(() => undefined); // answered in exec()'s result instead
+    this.calls.push(call);
+    return Promise.resolve("QUEUED");
+  }
+
+  private async exec(): Promise<unknown> {
+    this.done();
+    const group = new TransactionGroup(this.calls.length, this.send);
+    this.calls.forEach((call, i) => group.arrive(i, call));
+    const outcome = await group.outcome;
+    if (outcome.kind === "watch-failed") return null;
+    if (outcome.kind === "aborted") throw outcome.error;
+    return outcome.replies.map((r) => (r.error ? [r.error] : [null, r.value]));
   }
 }
