@@ -11,21 +11,20 @@
  */
 import { BYTES_DECODER, GlideHandle, STRING_DECODER } from "../glide";
 import type { Call } from "../chain/call";
-import { classifyGlideError, toIoredisError } from "../errors";
-import { redirectDecision, RedirectHost } from "./redirects";
+import { classifyGlideError } from "../errors";
+import { fateOf, FailureHost } from "./failures";
 import { Fifo } from "./fifo";
 import { argv, fail, pending, succeed } from "./settle";
 import type { OrderedLane } from "./ordered-lane";
 import { realSetTimeout } from "../timers";
 
-export interface BlockingLaneHost extends RedirectHost {
+export interface BlockingLaneHost extends FailureHost {
   /** the dedicated GLIDE client, created on first use */
   blockingClient(): Promise<GlideHandle>;
   /** true when a blocking call may be sent (ready, and not closing) */
   canBlock(): boolean;
   connectionLost(error: Error): void;
   readonly commandTimeout: number | undefined;
-  readonly resendOnReconnect: boolean;
 }
 
 export class BlockingLane {
@@ -83,31 +82,20 @@ export class BlockingLane {
   private onError(call: Call, after: number, err: unknown): void {
     if (this.current !== call) return;
     const kind = classifyGlideError(err);
-    const decision = redirectDecision(this.host, call, err as Error, true);
-    if (decision !== null && "resendAfter" in decision) {
-      // A cluster node redirected the call (MOVED after a failover, ASK,
-      // TRYAGAIN, CLUSTERDOWN) or its connection failed: send it again
-      // shortly, as ioredis does.
-      this.current = null;
-      this.queue.unshiftAll([{ call, after }]);
-      realSetTimeout(() => this.kick(), decision.resendAfter);
-      if (kind === "connection") this.host.connectionLost(err as Error);
-      return;
-    }
-    if (decision !== null) {
-      fail(call, decision.fail);
-      if (kind === "connection") this.host.connectionLost(err as Error);
+    const error = err as Error;
+    const fate = fateOf(this.host, call, error, true, kind);
+    if (fate.kind === "fail") {
+      fail(call, fate.error);
+      if (kind === "connection") this.host.connectionLost(error);
       return this.done();
     }
-    if (kind === "connection" && this.host.resendOnReconnect && !call.settled) {
-      this.current = null;
-      this.queue.unshiftAll([{ call, after }]);
-      this.host.connectionLost(err as Error);
-      return;
-    }
-    fail(call, toIoredisError(err));
-    if (kind === "connection") this.host.connectionLost(err as Error);
-    this.done();
+    // Again: a script recovered from NOSCRIPT (at once), a cluster node redirected, refused
+    // or lost it (after ioredis's delay), or the connection is lost (on the next one).
+    this.current = null;
+    this.queue.unshiftAll([{ call, after }]);
+    if (fate.kind === "retry-later") realSetTimeout(() => this.kick(), fate.afterMs);
+    if (kind === "connection") this.host.connectionLost(error);
+    if (fate.kind === "retry-now") this.kick();
   }
 
   private done(): void {

@@ -19,8 +19,9 @@
  */
 import { Batch, BYTES_DECODER, GlideHandle, STRING_DECODER } from "../glide";
 import type { Call } from "../chain/call";
-import { classifyGlideError, toIoredisError } from "../errors";
-import { HeldCalls, redirectDecision, RedirectHost, slotNudge } from "./redirects";
+import { classifyGlideError, ErrorClass, toIoredisError } from "../errors";
+import { HeldCalls } from "./redirects";
+import { fateOf, FailureHost, isDecodingError } from "./failures";
 import { StallWatch } from "./stall-watch";
 import { Fifo } from "./fifo";
 import { argv, fail, pending, succeed } from "./settle";
@@ -32,7 +33,7 @@ export const MAX_BATCH = 250;
 export const WINDOW = 2;
 /** Smallest batch worth a request of its own when spreading calls over free slots. */
 export const MIN_SHARE = 4;
-export interface LaneHost extends RedirectHost {
+export interface LaneHost extends FailureHost {
   /** the GLIDE client to send on; null while there is none */
   glideClient(): GlideHandle | null;
   /** a Batch (standalone) or ClusterBatch (cluster) */
@@ -44,8 +45,6 @@ export interface LaneHost extends RedirectHost {
   /** a string reply was not valid UTF-8: the client switches to Buffer decoding */
   sawBinaryReply(): void;
   readonly commandTimeout: number | undefined;
-  /** resend calls interrupted by a connection loss (autoResendUnfulfilledCommands) */
-  readonly resendOnReconnect: boolean;
   readonly isCluster: boolean;
 }
 
@@ -58,17 +57,16 @@ interface Request {
   readonly sentAt: number;
 }
 
-function isDecodingError(err: unknown): boolean {
-  return err instanceof Error && err.message.startsWith("Decoding error");
-}
 
 export class OrderedLane {
   private readonly queue = new Fifo<Call>();
   /** outstanding requests, oldest first */
   private outstanding: Request[] = [];
   private barrierOut = false;
-  /** calls to send again, in front of the queue, once their request is complete */
+  /** calls to send again, in front of the queue, once their request is complete (a stage recovered them) */
   private retry: Call[] = [];
+  /** calls a lost connection interrupted: in front of the queue, for the next connection */
+  private reconnected: Call[] = [];
   private scheduled = false;
   /** sequence numbers, for "wait until everything sent before X is done" */
   private submitted = 0;
@@ -231,33 +229,30 @@ export class OrderedLane {
     const calls = request.calls;
     for (let i = 0; i < calls.length; i++) {
       const value = values[i];
-      if (value instanceof Error) this.failed(calls[i], value);
+      if (value instanceof Error) this.failed(calls[i], value, false);
       else succeed(calls[i], value);
     }
     this.complete(request);
   }
 
-  /**
-   * A call's own error: final, unless the command did not run and can go
-   * again: a stage recovered it (a defined script met NOSCRIPT: resent first, as EVAL), or a
-   * cluster node redirected or refused it for now (redirects.ts).
-   */
-  private failed(call: Call, error: Error, sentAlone = false): void {
-    // A stage's recovery (the script cache's NOSCRIPT retry): the call did not run, it goes again first.
-    if (call.retry?.(error)) {
-      this.retry.push(call);
-      return;
+  /** A call's own error, or its request's: what becomes of it is failures.ts's decision. */
+  private failed(call: Call, error: Error, sentAlone: boolean, kind?: ErrorClass): void {
+    if (call.settled) return;
+    const fate = fateOf(this.host, call, error, sentAlone, kind);
+    switch (fate.kind) {
+      case "retry-now":
+        this.retry.push(call);
+        return;
+      case "retry-later":
+        if (fate.nudge) this.host.glideClient()?.customCommand(fate.nudge).catch(() => undefined);
+        this.held.hold(call, fate.afterMs);
+        return;
+      case "retry-reconnected":
+        this.reconnected.push(call);
+        return;
+      case "fail":
+        fail(call, fate.error);
     }
-    const decision = redirectDecision(this.host, call, error, sentAlone);
-    if (decision === null) return fail(call, toIoredisError(error));
-    if ("fail" in decision) return fail(call, decision.fail);
-    const nudge = slotNudge(call, error);
-    if (nudge)
-      this.host
-        .glideClient()
-        ?.customCommand(nudge)
-        .catch(() => undefined);
-    this.held.hold(call, decision.resendAfter);
   }
 
   /**
@@ -275,45 +270,26 @@ export class OrderedLane {
     this.kick();
   }
 
-  /**
-   * A cluster node's connection failed, not the cluster: as ioredis does, its
-   * calls go again after retryDelayOnFailover (at most maxRedirections times)
-   * while GLIDE reconnects or learns the promoted replica. A transaction may
-   * have run, so it is failed, never sent twice.
-   */
-  private onNodeLost(request: Request, error: Error): void {
-    for (const call of request.calls) {
-      if (call.settled) continue;
-      if (call.transaction) fail(call, toIoredisError(error));
-      else this.failed(call, error);
-    }
-    this.complete(request);
-    this.host.connectionLost(error);
-  }
-
   private onRequestError(request: Request, err: unknown): void {
     if (request.done) return; // abandoned: its calls were requeued
     if (isDecodingError(err)) return this.onUndecodable(request);
     const kind = classifyGlideError(err);
-    if (kind === "connection" && this.host.isCluster) return this.onNodeLost(request, err as Error);
+    const error = err as Error;
     if (kind === "connection") {
-      // A transaction may have run: it is aborted, never sent twice (as ioredis does).
-      const resend = this.host.resendOnReconnect ? request.calls.filter((c) => !c.settled && !c.transaction) : [];
-      for (const call of request.calls) if (!resend.includes(call)) fail(call, toIoredisError(err));
-      this.queue.unshiftAll(resend);
-      this.remove(request);
-      this.host.connectionLost(err as Error);
-      return;
-    }
-    if (kind === "reply" && request.calls.length === 1 && !request.calls[0].transaction) {
-      // A single command's own error (GLIDE rejects the request instead of returning it).
-      this.failed(request.calls[0], err as Error, true);
+      // The connection (on a cluster, one node's) failed: each call's fate, then the connection is told
+      // (after this request is done: a reconnect requeues what is still out).
+      for (const call of request.calls) this.failed(call, error, request.calls.length === 1, kind);
       this.complete(request);
+      this.host.connectionLost(error);
       return;
+    } else if (kind === "reply" && request.calls.length === 1 && !request.calls[0].transaction) {
+      // A single command's own error (GLIDE rejects the request instead of returning it).
+      this.failed(request.calls[0], error, true, kind);
+    } else {
+      // The request as a whole failed (closed, timeout, a transaction refused).
+      const final = toIoredisError(err);
+      for (const call of request.calls) fail(call, final);
     }
-    // The request as a whole failed (closed, timeout, a transaction refused).
-    const error = toIoredisError(err);
-    for (const call of request.calls) fail(call, error);
     this.complete(request);
   }
 
@@ -348,9 +324,12 @@ export class OrderedLane {
 
   private complete(request: Request): void {
     request.done = true;
-    if (this.retry.length > 0) {
-      this.queue.unshiftAll(this.retry);
+    // Calls that go again: recovered ones first, then those a lost connection interrupted (in issue order).
+    const again = this.retry.concat(this.reconnected);
+    if (again.length > 0) {
+      this.queue.unshiftAll(again);
       this.retry = [];
+      this.reconnected = [];
     }
     this.remove(request);
     this.advanceCompleted();

@@ -1,0 +1,49 @@
+/**
+ * What becomes of a call that failed, for both lanes: one decision, so the
+ * ordered and the blocking lane treat a NOSCRIPT, a cluster redirect, a lost
+ * node and a lost connection the same way.
+ */
+import type { Call } from "../chain/call";
+import type { Args } from "../glide";
+import { classifyGlideError, ErrorClass, toIoredisError } from "../errors";
+import { redirectDecision, RedirectHost, slotNudge } from "./redirects";
+
+export interface FailureHost extends RedirectHost {
+  /** resend calls interrupted by a connection loss (autoResendUnfulfilledCommands) */
+  readonly resendOnReconnect: boolean;
+}
+
+/** A call's fate after `error`. */
+export type Fate =
+  /** a stage recovered it (NOSCRIPT: rewritten to EVAL): it did not run; again, before what is queued */
+  | { readonly kind: "retry-now" }
+  /** a cluster node redirected or refused it for now, or was lost: again after `afterMs`; `nudge` first */
+  | { readonly kind: "retry-later"; readonly afterMs: number; readonly nudge: Args | null }
+  /** the connection was lost: again on the next connection */
+  | { readonly kind: "retry-reconnected" }
+  | { readonly kind: "fail"; readonly error: Error };
+
+const RETRY_NOW: Fate = { kind: "retry-now" };
+const RETRY_RECONNECTED: Fate = { kind: "retry-reconnected" };
+
+/**
+ * `sentAlone`: the call went as a single GLIDE request (GLIDE retried a
+ * TRYAGAIN or CLUSTERDOWN itself already). `kind`: the error's class.
+ */
+export function fateOf(host: FailureHost, call: Call, error: Error, sentAlone: boolean, kind: ErrorClass = classifyGlideError(error)): Fate {
+  if (call.retry?.(error)) return RETRY_NOW;
+  // A transaction may have run: its connection's failure aborts it, it is never sent twice (as ioredis does).
+  if (kind === "connection" && call.transaction) return { kind: "fail", error: toIoredisError(error) };
+  const decision = redirectDecision(host, call, error, sentAlone);
+  if (decision !== null) {
+    if ("fail" in decision) return { kind: "fail", error: decision.fail };
+    return { kind: "retry-later", afterMs: decision.resendAfter, nudge: slotNudge(call, error) };
+  }
+  if (kind === "connection" && host.resendOnReconnect) return RETRY_RECONNECTED;
+  return { kind: "fail", error: toIoredisError(error) };
+}
+
+/** A GLIDE string reply that is not UTF-8 fails the whole request (the server ran it). */
+export function isDecodingError(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith("Decoding error");
+}
