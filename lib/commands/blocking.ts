@@ -36,26 +36,3 @@ function blockOptionIndex(args: readonly (string | Buffer)[]): number {
   }
   return -1;
 }
-
-/**
- * The blocking timeout in milliseconds: 0 means forever, undefined when the
- * argument cannot be read (the server will reject the call anyway).
- */
-export function blockingTimeoutMs(
-  position: BlockingTimeoutPosition,
-  args: readonly (string | Buffer)[],
-): number | undefined {
-  let raw: string | Buffer | undefined;
-  let scale = 1000;
-  if (position === "last") raw = args[args.length - 1];
-  else if (position === "first") raw = args[0];
-  else {
-    const i = blockOptionIndex(args);
-    raw = i >= 0 ? args[i + 1] : undefined;
-    scale = 1;
-  }
-  if (raw === undefined) return undefined;
-  const value = Number(String(raw));
-  if (!Number.isFinite(value)) return undefined;
-  return value <= 0 ? 0 : value * scale;
-}

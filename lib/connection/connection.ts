@@ -26,11 +26,10 @@ import type { ShapeEnv } from "../commands/reply-values";
 import { formatDoubleG17 } from "../commands/reply-values";
 import { Topology } from "./topology";
 import { Heartbeat } from "./heartbeat";
-import { SecondaryClient } from "./secondary-client";
+import { GlideClients } from "./glide-clients";
 import { ServerInfo } from "./server-info";
-import { watchServer } from "./liveness";
+import { ServerWatch } from "./liveness";
 import { handshake, verify } from "./handshake";
-import { retireLive, retireLost } from "./retire";
 import { realClearTimeout, realNextTick, realSetTimeout } from "../timers";
 
 export type Status = "wait" | "connecting" | "connect" | "ready" | "close" | "reconnecting" | "end";
@@ -64,18 +63,10 @@ export class Connection {
   /** the database selected now (SELECT changes it; new connections use it) */
   db: number;
 
-  private main: GlideHandle | null = null;
-  private readonly blockingGlide: SecondaryClient;
-  private readonly subscriberGlide: SecondaryClient;
+  private readonly glide: GlideClients;
   private readonly heartbeat: Heartbeat;
-  /** CLIENT ID of the blocking connection (standalone), to end a blocked call when the client closes */
-  private blockingId: string | undefined;
-  /** stops watching the server for closed connections (liveness.ts) */
-  private unwatch: (() => void) | null = null;
-  /** bumped whenever GLIDE clients are closed; async steps of an older generation stop */
-  private generation = 0;
-  /** bumped when the subscriber client is closed: its late messages are not delivered */
-  private subscriberEpoch = 0;
+  /** the server's closing of connections, watched while ready (liveness.ts) */
+  private readonly watch: ServerWatch;
   private retryAttempts = 0;
   private manuallyClosing = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -91,34 +82,25 @@ export class Connection {
     private readonly events: ConnectionEvents,
   ) {
     this.db = options.db;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
     this.env = { stringNumbers: !!options.stringNumbers, formatDouble: formatDoubleG17 };
-    this.blockingGlide = new SecondaryClient(
-      () => topology.createBlocking(),
-      async (client) => {
-        if (this.db && topology.supportsSelect) await client.customCommand(["SELECT", String(this.db)]).catch(noop);
-        if (topology.tracksIdentity) {
-          this.blockingId = String(await client.customCommand(["CLIENT", "ID"]).catch(() => ""));
-        }
+    this.glide = new GlideClients(options, topology, {
+      get db() {
+        return self.db;
       },
-    );
-    this.subscriberGlide = new SecondaryClient(
-      () => {
-        // A closed subscriber's messages are no longer this client's events.
-        const epoch = this.subscriberEpoch;
-        return topology.createSubscriber((msg) => {
-          if (epoch === this.subscriberEpoch) this.events.message(msg);
-        });
-      },
-      async (client) => {
+      message: (msg) => this.events.message(msg),
+      subscriberOpened: async (client, id) => {
         await this.events.subscriberOpened(client);
-        if (!topology.tracksIdentity) return;
-        const id = await client.customCommand(["CLIENT", "ID"]).catch(() => undefined);
-        if (id !== undefined) this.heartbeat.subscriberId = String(id);
+        if (id !== undefined) this.heartbeat.subscriberId = id;
       },
+    });
+    this.watch = new ServerWatch(topology.standalone, () =>
+      this.status === "ready" ? this.heartbeat.checkNow() : Promise.resolve(false),
     );
     this.heartbeat = new Heartbeat({
-      main: () => (this.status === "ready" ? this.main : null),
-      subscriber: () => this.subscriberGlide.peek(),
+      main: () => (this.status === "ready" ? this.glide.main : null),
+      subscriber: () => this.glide.peekSubscriber(),
       tracksIdentity: topology.tracksIdentity,
       probe: () => topology.probe(options.connectTimeout),
       lost: () => this.lost(),
@@ -128,24 +110,22 @@ export class Connection {
   // ---- what the executor sends through ---------------------------------------
 
   glideClient(): GlideHandle | null {
-    return this.main;
+    return this.glide.main;
   }
 
   /** The blocking GLIDE client, opened on first use. */
   blockingClient(): Promise<GlideHandle> {
-    const generation = this.generation;
-    return this.blockingGlide.get(() => generation === this.generation);
+    return this.glide.blockingClient();
   }
 
   /** The subscriber GLIDE client, opened on first use and restored to the client's subscriptions. */
   subscriberClient(): Promise<GlideHandle> {
-    const generation = this.generation;
-    return this.subscriberGlide.get(() => generation === this.generation);
+    return this.glide.subscriberClient();
   }
 
   /** Whether a blocking call is in flight on the blocking connection is the executor's to say; its id is ours. */
   get blockingConnectionId(): string | undefined {
-    return this.blockingId;
+    return this.glide.blockingConnectionId;
   }
 
   newBatch(atomic: boolean): Batch {
@@ -153,7 +133,7 @@ export class Connection {
   }
 
   canSend(): boolean {
-    return this.status === "ready" && this.main !== null;
+    return this.status === "ready" && this.glide.main !== null;
   }
 
   get isCluster(): boolean {
@@ -197,13 +177,7 @@ export class Connection {
   selected(db: number, blockingIdle: boolean): void {
     if (db === this.db) return;
     this.db = db;
-    const blocking = this.blockingGlide.peek();
-    if (blocking && blockingIdle) {
-      this.blockingGlide.take();
-      blocking.then((c) => c.close(), noop);
-    } else if (blocking) {
-      blocking.then((c) => c.customCommand(["SELECT", String(db)]), noop).catch(noop);
-    }
+    this.glide.select(db, blockingIdle);
   }
 
   /** Resolves on the next 'ready' (at once when ready), rejects when the client ends. */
@@ -259,8 +233,8 @@ export class Connection {
   }
 
   private async attempt(): Promise<void> {
-    const generation = this.generation;
-    const stale = () => generation !== this.generation;
+    const generation = this.glide.generation;
+    const stale = () => generation !== this.glide.generation;
     this.setStatus("connecting");
     // ioredis opens its socket on the next tick: a disconnect() before then ends without 'close'.
     this.socketOpened = false;
@@ -270,14 +244,15 @@ export class Connection {
     try {
       await this.topology.probe(this.options.connectTimeout);
       if (stale()) return;
-      if (this.main && !this.topology.standalone) {
-        this.heartbeat.mainId = await verify(this.main, this.topology, this.options.connectTimeout);
+      const glide = this.glide;
+      if (glide.main && !this.topology.standalone) {
+        this.heartbeat.mainId = await verify(glide.main, this.topology, this.options.connectTimeout);
       } else {
-        this.main?.close();
-        this.main = null;
+        glide.main?.close();
+        glide.main = null;
         const client = await this.topology.createMain();
         if (stale()) return client.close();
-        this.main = client;
+        glide.main = client;
       }
     } catch (err) {
       if (stale()) return;
@@ -305,7 +280,7 @@ export class Connection {
         error: (e: Error) => this.emitError(e),
         current: () => !stale(),
       };
-      const { info, id } = await handshake(this.main!, context);
+      const { info, id } = await handshake(this.glide.main!, context);
       if (info) {
         this.serverInfo = info;
         this.env.formatDouble = info.formatDouble;
@@ -323,7 +298,7 @@ export class Connection {
     this.setStatus("ready");
     this.retryAttempts = 0;
     this.heartbeat.start();
-    this.watchServer();
+    this.watch.arm();
     this.events.ready();
   }
 
@@ -350,7 +325,7 @@ export class Connection {
   /** ioredis's close handler: 'close', then 'reconnecting' per retryStrategy, or 'end'. */
   private onClose(): void {
     this.heartbeat.stop();
-    this.unwatchServer();
+    this.watch.disarm();
     this.setStatus("close");
     if (this.manuallyClosing) {
       this.manuallyClosing = false;
@@ -387,45 +362,10 @@ export class Connection {
    * that connection.
    */
   private closeGlide(how: { live: boolean; blockedId: string | undefined; keepSubscriber: boolean }): Promise<void> {
-    this.generation++;
     this.heartbeat.stop();
-    this.unwatchServer();
-    const main = this.main;
-    const blocking = this.blockingGlide.take();
-    const subscriber = how.keepSubscriber ? null : this.subscriberGlide.take();
-    if (subscriber) this.subscriberEpoch++;
-    this.main = null;
+    this.watch.disarm();
     this.heartbeat.forget();
-    const settled = (c: Promise<GlideHandle> | null) => (c ? c.catch(() => null) : Promise.resolve(null));
-    return Promise.all([settled(blocking), settled(subscriber)]).then(([b, s]) => {
-      const clients = { main, blocking: b, blockedId: how.blockedId, subscriber: s };
-      if (how.live && this.topology.standalone) return retireLive(clients, Number(this.options.disconnectTimeout ?? 2000));
-      retireLost(clients);
-    });
-  }
-
-  /** Watch the server for closed connections while ready (liveness.ts). */
-  private watchServer(): void {
-    const target = this.topology.standalone;
-    if (!target) return;
-    this.unwatchServer();
-    const generation = this.generation;
-    this.unwatch = watchServer(target, () => {
-      this.unwatch = null;
-      if (generation !== this.generation || this.status !== "ready") return;
-      void this.heartbeat.checkNow().then((alive) => {
-        // Still fine (the watch itself was closed, say by the server's idle timeout): watch again, at most once a second.
-        if (!alive) return;
-        realSetTimeout(() => {
-          if (generation === this.generation && this.status === "ready" && !this.unwatch) this.watchServer();
-        }, 1000).unref();
-      });
-    });
-  }
-
-  private unwatchServer(): void {
-    this.unwatch?.();
-    this.unwatch = null;
+    return this.glide.close(how);
   }
 
   // ---- closing ------------------------------------------------------------

@@ -11,6 +11,7 @@
  */
 import * as net from "net";
 import * as tls from "tls";
+import { realSetTimeout } from "../timers";
 
 export interface WatchTarget {
   host: string;
@@ -83,4 +84,43 @@ function open(key: string, watch: Watch, target: WatchTarget): void {
   socket.on("close", onClose);
   // Data would be a protocol error reply (the server closes after it): nothing to read.
   socket.on("data", () => undefined);
+}
+
+/**
+ * One connection's use of the watch: armed while ready, it asks `check` when
+ * the server closed the watch; a connection that is still fine (the watch
+ * was closed for itself, say by the server's idle timeout) watches again, at
+ * most once a second.
+ */
+export class ServerWatch {
+  private unwatch: (() => void) | null = null;
+  private epoch = 0;
+
+  constructor(
+    private readonly target: WatchTarget | undefined,
+    /** true while the connection still looks alive (a lost one is reported by the check itself) */
+    private readonly check: () => Promise<boolean>,
+  ) {}
+
+  arm(): void {
+    if (!this.target) return;
+    this.disarm();
+    const epoch = ++this.epoch;
+    this.unwatch = watchServer(this.target, () => {
+      this.unwatch = null;
+      if (epoch !== this.epoch) return;
+      void this.check().then((alive) => {
+        if (!alive) return;
+        realSetTimeout(() => {
+          if (epoch === this.epoch && !this.unwatch) this.arm();
+        }, 1000).unref();
+      });
+    });
+  }
+
+  disarm(): void {
+    this.epoch++;
+    this.unwatch?.();
+    this.unwatch = null;
+  }
 }

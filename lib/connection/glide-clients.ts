@@ -1,0 +1,113 @@
+/**
+ * The GLIDE clients of one ioglide client: the main one (made by each
+ * connect attempt), and the blocking and subscriber ones (opened on first
+ * use, or with the main one for a blocking connection). Closing them bumps
+ * the generation, so whatever a closed one reports later is ignored.
+ */
+import type { GlideHandle } from "../glide";
+import type { ResolvedOptions } from "../options";
+import type { Topology } from "./topology";
+import { SecondaryClient } from "./secondary-client";
+import { retireLive, retireLost } from "./retire";
+
+const noop = (): void => undefined;
+
+export interface GlideClientsHost {
+  /** the database new connections select */
+  readonly db: number;
+  /** a pub/sub message (only from the current subscriber) */
+  message(msg: unknown): void;
+  /** a new subscriber connection: subscribe it to what the client holds; its CLIENT ID */
+  subscriberOpened(client: GlideHandle, id: string | undefined): Promise<void>;
+}
+
+export class GlideClients {
+  main: GlideHandle | null = null;
+  /** bumped whenever the clients are closed; async steps of an older generation stop */
+  generation = 0;
+  private readonly blocking: SecondaryClient;
+  private readonly subscriber: SecondaryClient;
+  /** CLIENT ID of the blocking connection (standalone), to end a blocked call when the client closes */
+  private blockingId: string | undefined;
+  /** bumped when the subscriber client is closed: its late messages are not delivered */
+  private subscriberEpoch = 0;
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly topology: Topology,
+    host: GlideClientsHost,
+  ) {
+    this.blocking = new SecondaryClient(
+      () => topology.createBlocking(),
+      async (client) => {
+        if (host.db && topology.supportsSelect) await client.customCommand(["SELECT", String(host.db)]).catch(noop);
+        if (topology.tracksIdentity) {
+          this.blockingId = String(await client.customCommand(["CLIENT", "ID"]).catch(() => ""));
+        }
+      },
+    );
+    this.subscriber = new SecondaryClient(
+      () => {
+        // A closed subscriber's messages are no longer this client's events.
+        const epoch = this.subscriberEpoch;
+        return topology.createSubscriber((msg) => {
+          if (epoch === this.subscriberEpoch) host.message(msg);
+        });
+      },
+      async (client) => {
+        const id = topology.tracksIdentity ? await client.customCommand(["CLIENT", "ID"]).catch(() => undefined) : undefined;
+        await host.subscriberOpened(client, id === undefined ? undefined : String(id));
+      },
+    );
+  }
+
+  blockingClient(): Promise<GlideHandle> {
+    const generation = this.generation;
+    return this.blocking.get(() => generation === this.generation);
+  }
+
+  subscriberClient(): Promise<GlideHandle> {
+    const generation = this.generation;
+    return this.subscriber.get(() => generation === this.generation);
+  }
+
+  /** The subscriber client if one is open or opening (for the heartbeat). */
+  peekSubscriber(): Promise<GlideHandle> | null {
+    return this.subscriber.peek();
+  }
+
+  get blockingConnectionId(): string | undefined {
+    return this.blockingId;
+  }
+
+  /** The database changed: the blocking connection follows (closed if nothing is blocked on it). */
+  select(db: number, blockingIdle: boolean): void {
+    const blocking = this.blocking.peek();
+    if (blocking && blockingIdle) {
+      this.blocking.take();
+      blocking.then((c) => c.close(), noop);
+    } else if (blocking) {
+      blocking.then((c) => c.customCommand(["SELECT", String(db)]), noop).catch(noop);
+    }
+  }
+
+  /**
+   * Close them. `live`: the server is there, so what it would keep seeing is
+   * undone first (retire.ts); `blockedId`: a call is blocked on that
+   * connection; `keepSubscriber`: the subscriber stays (GLIDE resubscribes it).
+   */
+  close(how: { live: boolean; blockedId: string | undefined; keepSubscriber: boolean }): Promise<void> {
+    this.generation++;
+    const main = this.main;
+    const blocking = this.blocking.take();
+    const subscriber = how.keepSubscriber ? null : this.subscriber.take();
+    if (subscriber) this.subscriberEpoch++;
+    this.main = null;
+    const settled = (c: Promise<GlideHandle> | null) => (c ? c.catch(() => null) : Promise.resolve(null));
+    return Promise.all([settled(blocking), settled(subscriber)]).then(([b, s]) => {
+      const clients = { main, blocking: b, blockedId: how.blockedId, subscriber: s };
+      if (how.live && this.topology.standalone) return retireLive(clients, Number(this.options.disconnectTimeout ?? 2000));
+      retireLost(clients);
+    });
+  }
+}
