@@ -199,3 +199,15 @@ function nodeConnectFailure(err: unknown, password: string | null | undefined): 
     return new SimpleError("WRONGPASS invalid username-password pair or user is disabled.");
   return new Error(redact(serverErrorText(message), password));
 }
+
+/** Options as safe to show: passwords masked (also in redisOptions), functions left out. */
+export function redactOptions(options: Record<string, unknown>): Record<string, unknown> {
+  const shown: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) {
+    if (typeof v === "function") continue;
+    if (k === "password" && v) shown[k] = "***";
+    else if (k === "redisOptions" && v && typeof v === "object") shown[k] = redactOptions(v as Record<string, unknown>);
+    else shown[k] = v;
+  }
+  return shown;
+}

@@ -24,7 +24,10 @@ export interface Stage {
  * Compose stages around a terminal into one function. Done once per command
  * name (and again when `use()` changes the list), never per call.
  */
-export function compose(stages: readonly Stage[], terminal: (call: Call) => Promise<unknown>): (call: Call) => Promise<unknown> {
+export function compose(
+  stages: readonly Stage[],
+  terminal: (call: Call) => Promise<unknown>,
+): (call: Call) => Promise<unknown> {
   let next = terminal;
   for (let i = stages.length - 1; i >= 0; i--) {
     const handle = stages[i].handle;

@@ -4,25 +4,26 @@
  * Every command method is synthesized by the dispatch Proxy (lib/dispatch)
  * and runs this client's middleware chain for that command:
  *
- *   argument normalizer -> native-method resolver -> script cache
- *     -> pub/sub router -> [user middleware] -> reply shaper
- *     -> executor (ordered lane | blocking lane) -> GLIDE
+ *   argument normalizer -> native-method resolver -> script cache -> pub/sub
+ *     router -> SELECT -> [user middleware] -> reply shaper -> executor
+ *     (ordered lane | blocking lane | transaction) -> connection -> GLIDE
  *
- * The connection lifecycle (status, events, reconnects) is lib/connection;
- * what differs between a server and a cluster is its Topology.
+ * Chains are built by lib/chain/chains.ts; the connection lifecycle is
+ * lib/connection; what differs between a server and a cluster is its Topology.
  */
 import { EventEmitter } from "eventemitter3";
 import asCallback from "standard-as-callback";
 import { inspect } from "util";
 import { Call, CallPlacement } from "../chain/call";
-import { compose, Middleware, Stage, userStage } from "../chain/middleware";
-import { CommandSpec, COMMAND_NAMES, specFor } from "../commands/spec";
+import { CommandChains } from "../chain/chains";
+import type { Middleware } from "../chain/middleware";
+import { COMMAND_NAMES, specFor } from "../commands/spec";
 import { Connection } from "../connection/connection";
 import type { Topology } from "../connection/topology";
 import type { SocketViewHost } from "../connection/socket-view";
-import { ArgumentError, CONNECTION_CLOSED_ERROR_MSG, redact } from "../errors";
+import { ArgumentError, redact, redactOptions } from "../errors";
 import { GlideHandle, quietGlideLogger } from "../glide";
-import { RUN, commandMethod, synthesizeCommand } from "../dispatch/commands";
+import { RUN, callAny, CommandObject, commandMethod, sendCommandObject, synthesizeCommand } from "../dispatch/commands";
 import { installDispatchProxy } from "../dispatch/proxy";
 import { argumentNormalizer } from "../middleware/normalize";
 import { ScriptCache, ScriptDefinition, scriptCacheStage } from "../middleware/scripts";
@@ -58,12 +59,10 @@ export abstract class CommandClient<
   /** @internal the connection (a symbol: no defined command can take its name) */
   readonly [CONNECTION]: Connection;
   readonly #executor: Executor;
-  readonly #middleware: Middleware[] = [];
+  readonly #chains: CommandChains;
   readonly #scripts = new ScriptCache();
   readonly #pubSubRouter: PubSubRouter;
   #everReady = false;
-  #chains = new Map<string, (call: Call) => Promise<unknown>>();
-  #builtinStages: Stage[];
   #maxListeners = 10;
   readonly #autoResubscribe: boolean;
 
@@ -102,13 +101,14 @@ export abstract class CommandClient<
       ended: () => connection.status === "end",
     });
     const keyPrefix = () => connectionOptions.keyPrefix ?? "";
-    this.#builtinStages = [
+    const builtinStages = [
       argumentNormalizer(keyPrefix, () => connection.sawBinaryReply()),
       nativeMethodResolver(() => connection.binary, this.isCluster),
       scriptCacheStage(this.#scripts, keyPrefix),
       pubSubStage(this.#pubSubRouter, resp3),
       selectStage((db) => this.#selected(db)),
     ];
+    this.#chains = new CommandChains(builtinStages, replyShaper, (call) => this.#executor.execute(call));
     const scripts = connectionOptions.scripts;
     if (scripts) {
       for (const [name, definition] of Object.entries(scripts)) this.defineCommand(name, definition);
@@ -140,29 +140,14 @@ export abstract class CommandClient<
    * earlier. See docs/MIDDLEWARE.md.
    */
   use(middleware: Middleware): this {
-    if (typeof middleware !== "function") throw new TypeError("ioglide: use() takes a function (call, next) => reply");
-    this.#middleware.push(middleware);
-    this.#chains = new Map();
+    this.#chains.use(middleware);
     return this;
   }
 
   /** Remove a middleware added with use(). */
   unuse(middleware: Middleware): this {
-    const i = this.#middleware.indexOf(middleware);
-    if (i >= 0) {
-      this.#middleware.splice(i, 1);
-      this.#chains = new Map();
-    }
+    this.#chains.unuse(middleware);
     return this;
-  }
-
-  #chainFor(name: string, spec: CommandSpec): (call: Call) => Promise<unknown> {
-    const stages = [...this.#builtinStages, ...this.#middleware.map(userStage), replyShaper].filter((s) =>
-      s.appliesTo(name, spec),
-    );
-    const chain = compose(stages, (call) => this.#executor.execute(call));
-    this.#chains.set(name, chain);
-    return chain;
   }
 
   /** @internal Entry point of every command method. */
@@ -198,7 +183,7 @@ export abstract class CommandClient<
     call.onDone = onDone;
     // Known commands share a chain whatever their case; defined scripts are case-sensitive names.
     const chainName = spec.known ? spec.name : command;
-    const chain = this.#chains.get(chainName) ?? this.#chainFor(chainName, spec);
+    const chain = this.#chains.for(chainName, spec);
     try {
       return chain(call);
     } catch (err) {
@@ -208,29 +193,15 @@ export abstract class CommandClient<
 
   /** @internal What Redis's `stream` (lib/connection/socket-view.ts) acts on. */
   protected socketHost(): SocketViewHost {
-    const executor = this.#executor;
-    const connection = this[CONNECTION];
-    return {
-      disconnect: (reconnect) => executor.disconnect(reconnect),
-      drop: () => connection.drop(),
-      get isClosing() {
-        return executor.isClosing;
-      },
-    };
+    return this.#executor;
   }
 
   /** Subclasses: a new server connection is about to be ready. */
   protected onConnected(): void {}
 
   /** The main GLIDE client once connected (for what only GLIDE's own API offers, like cluster scan). */
-  protected async glideClient(): Promise<GlideHandle> {
-    const connection = this[CONNECTION];
-    if (connection.status === "end") throw new Error(CONNECTION_CLOSED_ERROR_MSG);
-    if (connection.status === "wait") connection.connect().catch(() => undefined);
-    await connection.whenReady();
-    const client = connection.glideClient();
-    if (!client) throw new Error(CONNECTION_CLOSED_ERROR_MSG);
-    return client;
+  protected glideClient(): Promise<GlideHandle> {
+    return this.#executor.readyGlideClient();
   }
 
   /** A new server connection is about to be ready: what it does not carry over. */
@@ -287,7 +258,7 @@ export abstract class CommandClient<
 
   /** @internal a pipeline must keep a promise for this command (middleware or a script may retry it) */
   needsPromise(command: string): boolean {
-    return this.#middleware.length > 0 || this.#scripts.has(command);
+    return this.#chains.middleware.length > 0 || this.#scripts.has(command);
   }
 
   /** @internal names of commands made by defineCommand (pipelines copy them) */
@@ -306,49 +277,28 @@ export abstract class CommandClient<
     const self = this as unknown as Record<string, unknown>;
     self[name] = commandMethod(name, false);
     self[name + "Buffer"] = commandMethod(name, true);
-    this.#chains = new Map();
+    this.#chains.invalidate();
   }
 
   // ---- generic command entry points -----------------------------------------
 
   /** `call(command, ...args)`: any command, known to the table or not. */
   call(command: string | unknown[], ...args: unknown[]): Promise<unknown> {
-    return this.#callWith(false, command, args);
+    return callAny(this, false, command, args);
   }
 
   callBuffer(command: string | unknown[], ...args: unknown[]): Promise<unknown> {
-    return this.#callWith(true, command, args);
+    return callAny(this, true, command, args);
   }
 
   /** ioredis's old alias of call(), still used by libraries (Socket.IO's redis adapter). */
   send_command(command: string | unknown[], ...args: unknown[]): Promise<unknown> {
-    return this.#callWith(false, command, args);
-  }
-
-  #callWith(buffer: boolean, command: string | unknown[], args: unknown[]): Promise<unknown> {
-    let callback: Callback<unknown> | undefined;
-    if (typeof args[args.length - 1] === "function") callback = args.pop() as Callback<unknown>;
-    let name: unknown = command;
-    if (Array.isArray(command)) [name, ...args] = [...command, ...args];
-    const promise = this[RUN](name as string, args, buffer);
-    return callback ? asCallback(promise, callback) : promise;
+    return callAny(this, false, command, args);
   }
 
   /** ioredis's `sendCommand(new Command(name, args))`: runs the command and settles it. */
-  sendCommand(command: {
-    name: string;
-    args?: unknown[];
-    replyEncoding?: string | null;
-    resolve(v: unknown): void;
-    reject(e: Error): void;
-    promise: Promise<unknown>;
-  }): Promise<unknown> {
-    const run = this[RUN](command.name, (command.args ?? []).slice(), command.replyEncoding === null);
-    run.then(
-      (v) => command.resolve(v),
-      (e) => command.reject(e),
-    );
-    return command.promise;
+  sendCommand(command: CommandObject): Promise<unknown> {
+    return sendCommandObject(this, command);
   }
 
   getBuiltinCommands(): string[] {
@@ -390,7 +340,7 @@ export abstract class CommandClient<
 
   /** The middleware a duplicate inherits. */
   protected copyMiddlewareTo(copy: CommandClient<object, string>): void {
-    for (const m of this.#middleware) copy.use(m);
+    for (const m of this.#chains.middleware) copy.use(m);
   }
 
   /** @internal false, or the subscriptions (ioredis's condition.subscriber) */
@@ -424,18 +374,6 @@ export abstract class CommandClient<
   [inspect.custom](): string {
     return `${this.constructor.name} { status: ${JSON.stringify(this.status)}, options: ${inspect(redactOptions(this.options as Record<string, unknown>), { breakLength: Infinity })} }`;
   }
-}
-
-/** Options as safe to show: passwords masked (also in redisOptions), functions left out. */
-function redactOptions(options: Record<string, unknown>): Record<string, unknown> {
-  const shown: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options)) {
-    if (typeof v === "function") continue;
-    if (k === "password" && v) shown[k] = "***";
-    else if (k === "redisOptions" && v && typeof v === "object") shown[k] = redactOptions(v as Record<string, unknown>);
-    else shown[k] = v;
-  }
-  return shown;
 }
 
 installDispatchProxy(CommandClient.prototype, synthesizeCommand);

@@ -12,10 +12,31 @@ import type { SubscriptionKind } from "./spec";
  * the connection does with everything after them. (CLIENT need not wait for
  * what is already out: see the ordered lane.)
  */
-export const BARRIERS = new Set(["select", "client", "auth", "hello", "reset", "multi", "exec", "discard", "watch", "unwatch"]);
+export const BARRIERS = new Set([
+  "select",
+  "client",
+  "auth",
+  "hello",
+  "reset",
+  "multi",
+  "exec",
+  "discard",
+  "watch",
+  "unwatch",
+]);
 
 /** Not flagged "write" in the command table, but may change what a later call reads. */
-export const MAY_WRITE = new Set(["eval", "evalsha", "fcall", "exec", "multi", "select", "swapdb", "function", "script"]);
+export const MAY_WRITE = new Set([
+  "eval",
+  "evalsha",
+  "fcall",
+  "exec",
+  "multi",
+  "select",
+  "swapdb",
+  "function",
+  "script",
+]);
 
 /**
  * On a cluster, GLIDE sends these keyless commands to every node and answers
@@ -47,7 +68,11 @@ export const ALLOWED_IN_SUBSCRIBER_MODE = new Set([
 ]);
 
 /** The raw transaction commands, which multi({ pipeline: false }) takes over. */
-export const TRANSACTION_CONTROL: Record<string, "multi" | "exec" | "discard"> = { multi: "multi", exec: "exec", discard: "discard" };
+export const TRANSACTION_CONTROL: Record<string, "multi" | "exec" | "discard"> = {
+  multi: "multi",
+  exec: "exec",
+  discard: "discard",
+};
 
 /** ioredis's reconnectOnError looks at every error but these commands'. */
 export const NOT_FOR_RECONNECT_ON_ERROR = new Set(["client"]);

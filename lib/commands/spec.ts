@@ -32,7 +32,10 @@ import {
 export type SubscriptionKind = "channel" | "pattern" | "shard";
 
 /** Every command name ioredis offers as a method, lowercase. */
-export const COMMAND_NAMES: readonly string[] = Object.freeze([...list.filter((name) => name !== "monitor"), "sentinel"]);
+export const COMMAND_NAMES: readonly string[] = Object.freeze([
+  ...list.filter((name) => name !== "monitor"),
+  "sentinel",
+]);
 const COMMAND_SET = new Set(COMMAND_NAMES);
 
 export interface CommandSpec {

@@ -13,14 +13,7 @@
  *   then fresh GLIDE clients, paced by ioredis's `retryStrategy`.
  */
 import { Batch, GlideHandle } from "../glide";
-import {
-  ClusterAllFailedError,
-  connectFailure,
-  CONNECTION_CLOSED_ERROR_MSG,
-  MaxRetriesPerRequestError,
-  NO_STARTUP_NODES_MSG,
-  ReplyError,
-} from "../errors";
+import { ClusterAllFailedError, connectFailure, CONNECTION_CLOSED_ERROR_MSG, ReplyError } from "../errors";
 import type { ResolvedOptions } from "../options";
 import type { ShapeEnv } from "../commands/reply-values";
 import { formatDoubleG17 } from "../commands/reply-values";
@@ -29,7 +22,9 @@ import { Heartbeat } from "./heartbeat";
 import { GlideClients } from "./glide-clients";
 import { ServerInfo } from "./server-info";
 import { ServerWatch } from "./liveness";
-import { handshake, verify } from "./handshake";
+import { handshake } from "./handshake";
+import { afterClose } from "./retry-policy";
+import { StatusWaiters } from "./status-waiters";
 import { realClearTimeout, realNextTick, realSetTimeout } from "../timers";
 
 export type Status = "wait" | "connecting" | "connect" | "ready" | "close" | "reconnecting" | "end";
@@ -60,6 +55,8 @@ export class Connection {
   status: Status = "wait";
   readonly env: ShapeEnv;
   serverInfo: ServerInfo | null = null;
+  /** bytes that are not UTF-8 went out or came back: every reply is decoded as Buffers from then on */
+  binary = false;
   /** the database selected now (SELECT changes it; new connections use it) */
   db: number;
 
@@ -70,11 +67,10 @@ export class Connection {
   private retryAttempts = 0;
   private manuallyClosing = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
-  private binarySeen = false;
   /** the current attempt got past its first tick (ioredis's socket exists from then on) */
   private socketOpened = false;
-  /** connect() promises and whenReady() waiters, settled with the next ready, close or end */
-  private waiters: { until: "ready-or-close" | "ready-or-end"; resolve: () => void; reject: (e: Error) => void }[] = [];
+  /** connect() promises and whenReady() waiters */
+  private readonly waiters: StatusWaiters;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -82,6 +78,7 @@ export class Connection {
     private readonly events: ConnectionEvents,
   ) {
     this.db = options.db;
+    this.waiters = new StatusWaiters(topology.kind === "cluster");
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     this.env = { stringNumbers: !!options.stringNumbers, formatDouble: formatDoubleG17 };
@@ -151,11 +148,7 @@ export class Connection {
 
   /** Bytes that are not UTF-8 went out or came back: decode every reply as Buffers from now on. */
   sawBinaryReply(): void {
-    this.binarySeen = true;
-  }
-
-  get binary(): boolean {
-    return this.binarySeen;
+    this.binary = true;
   }
 
   /** A request failed with a connection error. */
@@ -183,7 +176,7 @@ export class Connection {
   /** Resolves on the next 'ready' (at once when ready), rejects when the client ends. */
   whenReady(): Promise<void> {
     if (this.status === "ready") return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ until: "ready-or-end", resolve, reject }));
+    return this.waiters.wait("ready-or-end");
   }
 
   // ---- status -------------------------------------------------------------
@@ -191,18 +184,7 @@ export class Connection {
   private setStatus(status: Status, arg?: unknown): void {
     this.status = status;
     this.events.status(status, arg);
-    if (this.waiters.length === 0 || (status !== "ready" && status !== "close" && status !== "end")) return;
-    // Settled after the event is emitted (the client emits on the next tick), as ioredis's once('ready') handlers run.
-    const settle = this.waiters.filter((w) => status === "ready" || status === "end" || w.until === "ready-or-close");
-    this.waiters = this.waiters.filter((w) => !settle.includes(w));
-    const error = new Error(this.isCluster ? NO_STARTUP_NODES_MSG : CONNECTION_CLOSED_ERROR_MSG);
-    const closedError = new Error(CONNECTION_CLOSED_ERROR_MSG);
-    realNextTick(() => {
-      for (const w of settle) {
-        if (status === "ready") w.resolve();
-        else w.reject(w.until === "ready-or-close" ? error : closedError);
-      }
-    });
+    this.waiters.statusChanged(status);
   }
 
   /** ioredis's silentEmit: connection errors while closing on purpose are not news. */
@@ -226,10 +208,9 @@ export class Connection {
     if (status === "connecting" || status === "connect" || status === "ready") {
       return Promise.reject(new Error("Redis is already connecting/connected"));
     }
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ until: "ready-or-close", resolve, reject });
-      void this.attempt();
-    });
+    const connected = this.waiters.wait("ready-or-close");
+    void this.attempt();
+    return connected;
   }
 
   private async attempt(): Promise<void> {
@@ -244,16 +225,7 @@ export class Connection {
     try {
       await this.topology.probe(this.options.connectTimeout);
       if (stale()) return;
-      const glide = this.glide;
-      if (glide.main && !this.topology.standalone) {
-        this.heartbeat.mainId = await verify(glide.main, this.topology, this.options.connectTimeout);
-      } else {
-        glide.main?.close();
-        glide.main = null;
-        const client = await this.topology.createMain();
-        if (stale()) return client.close();
-        glide.main = client;
-      }
+      this.heartbeat.mainId = await this.glide.openMain(stale);
     } catch (err) {
       if (stale()) return;
       const error = connectFailure(err, this.options.password, this.isCluster);
@@ -331,22 +303,14 @@ export class Connection {
       this.manuallyClosing = false;
       return this.end();
     }
-    const strategy = this.options.retryStrategy;
-    if (typeof strategy !== "function") return this.end();
-    const delay = strategy(++this.retryAttempts);
-    // ioredis's Cluster gives up with its own message for what it queued.
-    if (typeof delay !== "number") return this.end(this.isCluster ? NO_STARTUP_NODES_MSG : CONNECTION_CLOSED_ERROR_MSG);
-    this.setStatus("reconnecting", delay);
+    const next = afterClose(this.options, ++this.retryAttempts, this.isCluster);
+    if (next.end !== undefined) return this.end(next.end);
+    this.setStatus("reconnecting", next.delay);
     this.reconnectTimer = realSetTimeout(() => {
       this.reconnectTimer = null;
       this.connect().catch(noop);
-    }, delay);
-    // A Cluster's offline queue waits until it is ready or ends (ioredis applies
-    // maxRetriesPerRequest per node connection, never to the cluster's queue).
-    const max = this.isCluster ? null : this.options.maxRetriesPerRequest;
-    if (typeof max === "number" && max >= 0 && this.retryAttempts % (max + 1) === 0) {
-      this.events.flush(new MaxRetriesPerRequestError(max));
-    }
+    }, next.delay);
+    if (next.flush) this.events.flush(next.flush);
   }
 
   private end(message = CONNECTION_CLOSED_ERROR_MSG): void {

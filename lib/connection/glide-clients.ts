@@ -9,6 +9,7 @@ import type { ResolvedOptions } from "../options";
 import type { Topology } from "./topology";
 import { SecondaryClient } from "./secondary-client";
 import { retireLive, retireLost } from "./retire";
+import { verify } from "./handshake";
 
 const noop = (): void => undefined;
 
@@ -55,10 +56,33 @@ export class GlideClients {
         });
       },
       async (client) => {
-        const id = topology.tracksIdentity ? await client.customCommand(["CLIENT", "ID"]).catch(() => undefined) : undefined;
+        const id = topology.tracksIdentity
+          ? await client.customCommand(["CLIENT", "ID"]).catch(() => undefined)
+          : undefined;
         await host.subscriberOpened(client, id === undefined ? undefined : String(id));
       },
     );
+  }
+
+  /**
+   * A connect attempt's main client: a cluster's (GLIDE keeps it across
+   * losses) is checked, a standalone one is made fresh so that retryStrategy,
+   * not GLIDE's backoff, paces the attempts. The cluster client's CLIENT ID
+   * when known. `stale`: the attempt was abandoned meanwhile.
+   */
+  async openMain(stale: () => boolean): Promise<unknown> {
+    if (this.main && !this.topology.standalone) {
+      return verify(this.main, this.topology, this.options.connectTimeout);
+    }
+    this.main?.close();
+    this.main = null;
+    const client = await this.topology.createMain();
+    if (stale()) {
+      client.close();
+      return undefined;
+    }
+    this.main = client;
+    return undefined;
   }
 
   blockingClient(): Promise<GlideHandle> {
@@ -106,7 +130,8 @@ export class GlideClients {
     const settled = (c: Promise<GlideHandle> | null) => (c ? c.catch(() => null) : Promise.resolve(null));
     return Promise.all([settled(blocking), settled(subscriber)]).then(([b, s]) => {
       const clients = { main, blocking: b, blockedId: how.blockedId, subscriber: s };
-      if (how.live && this.topology.standalone) return retireLive(clients, Number(this.options.disconnectTimeout ?? 2000));
+      if (how.live && this.topology.standalone)
+        return retireLive(clients, Number(this.options.disconnectTimeout ?? 2000));
       retireLost(clients);
     });
   }

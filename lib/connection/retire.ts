@@ -55,7 +55,11 @@ function forgetChannels(client: GlideHandle): Promise<void> {
     punsubscribeLazy(p: null): Promise<void>;
     sunsubscribeLazy?(c: null): Promise<void>;
   };
-  const forget = Promise.all([sub.unsubscribeLazy(null), sub.punsubscribeLazy(null), sub.sunsubscribeLazy?.(null)]).catch(noop);
+  const forget = Promise.all([
+    sub.unsubscribeLazy(null),
+    sub.punsubscribeLazy(null),
+    sub.sunsubscribeLazy?.(null),
+  ]).catch(noop);
   return Promise.race([forget, sleepUnref(200)]).then(() => client.close());
 }
 

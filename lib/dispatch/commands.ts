@@ -37,3 +37,35 @@ export function synthesizeCommand(name: string): ReturnType<typeof commandMethod
   }
   return undefined;
 }
+
+/**
+ * ioredis's `call(name, ...args, callback?)` / `call([name, ...args])`: any
+ * command, known to the table or not.
+ */
+export function callAny(runner: CommandRunner, buffer: boolean, command: string | unknown[], args: unknown[]) {
+  let callback: Callback | undefined;
+  if (typeof args[args.length - 1] === "function") callback = args.pop() as Callback;
+  let name: unknown = command;
+  if (Array.isArray(command)) [name, ...args] = [...command, ...args];
+  const promise = runner[RUN](name as string, args, buffer);
+  return callback ? asCallback(promise, callback) : promise;
+}
+
+/** What ioredis's sendCommand takes: a Command (lib/command.ts) or a look-alike. */
+export interface CommandObject {
+  name: string;
+  args?: unknown[];
+  replyEncoding?: string | null;
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+  promise: Promise<unknown>;
+}
+
+/** ioredis's `sendCommand(new Command(name, args))`: runs the command and settles the object. */
+export function sendCommandObject(runner: CommandRunner, command: CommandObject): Promise<unknown> {
+  runner[RUN](command.name, (command.args ?? []).slice(), command.replyEncoding === null).then(
+    (v) => command.resolve(v),
+    (e) => command.reject(e),
+  );
+  return command.promise;
+}

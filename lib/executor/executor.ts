@@ -9,6 +9,7 @@
 import type { Call } from "../chain/call";
 import type { Connection } from "../connection/connection";
 import type { GlideHandle } from "../glide";
+import type { SocketViewHost } from "../connection/socket-view";
 import { CONNECTION_CLOSED_ERROR_MSG, OFFLINE_QUEUE_OFF_MSG, ReplyError, SimpleError } from "../errors";
 import type { ResolvedOptions } from "../options";
 import { sleepUnref } from "../timers";
@@ -17,7 +18,8 @@ import { OrderedLane } from "./ordered-lane";
 import { pending } from "./settle";
 import { ManualTransaction } from "./transactions";
 
-export class Executor {
+/** Also what client.stream acts on (SocketViewHost). */
+export class Executor implements SocketViewHost {
   readonly ordered: OrderedLane;
   readonly blocking: BlockingLane;
   #manualTransaction: ManualTransaction | undefined;
@@ -72,7 +74,8 @@ export class Executor {
     if (this.#manualTransaction) return this.#manualTransaction.take(call);
     if (call.spec.transactionControl === "multi") return this.startManualTransaction();
     const sent = call.blocking ? this.blocking.submit(call) : this.ordered.submit(call);
-    if (this.options.reconnectOnError && call.spec.reconnectOnError) return sent.catch((err) => this.#afterReplyError(call, err));
+    if (this.options.reconnectOnError && call.spec.reconnectOnError)
+      return sent.catch((err) => this.#afterReplyError(call, err));
     return sent;
   }
 
@@ -152,6 +155,22 @@ export class Executor {
   /** True while a graceful close lets calls already sent finish (new ones wait). */
   get isClosing(): boolean {
     return this.#closing !== null;
+  }
+
+  /** Like a socket destroy(): the connection is lost now and reconnects (what client.stream.destroy() does). */
+  drop(): void {
+    this.connection.drop();
+  }
+
+  /** The main GLIDE client once connected (for what only GLIDE's own API offers, like cluster scan). */
+  async readyGlideClient(): Promise<GlideHandle> {
+    const connection = this.connection;
+    if (connection.status === "end") throw new Error(CONNECTION_CLOSED_ERROR_MSG);
+    if (connection.status === "wait") connection.connect().catch(() => undefined);
+    await connection.whenReady();
+    const client = connection.glideClient();
+    if (!client) throw new Error(CONNECTION_CLOSED_ERROR_MSG);
+    return client;
   }
 
   /** ioredis's disconnect(reconnect). */

@@ -30,7 +30,13 @@ const RETRY_RECONNECTED: Fate = { kind: "retry-reconnected" };
  * `sentAlone`: the call went as a single GLIDE request (GLIDE retried a
  * TRYAGAIN or CLUSTERDOWN itself already). `kind`: the error's class.
  */
-export function fateOf(host: FailureHost, call: Call, error: Error, sentAlone: boolean, kind: ErrorClass = classifyGlideError(error)): Fate {
+export function fateOf(
+  host: FailureHost,
+  call: Call,
+  error: Error,
+  sentAlone: boolean,
+  kind: ErrorClass = classifyGlideError(error),
+): Fate {
   if (call.retry?.(error)) return RETRY_NOW;
   // A transaction may have run: its connection's failure aborts it, it is never sent twice (as ioredis does).
   if (kind === "connection" && call.transaction) return { kind: "fail", error: toIoredisError(error) };

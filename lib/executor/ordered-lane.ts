@@ -57,7 +57,6 @@ interface Request {
   readonly sentAt: number;
 }
 
-
 export class OrderedLane {
   private readonly queue = new Fifo<Call>();
   /** outstanding requests, oldest first */
@@ -244,7 +243,11 @@ export class OrderedLane {
         this.retry.push(call);
         return;
       case "retry-later":
-        if (fate.nudge) this.host.glideClient()?.customCommand(fate.nudge).catch(() => undefined);
+        if (fate.nudge)
+          this.host
+            .glideClient()
+            ?.customCommand(fate.nudge)
+            .catch(() => undefined);
         this.held.hold(call, fate.afterMs);
         return;
       case "retry-reconnected":

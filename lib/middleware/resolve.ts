@@ -24,7 +24,8 @@ export function nativeMethodResolver(binaryData: () => boolean, isCluster = fals
       const inPipeline = call.pipeline !== undefined;
       if (isCluster && !inPipeline && call.route === undefined && spec.oneNodeOnCluster) call.route = "randomNode";
       // In a pipeline or transaction a blocking command keeps its place on the main connection.
-      call.blocking = spec.blocking && !inPipeline && call.route === undefined && blocksOnServer(spec.timeoutAt, call.args);
+      call.blocking =
+        spec.blocking && !inPipeline && call.route === undefined && blocksOnServer(spec.timeoutAt, call.args);
       call.decodeAsBytes = call.buffer || binaryData() || spec.decodeAsBytes(call.args);
       return next(call);
     },

@@ -54,7 +54,13 @@ export class ScriptCache {
       throw new ArgumentError(`ioglide: defineCommand('${name}'): numberOfKeys must be a non-negative integer`);
     }
     const sha = createHash("sha1").update(definition.lua).digest("hex");
-    this.defined.set(name, { name, lua: definition.lua, sha, numberOfKeys: typeof n === "number" ? n : null, cache: this });
+    this.defined.set(name, {
+      name,
+      lua: definition.lua,
+      sha,
+      numberOfKeys: typeof n === "number" ? n : null,
+      cache: this,
+    });
     this.loaded.delete(sha);
   }
 
