@@ -6,6 +6,7 @@
  * `N passed, M failed` (and `K skipped`). Exit code 1 on any failure.
  *
  *   node test/run.js [substring ...]   run only files whose path contains one
+ *   node test/run.js test/unit         the unit tier: no server, a few seconds
  */
 const { spawn } = require("child_process");
 const fs = require("fs");
@@ -57,12 +58,14 @@ async function main() {
   let files = findTests(root);
   if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
   const needsCluster = files.some((f) => f.includes(`${path.sep}cluster${path.sep}`) || f.includes("cluster"));
+  // The unit tier (test/unit) needs no server: `npm run test:unit` starts none.
+  const needsServer = files.some((f) => !f.includes(`${path.sep}unit${path.sep}`));
 
   const cleanups = [];
   const env = {};
   const started = Date.now();
   try {
-    if (!process.env.IOGLIDE_TEST_SERVER) {
+    if (needsServer && !process.env.IOGLIDE_TEST_SERVER) {
       const server =
         process.env.IOGLIDE_TEST_PROVIDER === "testcontainers" && dockerReachable()
           ? await startContainer()

@@ -149,30 +149,35 @@ const geopos: ReplyShaper = (reply, ctx) =>
 const geoDistance: ReplyShaper = (reply, ctx) =>
   typeof reply === "number" ? text(reply.toFixed(4), ctx) : generic(reply, ctx);
 
-/** GEOSEARCH / GEORADIUS with WITHDIST / WITHHASH / WITHCOORD. */
-const geoSearch: ReplyShaper = (reply, ctx) => {
-  if (!Array.isArray(reply)) return generic(reply, ctx);
-  return reply.map((item) => {
-    if (!Array.isArray(item)) return generic(item, ctx);
-    const out: unknown[] = [text(item[0], ctx)];
-    // GLIDE may nest the extras as [member, [dist, hash, [lon, lat]]]
-    const extras =
-      item.length === 2 && Array.isArray(item[1]) && !hasOnlyCoordinates(item[1]) ? item[1] : item.slice(1);
+/**
+ * GEOSEARCH / GEORADIUS* with WITHDIST / WITHHASH / WITHCOORD: ioredis gets
+ * [member, dist?, hash?, [lon, lat]?] per match. GLIDE converts GEOSEARCH by
+ * name into [member, [dist?, hash?, [lon, lat]?]] with numbers (`nested`);
+ * GEORADIUS* come as the server sent them, flat (RESP2: strings, RESP3
+ * coordinates as doubles).
+ */
+const geoMatches =
+  (nested: boolean): ReplyShaper =>
+  (reply, ctx) => {
+    if (!Array.isArray(reply)) return generic(reply, ctx);
     const withDist = hasArg(ctx, "WITHDIST");
     const withHash = hasArg(ctx, "WITHHASH");
-    let i = 0;
-    if (withDist) out.push(geoDistance(extras[i++], ctx));
-    if (withHash) out.push(generic(extras[i++], ctx));
-    if (hasArg(ctx, "WITHCOORD")) {
-      const c = extras[i++];
-      out.push(Array.isArray(c) ? c.map((x) => geoCoordinates(x, ctx)) : generic(c, ctx));
-    }
-    return out;
-  });
-};
-function hasOnlyCoordinates(v: unknown[]): boolean {
-  return v.length === 2 && typeof v[0] === "number" && typeof v[1] === "number";
-}
+    const withCoord = hasArg(ctx, "WITHCOORD");
+    if (!withDist && !withHash && !withCoord) return generic(reply, ctx);
+    return reply.map((item) => {
+      if (!Array.isArray(item)) return generic(item, ctx);
+      const extras = nested && Array.isArray(item[1]) ? item[1] : item.slice(1);
+      const out: unknown[] = [text(item[0], ctx)];
+      let i = 0;
+      if (withDist) out.push(geoDistance(extras[i++], ctx));
+      if (withHash) out.push(generic(extras[i++], ctx));
+      if (withCoord) {
+        const c = extras[i++];
+        out.push(Array.isArray(c) ? c.map((x) => geoCoordinates(x, ctx)) : generic(c, ctx));
+      }
+      return out;
+    });
+  };
 
 /** A double that Redis prints in the INCRBYFLOAT style (fixed notation). */
 const floatIncrement: ReplyShaper = (reply, ctx) => {
@@ -244,11 +249,11 @@ export const REPLY_SHAPERS: Record<string, ReplyShaper> = {
   // geo
   geopos: geopos,
   geodist: geoDistance,
-  geosearch: geoSearch,
-  georadius: geoSearch,
-  georadiusbymember: geoSearch,
-  georadius_ro: geoSearch,
-  georadiusbymember_ro: geoSearch,
+  geosearch: geoMatches(true),
+  georadius: geoMatches(false),
+  georadiusbymember: geoMatches(false),
+  georadius_ro: geoMatches(false),
+  georadiusbymember_ro: geoMatches(false),
   // streams
   xrange: streamEntries,
   xrevrange: streamEntries,
