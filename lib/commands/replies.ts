@@ -4,12 +4,23 @@
  * ioredis returns. A command without an entry gets `generic` (reply-values.ts).
  *
  * To find where a command's reply is shaped, search this file for its name.
+ * Each shaper says which shape GLIDE actually returns (GLIDE 2.5.2, Redis
+ * 7.0 and Valkey 8, RESP3 and RESP2, customCommand alone and in a batch: the
+ * same). test/unit/fixtures/replies.json holds the captured replies and the
+ * unit tier checks every shaper against ioredis 6's reply to the same call
+ * (regenerate with `npm run capture:replies`).
  */
 import { ShapeContext, double, generic, isRecord, text } from "./reply-values";
 
 export type ReplyShaper = (reply: unknown, ctx: ShapeContext) => unknown;
 
-/** [member, score, member, score, ...] from records, pairs or a flat list. */
+/**
+ * [member, score, member, score, ...]. GLIDE returns records
+ * [{key: member, value: 1.5}] for ZRANGE/ZUNION/ZINTER/ZDIFF/ZPOPMIN/ZPOPMAX
+ * (converted by name); pairs [[member, 1.5]] for ZRANGEBYSCORE, ZREVRANGE*
+ * and ZRANDMEMBER on RESP3 (the server's own shape); on RESP2 those come
+ * flat with the scores as strings.
+ */
 const withScores: ReplyShaper = (reply, ctx) => {
   if (!Array.isArray(reply)) return generic(reply, ctx);
   const out: unknown[] = [];
@@ -32,14 +43,17 @@ function hasArg(ctx: ShapeContext, word: string): boolean {
   return false;
 }
 
-/** A single double, or null. */
+/** A single double, or null. GLIDE: a number (ZSCORE, ZINCRBY, ZADD INCR), also on RESP2. */
 const oneDouble: ReplyShaper = (reply, ctx) => (reply === null ? null : double(reply, ctx));
 
-/** An array of doubles (nulls kept). */
+/** An array of doubles (nulls kept). GLIDE: [1.5, null, 0.1] for ZMSCORE. */
 const doubles: ReplyShaper = (reply, ctx) =>
   Array.isArray(reply) ? reply.map((v) => (v === null ? null : double(v, ctx))) : generic(reply, ctx);
 
-/** HGETALL: ioredis builds an object (and guards keys like __proto__). */
+/**
+ * HGETALL: ioredis builds an object (and guards keys like __proto__). GLIDE:
+ * records [{key: field, value}] ([] for a missing key), also on RESP2.
+ */
 const hashObject: ReplyShaper = (reply, ctx) => {
   const flat = generic(reply, ctx);
   if (!Array.isArray(flat)) return flat;
@@ -53,16 +67,14 @@ const hashObject: ReplyShaper = (reply, ctx) => {
   return obj;
 };
 
-/** A stream entry: GLIDE gives {key: id, value: [[field, value], ...]}; ioredis [id, [field, value, ...]]. */
+/**
+ * A stream entry. GLIDE: a record {key: id, value: [[field, value], ...]}
+ * (XRANGE, XREVRANGE, XCLAIM, XAUTOCLAIM, inside XREAD); ioredis: [id, [field, value, ...]].
+ */
 function streamEntry(entry: unknown, ctx: ShapeContext): unknown {
-  if (isRecord(entry)) {
-    const fields = entry.value;
-    return [text(entry.key, ctx), fields === null ? null : flatPairs(fields, ctx)];
-  }
-  if (Array.isArray(entry) && entry.length === 2 && Array.isArray(entry[1])) {
-    return [text(entry[0], ctx), flatPairs(entry[1], ctx)];
-  }
-  return generic(entry, ctx);
+  if (!isRecord(entry)) return generic(entry, ctx);
+  const fields = entry.value;
+  return [text(entry.key, ctx), fields === null ? null : flatPairs(fields, ctx)];
 }
 
 function flatPairs(fields: unknown, ctx: ShapeContext): unknown {
@@ -70,7 +82,6 @@ function flatPairs(fields: unknown, ctx: ShapeContext): unknown {
   const out: unknown[] = [];
   for (const pair of fields) {
     if (Array.isArray(pair)) for (const v of pair) out.push(generic(v, ctx));
-    else if (isRecord(pair)) out.push(generic(pair.key, ctx), generic(pair.value, ctx));
     else out.push(generic(pair, ctx));
   }
   return out;
@@ -79,24 +90,18 @@ function flatPairs(fields: unknown, ctx: ShapeContext): unknown {
 const streamEntries: ReplyShaper = (reply, ctx) =>
   Array.isArray(reply) ? reply.map((e) => streamEntry(e, ctx)) : generic(reply, ctx);
 
-/** XREAD / XREADGROUP: [[stream, [[id, [f, v, ...]], ...]], ...] or null. */
+/**
+ * XREAD / XREADGROUP: [[stream, [[id, [f, v, ...]], ...]], ...] or null.
+ * GLIDE: records [{key: stream, value: [entry records]}], or null.
+ */
 const streamsRead: ReplyShaper = (reply, ctx) => {
-  if (reply === null) return null;
-  const streams: unknown[] = [];
-  const pushStream = (name: unknown, entries: unknown) => streams.push([text(name, ctx), streamEntries(entries, ctx)]);
-  if (reply instanceof Map) reply.forEach((entries, name) => pushStream(name, entries));
-  else if (Array.isArray(reply)) {
-    for (const s of reply) {
-      if (isRecord(s)) pushStream(s.key, s.value);
-      else if (Array.isArray(s)) pushStream(s[0], s[1]);
-    }
-  } else if (typeof reply === "object") {
-    for (const [name, entries] of Object.entries(reply as Record<string, unknown>)) pushStream(name, entries);
-  } else return generic(reply, ctx);
-  return streams;
+  if (!Array.isArray(reply)) return generic(reply, ctx);
+  return reply.map((stream) =>
+    isRecord(stream) ? [text(stream.key, ctx), streamEntries(stream.value, ctx)] : generic(stream, ctx),
+  );
 };
 
-/** XAUTOCLAIM: [next-id, entries, deleted-ids]. */
+/** XAUTOCLAIM: [next-id, entries, deleted-ids]. GLIDE: ["0-0", [entry records] (ids with JUSTID), []]. */
 const xautoclaim: ReplyShaper = (reply, ctx) => {
   if (!Array.isArray(reply)) return generic(reply, ctx);
   const [next, entries, deleted] = reply;
@@ -106,38 +111,26 @@ const xautoclaim: ReplyShaper = (reply, ctx) => {
   return out;
 };
 
-/** BZPOPMIN / BZPOPMAX: [key, member, score] or null. */
+/** BZPOPMIN / BZPOPMAX: [key, member, score] or null. GLIDE: ["z", "m3", 0.1] (the score a number). */
 const keyMemberScore: ReplyShaper = (reply, ctx) => {
   if (!Array.isArray(reply)) return generic(reply, ctx);
   return [text(reply[0], ctx), text(reply[1], ctx), double(reply[2], ctx)];
 };
 
-/** ZMPOP / BZMPOP: [key, [[member, score], ...]] or null. */
+/** ZMPOP / BZMPOP: [key, [[member, score], ...]] or null. GLIDE: ["z", [{key: member, value: 0.1}]], or null. */
 const keyAndScoredMembers: ReplyShaper = (reply, ctx) => {
-  if (reply === null) return null;
-  let key: unknown;
-  let members: unknown;
-  if (Array.isArray(reply)) [key, members] = reply;
-  else if (isRecord(reply)) ({ key, value: members } = reply);
-  else if (typeof reply === "object") [[key, members]] = Object.entries(reply as object);
-  else return generic(reply, ctx);
-  const pairs: unknown[] = [];
-  if (Array.isArray(members)) {
-    for (const m of members) {
-      if (Array.isArray(m)) pairs.push([text(m[0], ctx), double(m[1], ctx)]);
-      else if (isRecord(m)) pairs.push([text(m.key, ctx), double(m.value, ctx)]);
-    }
-  } else if (members && typeof members === "object") {
-    for (const [m, s] of Object.entries(members)) pairs.push([text(m, ctx), double(s, ctx)]);
-  }
+  if (!Array.isArray(reply)) return generic(reply, ctx);
+  const [key, members] = reply;
+  if (!Array.isArray(members)) return generic(reply, ctx);
+  const pairs = members.map((m) => (isRecord(m) ? [text(m.key, ctx), double(m.value, ctx)] : generic(m, ctx)));
   return [text(key, ctx), pairs];
 };
 
-/** ZRANK / ZREVRANK with WITHSCORE: [rank, "score"]. */
+/** ZRANK / ZREVRANK with WITHSCORE (Redis 7.2+): [rank, "score"]. GLIDE: [rank, score] (not captured on 7.0). */
 const rankWithScore: ReplyShaper = (reply, ctx) =>
   Array.isArray(reply) ? [generic(reply[0], ctx), double(reply[1], ctx)] : generic(reply, ctx);
 
-/** GEOPOS: coordinates printed with 17 decimals, as Redis does. */
+/** GEOPOS: coordinates printed with 17 decimals, as Redis does. GLIDE: [[13.36..., 38.11...], null] (numbers). */
 const geoCoordinates = (v: unknown, ctx: ShapeContext): unknown =>
   typeof v === "number" ? text(v.toFixed(17), ctx) : generic(v, ctx);
 const geopos: ReplyShaper = (reply, ctx) =>
@@ -145,7 +138,7 @@ const geopos: ReplyShaper = (reply, ctx) =>
     ? reply.map((p) => (Array.isArray(p) ? p.map((c) => geoCoordinates(c, ctx)) : generic(p, ctx)))
     : generic(reply, ctx);
 
-/** GEODIST: Redis prints distances with 4 decimals. */
+/** GEODIST: Redis prints distances with 4 decimals. GLIDE: a number (166.2742). */
 const geoDistance: ReplyShaper = (reply, ctx) =>
   typeof reply === "number" ? text(reply.toFixed(4), ctx) : generic(reply, ctx);
 
@@ -179,7 +172,10 @@ const geoMatches =
     });
   };
 
-/** A double that Redis prints in the INCRBYFLOAT style (fixed notation). */
+/**
+ * A double that Redis prints in the INCRBYFLOAT style (fixed notation).
+ * GLIDE: a number (1.1; 5e20 for "500000000000000000000"), also on RESP2.
+ */
 const floatIncrement: ReplyShaper = (reply, ctx) => {
   if (typeof reply !== "number") return generic(reply, ctx);
   let s = String(reply);
@@ -188,20 +184,17 @@ const floatIncrement: ReplyShaper = (reply, ctx) => {
 };
 
 /**
- * FUNCTION STATS: GLIDE answers per node ({"host:port": stats}) even on a
- * standalone client; ioredis gets the one node's stats.
+ * FUNCTION STATS: GLIDE answers per node even on a standalone client:
+ * [{key: "host:port", value: [stats records]}]; ioredis gets the one node's stats.
  */
 const functionStats: ReplyShaper = (reply, ctx) => {
-  let stats = reply;
-  if (Array.isArray(reply) && reply.length === 1 && isRecord(reply[0])) stats = reply[0].value;
-  else if (reply instanceof Map && reply.size === 1) stats = [...reply.values()][0];
-  else if (isRecord(reply)) stats = reply.value;
-  return generic(stats, ctx);
+  const oneNode = Array.isArray(reply) && reply.length === 1 && isRecord(reply[0]);
+  return generic(oneNode ? reply[0].value : reply, ctx);
 };
 
 /**
- * PUBSUB NUMSUB / SHARDNUMSUB: GLIDE gives a map ({channel: count}, in its
- * own order); ioredis gets [channel, count, ...] in the order asked.
+ * PUBSUB NUMSUB / SHARDNUMSUB: GLIDE gives records [{key: channel, value:
+ * count}] in its own order; ioredis gets [channel, count, ...] in the order asked.
  */
 const numsubReply: ReplyShaper = (reply, ctx) => {
   const flat = generic(reply, ctx);
@@ -221,6 +214,7 @@ export const REPLY_SHAPERS: Record<string, ReplyShaper> = {
   "function stats": functionStats,
   // hashes
   hgetall: hashObject,
+  // GLIDE: pairs [["a", "1"]] WITHVALUES
   hrandfield: (reply, ctx) => (hasArg(ctx, "WITHVALUES") ? flatPairs(reply, ctx) : generic(reply, ctx)),
   hincrbyfloat: floatIncrement,
   // strings
