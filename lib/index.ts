@@ -56,6 +56,8 @@ export type {
   ReconnectOnError,
 } from "./types/options";
 export type { CommandOptions } from "./command";
+// Tracing contexts (ioredis:command, ioredis:batch, ioredis:connect) for diagnostics_channel consumers.
+export type { CommandTraceContext, BatchOperationContext, ConnectTraceContext } from "./tracing";
 // ioglide's own.
 export type { Middleware, Next } from "./chain/middleware";
 export type { Call } from "./chain/call";

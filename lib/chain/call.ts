@@ -63,6 +63,9 @@ export class Call implements ShapeContext {
   /** @internal */ resolve: ((value: unknown) => void) | undefined = undefined;
   /** @internal */ reject: ((error: Error) => void) | undefined = undefined;
   /** @internal */ settled = false;
+  /** @internal sent once already: a tracing channel saw it (lib/tracing.ts) */ traced = false;
+  /** @internal told the outcome as the call settles (a trace waiting for it) */ observe:
+    ((error: Error | null, value: unknown) => void) | undefined = undefined;
   /** @internal */ seq = 0;
   /** @internal times a cluster redirected this call (MOVED, ASK, TRYAGAIN, CLUSTERDOWN) */ redirects = 0;
   /** @internal */ timer: NodeJS.Timeout | undefined = undefined;

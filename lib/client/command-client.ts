@@ -32,6 +32,7 @@ import { nativeMethodResolver } from "../middleware/resolve";
 import { replyShaper } from "../middleware/shape";
 import { selectStage } from "../middleware/select";
 import { realNextTick } from "../timers";
+import { CallTracer } from "../tracing";
 import type { ResolvedOptions } from "../options";
 import { installScanStreams, KeyStream, ScanStreamOptions } from "../streams/scan-stream";
 import { Pipeline } from "../pipeline/pipeline";
@@ -40,6 +41,11 @@ import type { ChainableCommander, RedisCommander } from "../../types/commander";
 import type { RedisOptions, RedisStatus } from "../types/options";
 
 type Callback<T> = (err: Error | null, value?: T) => void;
+
+/** A Cluster with scaleReads "slave": readOnly scripts may run on replicas. */
+function readsFromReplicas(options: object): boolean {
+  return (options as { scaleReads?: unknown }).scaleReads === "slave";
+}
 
 /** Where a client keeps its Connection (subclasses and the client's own parts use it). */
 export const CONNECTION = Symbol("ioglide.connection");
@@ -60,6 +66,7 @@ export abstract class CommandClient<
   readonly [CONNECTION]: Connection;
   readonly #executor: Executor;
   readonly #chains: CommandChains;
+  readonly #tracer: CallTracer;
   readonly #scripts = new ScriptCache();
   readonly #pubSubRouter: PubSubRouter;
   #everReady = false;
@@ -80,6 +87,7 @@ export abstract class CommandClient<
     // Down: the connection (reporting to this client), the executor over it, the chain's stages.
     const connection = new Connection(connectionOptions, topology, {
       status: (status, arg) => {
+        if (status === "close") this.#scripts.connectionLost();
         this.status = status as Status;
         realNextTick(() => this.emit(status, arg));
       },
@@ -92,7 +100,9 @@ export abstract class CommandClient<
       subscriberOpened: (client) => this.#pubSubRouter.restore(client as SubscriberHandle),
     });
     this[CONNECTION] = connection;
-    this.#executor = new Executor(connection, connectionOptions);
+    const tracer = new CallTracer(() => ({ database: connection.db, ...topology.traceTarget }));
+    this.#tracer = tracer;
+    this.#executor = new Executor(connection, connectionOptions, tracer);
     this.#pubSubRouter = new PubSubRouter({
       subscriberClient: () => this.#executor.subscriberClient() as Promise<SubscriberHandle>,
       emit: (event, ...args) => this.emit(event, ...args),
@@ -104,8 +114,8 @@ export abstract class CommandClient<
     const builtinStages = [
       argumentNormalizer(keyPrefix, () => connection.sawBinaryReply()),
       nativeMethodResolver(() => connection.binary, this.isCluster),
-      scriptCacheStage(this.#scripts, keyPrefix),
-      pubSubStage(this.#pubSubRouter, resp3),
+      scriptCacheStage(this.#scripts, keyPrefix, this.isCluster && readsFromReplicas(options)),
+      pubSubStage(this.#pubSubRouter, resp3, (call, outcome) => tracer.sent(call, outcome)),
       selectStage((db) => this.#selected(db)),
     ];
     this.#chains = new CommandChains(builtinStages, replyShaper, (call) => this.#executor.execute(call));
@@ -252,6 +262,11 @@ export abstract class CommandClient<
   }
 
   /** @internal A MULTI/EXEC request for the ordered lane (lib/pipeline/transaction.ts). */
+  /** @internal a multi().exec() of `size` commands, traced on ioredis:batch */
+  traceBatch<T>(size: number, exec: () => Promise<T>): Promise<T> {
+    return this.#tracer.batch(size, exec);
+  }
+
   submitTransaction(transaction: Call): Promise<unknown> {
     return this.#executor.submitTransaction(transaction);
   }

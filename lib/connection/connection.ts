@@ -25,6 +25,7 @@ import { ServerWatch } from "./liveness";
 import { handshake } from "./handshake";
 import { afterClose } from "./retry-policy";
 import { StatusWaiters } from "./status-waiters";
+import { traceConnect } from "../tracing";
 import { realClearTimeout, realNextTick, realSetTimeout } from "../timers";
 
 export type Status = "wait" | "connecting" | "connect" | "ready" | "close" | "reconnecting" | "end";
@@ -65,6 +66,8 @@ export class Connection {
   /** the server's closing of connections, watched while ready (liveness.ts) */
   private readonly watch: ServerWatch;
   private retryAttempts = 0;
+  /** connection attempts so far (ioredis's connectionEpoch, in its connect traces) */
+  private connectionEpoch = 0;
   private manuallyClosing = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
   /** the current attempt got past its first tick (ioredis's socket exists from then on) */
@@ -216,6 +219,7 @@ export class Connection {
   private async attempt(): Promise<void> {
     const generation = this.glide.generation;
     const stale = () => generation !== this.glide.generation;
+    this.traceAttempt();
     this.setStatus("connecting");
     // ioredis opens its socket on the next tick: a disconnect() before then ends without 'close'.
     this.socketOpened = false;
@@ -272,6 +276,18 @@ export class Connection {
     this.heartbeat.start();
     this.watch.arm();
     this.events.ready();
+  }
+
+  /**
+   * ioredis's `ioredis:connect` trace of this attempt: settled as connect()
+   * is, when it is ready or fails ("Connection is closed.", as ioredis's).
+   */
+  private traceAttempt(): void {
+    const epoch = this.connectionEpoch++;
+    traceConnect(
+      () => this.waiters.wait("ready-or-close"),
+      () => ({ ...this.topology.traceTarget, connectionEpoch: epoch }),
+    );
   }
 
   // ---- loss and reconnect -------------------------------------------------

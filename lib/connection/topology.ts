@@ -16,6 +16,7 @@ import { glideConfig, subscriberConfig } from "./glide-config";
 import { probeTcp } from "./probe";
 import { classifyGlideError, clusterRefusal } from "../errors";
 import type { WatchTarget } from "./liveness";
+import type { TraceTarget } from "../tracing";
 
 export interface Topology {
   readonly kind: "standalone" | "cluster";
@@ -40,6 +41,8 @@ export interface Topology {
    * its nodes by itself.
    */
   readonly standalone: WatchTarget | undefined;
+  /** the server as trace contexts name it (a cluster: its first startup node) */
+  readonly traceTarget: TraceTarget;
 }
 
 export function standaloneTopology(options: ResolvedOptions): Topology {
@@ -55,6 +58,10 @@ export function standaloneTopology(options: ResolvedOptions): Topology {
     infoRoute: undefined,
     redirectDelay: () => undefined,
     standalone: { host: connectHost(options), port: options.port, tls: watchTls(options) },
+    // As ioredis names it: the socket path, or the host and port as given.
+    traceTarget: options.path
+      ? { serverAddress: options.path, serverPort: undefined }
+      : { serverAddress: options.host || "localhost", serverPort: options.port || 6379 },
   };
 }
 
@@ -91,6 +98,7 @@ export function clusterTopology(
     supportsSelect: false,
     infoRoute: { route: "randomNode" },
     redirectDelay: (error) => clusterRedirectDelay(error, options as Record<string, unknown>),
+    traceTarget: { serverAddress: seeds[0]?.host ?? "localhost", serverPort: seeds[0]?.port ?? 6379 },
     standalone: undefined,
   };
 }

@@ -67,6 +67,7 @@ export class BlockingLane {
       return this.onError(call, after, err);
     }
     if (this.current !== call) return; // requeued meanwhile
+    if (this.host.tracer.active) this.host.tracer.sent(call);
     try {
       const value = await glide.customCommand(argv(call), {
         decoder: call.decodeAsBytes ? BYTES_DECODER : STRING_DECODER,

@@ -17,6 +17,7 @@ import { BlockingLane } from "./blocking-lane";
 import { OrderedLane } from "./ordered-lane";
 import { pending } from "./settle";
 import { ManualTransaction } from "./transactions";
+import type { CallTracer } from "../tracing";
 
 /** Also what client.stream acts on (SocketViewHost). */
 export class Executor implements SocketViewHost {
@@ -29,6 +30,7 @@ export class Executor implements SocketViewHost {
   constructor(
     private readonly connection: Connection,
     private readonly options: ResolvedOptions,
+    tracer: CallTracer,
   ) {
     const commandTimeout = typeof options.commandTimeout === "number" ? options.commandTimeout : undefined;
     const resendOnReconnect = options.autoResendUnfulfilledCommands !== false;
@@ -36,6 +38,7 @@ export class Executor implements SocketViewHost {
     const port = {
       commandTimeout,
       resendOnReconnect,
+      tracer,
       isCluster: connection.isCluster,
       maxRedirections: connection.maxRedirections,
       glideClient: () => connection.glideClient(),

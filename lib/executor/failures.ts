@@ -5,12 +5,15 @@
  */
 import type { Call } from "../chain/call";
 import type { Args } from "../glide";
+import type { CallTracer } from "../tracing";
 import { classifyGlideError, ErrorClass, toIoredisError } from "../errors";
 import { redirectDecision, RedirectHost, slotNudge } from "./redirects";
 
 export interface FailureHost extends RedirectHost {
   /** resend calls interrupted by a connection loss (autoResendUnfulfilledCommands) */
   readonly resendOnReconnect: boolean;
+  /** told of each call as it goes out (ioredis's tracing channels) */
+  readonly tracer: Pick<CallTracer, "active" | "sent">;
 }
 
 /** A call's fate after `error`. */

@@ -190,6 +190,7 @@ export class OrderedLane {
 
   private send(glide: GlideHandle, calls: Call[]): void {
     const request: Request = { calls, done: false, sentAt: this.host.isCluster ? realNow() : 0 };
+    if (this.host.tracer.active) for (let i = 0; i < calls.length; i++) this.host.tracer.sent(calls[i]);
     this.outstanding.push(request);
     if (calls[0].spec.barrier) this.barrierOut = true;
     const decoder = calls[0].decodeAsBytes ? BYTES_DECODER : STRING_DECODER;

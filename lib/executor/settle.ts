@@ -25,6 +25,7 @@ export function settle(call: Call, outcome: Outcome): void {
   if (call.settled) return;
   call.settled = true;
   if (call.timer) clearTimeout(call.timer);
+  if (call.observe !== undefined) call.observe(outcome.error, outcome.value);
   if (call.onDone) call.onDone(outcome.error, outcome.value);
   else if (outcome.error) call.reject!(outcome.error);
   else call.resolve!(outcome.value);

@@ -13,6 +13,7 @@
  * This cache holds plain strings: the definitions, and a bounded set of SHAs
  * known to be loaded on the current connection.
  */
+import { isUtf8 } from "buffer";
 import { createHash } from "crypto";
 import type { Call } from "../chain/call";
 import type { Stage } from "../chain/middleware";
@@ -22,7 +23,10 @@ import { ArgumentError } from "../errors";
 export interface ScriptDefinition {
   lua: string;
   numberOfKeys?: number | null;
-  /** accepted as ioredis does (it picks EVALSHA_RO on a replica-reading Cluster); ioglide sends EVAL/EVALSHA */
+  /**
+   * As ioredis: on a Cluster with scaleReads "slave" the script may run on a
+   * replica of its first key's slot; elsewhere it changes nothing.
+   */
   readOnly?: boolean;
 }
 
@@ -32,6 +36,7 @@ export interface DefinedScript {
   readonly lua: string;
   readonly sha: string;
   readonly numberOfKeys: number | null;
+  readonly readOnly: boolean;
   readonly cache: ScriptCache;
 }
 
@@ -44,6 +49,8 @@ const EVALSHA = specFor("evalsha");
 export class ScriptCache {
   private readonly defined = new Map<string, DefinedScript>();
   private loaded = new Set<string>();
+  /** SHAs sent as EVAL since the connection was lost: those go out on the next connection */
+  private sentSinceLost = new Set<string>();
 
   /** (Re)define: like a new ioredis Script, its first call sends the source. */
   define(name: string, definition: ScriptDefinition): void {
@@ -59,6 +66,7 @@ export class ScriptCache {
       lua: definition.lua,
       sha,
       numberOfKeys: typeof n === "number" ? n : null,
+      readOnly: definition.readOnly === true,
       cache: this,
     });
     this.loaded.delete(sha);
@@ -83,15 +91,33 @@ export class ScriptCache {
   markLoaded(sha: string): void {
     if (this.loaded.size >= LOADED_SCRIPTS_LIMIT) this.loaded = new Set();
     this.loaded.add(sha);
+    if (this.sentSinceLost.size < LOADED_SCRIPTS_LIMIT) this.sentSinceLost.add(sha);
   }
 
   forget(sha: string): void {
     this.loaded.delete(sha);
   }
 
-  /** A new connection (or SCRIPT FLUSH) holds no scripts we sent. */
+  /** The connection is gone: what is sent from now on waits for the next one. */
+  connectionLost(): void {
+    this.sentSinceLost = new Set();
+  }
+
+  /**
+   * A new connection holds only the scripts whose EVAL waited for it (the
+   * offline queue sends them first), as ioredis marks a script loaded per
+   * socket when its EVAL is written. If such an EVAL fails instead, the next
+   * EVALSHA meets NOSCRIPT and recovers.
+   */
   connectionChanged(): void {
+    this.loaded = this.sentSinceLost;
+    this.sentSinceLost = new Set();
+  }
+
+  /** SCRIPT FLUSH: the connection holds no scripts. */
+  flushed(): void {
     this.loaded = new Set();
+    this.sentSinceLost = new Set();
   }
 }
 
@@ -111,6 +137,23 @@ function recoverFromNoScript(call: Call, script: DefinedScript, error: Error): b
   call.args[0] = script.lua;
   call.spec = EVAL;
   return true;
+}
+
+/**
+ * A readOnly script on a Cluster that reads from replicas: ioredis sends it to
+ * a replica of its first key's slot (the command counts as read-only there).
+ * GLIDE routes EVAL/EVALSHA to the primary whatever readFrom says, so the
+ * call names the replica route itself. Calls in a pipeline keep their batch's
+ * node, as ioredis's pipelines go to one node; keyless calls go where GLIDE sends them.
+ */
+function onReplica(call: Call): void {
+  if (call.pipeline !== undefined || call.route !== undefined) return;
+  const numberOfKeys = Number(String(call.args[1]));
+  const key = call.args[2];
+  if (!(numberOfKeys > 0) || key === undefined) return;
+  // GLIDE takes the route's key as a string and hashes its UTF-8 bytes: a key that is not UTF-8 stays on the primary.
+  if (typeof key !== "string" && !isUtf8(key)) return;
+  call.route = { type: "replicaSlotKey", key: String(key) };
 }
 
 /** Rewrite a defined command's call into EVAL or EVALSHA with ioredis's argument rules. */
@@ -146,18 +189,23 @@ function toEval(call: Call, script: DefinedScript, cache: ScriptCache, keyPrefix
  * the scripts the connection held are gone. Inside MULTI a NOSCRIPT is part
  * of EXEC's reply and cannot be resent.
  */
-export function scriptCacheStage(cache: ScriptCache, keyPrefix: () => string | Buffer): Stage {
+export function scriptCacheStage(
+  cache: ScriptCache,
+  keyPrefix: () => string | Buffer,
+  readsFromReplicas = false,
+): Stage {
   return {
     appliesTo: (command, spec) => cache.has(command) || spec.subcommands?.has("flush") === true,
     handle(call, next) {
       const script = cache.get(call.command);
       if (script) {
         toEval(call, script, cache, keyPrefix());
+        if (readsFromReplicas && script.readOnly) onReplica(call);
         return next(call);
       }
       if (!call.spec.flushesScripts) return next(call);
       return next(call).then((reply) => {
-        cache.connectionChanged();
+        cache.flushed();
         return reply;
       });
     },

@@ -37,6 +37,8 @@ export interface PipelineHost {
   ): Promise<unknown>;
   needsPromise(command: string): boolean;
   submitTransaction(transaction: Call): Promise<unknown>;
+  /** a multi().exec() of `size` commands, traced on ioredis:batch */
+  traceBatch<T>(size: number, exec: () => Promise<T>): Promise<T>;
   definedCommandNames(): string[];
 }
 
@@ -111,7 +113,9 @@ export class Pipeline {
 
   exec(callback?: (err?: Error | null, result?: PipelineResult | null) => void): Promise<PipelineResult | null> {
     // As ioredis: a second exec() sends the commands again but answers with the first results.
-    const run = this.#transaction ? this.#execTransaction() : this.#execPipeline();
+    const run = this.#transaction
+      ? this.#redis.traceBatch(this.#queued.length, () => this.#execTransaction())
+      : this.#execPipeline();
     if (this.#result) run.catch(() => undefined);
     else this.#result = run;
     return callback ? asCallback(this.#result, callback as never) : this.#result;

@@ -214,11 +214,20 @@ export class PubSubRouter {
  * itself, and (protocol 2 only, where ioredis has a subscriber mode) PING
  * and the refusals of subscriber mode.
  */
-export function pubSubStage(router: PubSubRouter, resp3: boolean): Stage {
+export function pubSubStage(
+  router: PubSubRouter,
+  resp3: boolean,
+  sent: (call: Call, outcome: Promise<unknown>) => void = () => undefined,
+): Stage {
   return {
     appliesTo: (command, spec) => spec.subscription !== undefined || !resp3,
     handle(call, next) {
-      if (call.spec.subscription) return router.run(call);
+      if (call.spec.subscription) {
+        // Answered here, not by the executor's lanes: traced here (ioredis:command).
+        const outcome = router.run(call);
+        sent(call, outcome);
+        return outcome;
+      }
       return router.subscriberModeCall(call) ?? next(call);
     },
   };

@@ -164,6 +164,32 @@ t("scripts are routed by their key; SCRIPT LOAD reaches every primary", async ()
   for (const m of masters) assert.equal(await m.script("EXISTS", sha), [1]);
 });
 
+t("readOnly scripts on a replica-reading cluster run where ioredis runs them", async () => {
+  const role = "return string.match(redis.call('INFO', 'replication'), 'role:(%a+)')";
+  const scripts = {
+    // A script that declares it does not write may run on a replica; one that does not declare it is sent on
+    // (MOVED) to the primary by the replica, whatever the client asked.
+    roleNoWrites: { numberOfKeys: 1, readOnly: true, lua: `#!lua flags=no-writes\n${role}` },
+    roleUndeclared: { numberOfKeys: 1, readOnly: true, lua: role },
+    roleWritable: { numberOfKeys: 1, lua: `#!lua flags=no-writes\n${role}` },
+  };
+  const results = {};
+  for (const [name, make] of [
+    ["ioglide", glide],
+    ["ioredis", oracle],
+  ]) {
+    const c = make({ scaleReads: "slave", scripts });
+    const m = make({ scaleReads: "master", scripts });
+    results[name] = {
+      slave: await Promise.all(Object.keys(scripts).map((s) => outcome(c[s](tag("ro"))))),
+      master: await Promise.all(Object.keys(scripts).map((s) => outcome(m[s](tag("ro"))))),
+    };
+  }
+  assert.equal(results.ioglide, results.ioredis);
+  assert.equal(results.ioredis.slave[0], { ok: "slave" }, "the no-writes readOnly script ran on a replica");
+  assert.equal(results.ioredis.master[0], { ok: "master" });
+});
+
 t("nodes(role) returns per-node clients that run commands on their node", async () => {
   const masters = g.nodes("master");
   const replicas = g.nodes("slave");

@@ -46,6 +46,7 @@ function makeLane(overrides = {}) {
   const events = { lost: [], binary: 0 };
   const host = {
     resendOnReconnect: true,
+    tracer: { active: false, sent: () => undefined },
     maxRedirections: 16,
     redirectDelay: () => undefined,
     glideClient: () => fake,
