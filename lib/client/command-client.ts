@@ -33,6 +33,7 @@ import { replyShaper } from "../middleware/shape";
 import { selectStage } from "../middleware/select";
 import { realNextTick } from "../timers";
 import { CallTracer } from "../tracing";
+import { AutoPipelineCount } from "./auto-pipeline-count";
 import type { ResolvedOptions } from "../options";
 import { installScanStreams, KeyStream, ScanStreamOptions } from "../streams/scan-stream";
 import { Pipeline } from "../pipeline/pipeline";
@@ -67,6 +68,7 @@ export abstract class CommandClient<
   readonly #executor: Executor;
   readonly #chains: CommandChains;
   readonly #tracer: CallTracer;
+  readonly #autoPipeline: AutoPipelineCount | undefined;
   readonly #scripts = new ScriptCache();
   readonly #pubSubRouter: PubSubRouter;
   #everReady = false;
@@ -82,6 +84,10 @@ export abstract class CommandClient<
     // Internal state lives in #private fields: a command defined with any name (defineCommand) cannot clobber it.
     this.options = options;
     this.isCluster = topology.kind === "cluster";
+    const pipelining = options as { enableAutoPipelining?: boolean; autoPipeliningIgnoredCommands?: string[] };
+    this.#autoPipeline = pipelining.enableAutoPipelining
+      ? new AutoPipelineCount(pipelining.autoPipeliningIgnoredCommands ?? [])
+      : undefined;
     this.#autoResubscribe = connectionOptions.autoResubscribe !== false;
     const resp3 = connectionOptions.protocol !== 2;
     // Down: the connection (reporting to this client), the executor over it, the chain's stages.
@@ -161,8 +167,17 @@ export abstract class CommandClient<
   }
 
   /** @internal Entry point of every command method. */
-  [RUN](command: string, args: unknown[], buffer: boolean): Promise<unknown> {
+  [RUN](command: string, args: unknown[], buffer: boolean, named?: boolean): Promise<unknown> {
+    if (named && this.#autoPipeline !== undefined) this.#autoPipeline.issued(command, specFor(command));
     return this.runCall(command, args, buffer, undefined);
+  }
+
+  /**
+   * ioredis's count of calls waiting in its auto pipeline (enableAutoPipelining):
+   * this tick's command-method calls (client/auto-pipeline-count.ts); 0 without the option.
+   */
+  get autoPipelineQueueSize(): number {
+    return this.#autoPipeline?.size ?? 0;
   }
 
   /**

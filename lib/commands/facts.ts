@@ -92,3 +92,26 @@ export const NUDGE_SLOT_ON_ROUTE_ERROR = new Set(["spublish"]);
 
 /** Subcommands with facts of their own (a reply shaper, an effect): they get a spec of their own. */
 export const SUBCOMMANDS = ["config get", "function stats", "pubsub numsub", "pubsub shardnumsub", "script flush"];
+
+/**
+ * Never auto-pipelined by ioredis (its notAllowedAutoPipelineCommands): left
+ * out of `autoPipelineQueueSize`. ("unpsubscribe" is ioredis's spelling.)
+ */
+export const NOT_AUTO_PIPELINED = new Set([
+  "auth",
+  "info",
+  "script",
+  "quit",
+  "cluster",
+  "pipeline",
+  "multi",
+  "subscribe",
+  "psubscribe",
+  "unsubscribe",
+  "unpsubscribe",
+  "select",
+  "client",
+  "hello",
+  "readonly",
+  "himport",
+]);

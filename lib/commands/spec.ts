@@ -20,6 +20,7 @@ import {
   BARRIERS,
   FLUSHES_SCRIPTS,
   MAY_WRITE,
+  NOT_AUTO_PIPELINED,
   NOT_FOR_RECONNECT_ON_ERROR,
   NUDGE_SLOT_ON_ROUTE_ERROR,
   ONE_NODE_ON_CLUSTER,
@@ -77,6 +78,8 @@ export interface CommandSpec {
   readonly selectsDatabase: boolean;
   /** SCRIPT FLUSH: defined scripts go with their source again */
   readonly flushesScripts: boolean;
+  /** ioredis never auto-pipelines it (not counted in autoPipelineQueueSize) */
+  readonly autoPipelined: boolean;
   /** SPUBLISH: after a failover, a keyed read on its slot lets GLIDE learn the new primary */
   readonly nudgeSlotOnRouteError: boolean;
   /** subcommands with facts of their own, by lowercase subcommand name */
@@ -154,6 +157,7 @@ function facts(key: string, command: string, known: boolean): CommandSpec {
     selectsDatabase: SELECTS_DATABASE.has(command),
     flushesScripts: FLUSHES_SCRIPTS.has(key),
     nudgeSlotOnRouteError: NUDGE_SLOT_ON_ROUTE_ERROR.has(command),
+    autoPipelined: !NOT_AUTO_PIPELINED.has(command),
     subcommands: undefined,
     wireName: known ? Buffer.from(command) : undefined,
   };

@@ -14,7 +14,8 @@ import { isCommandName } from "../commands/spec";
 export const RUN = Symbol("ioglide.run");
 
 export interface CommandRunner {
-  [RUN](command: string, args: unknown[], buffer: boolean): Promise<unknown>;
+  /** `named`: a command method (`get`, `getBuffer`, a defined script) or call(), not sendCommand() */
+  [RUN](command: string, args: unknown[], buffer: boolean, named?: boolean): Promise<unknown>;
 }
 
 type Callback = (err: Error | null, value?: unknown) => void;
@@ -23,7 +24,7 @@ export function commandMethod(command: string, buffer: boolean) {
   return function (this: CommandRunner, ...args: unknown[]): Promise<unknown> {
     let callback: Callback | undefined;
     if (typeof args[args.length - 1] === "function") callback = args.pop() as Callback;
-    const promise = this[RUN](command, args, buffer);
+    const promise = this[RUN](command, args, buffer, true);
     return callback ? asCallback(promise, callback) : promise;
   };
 }
@@ -47,7 +48,7 @@ export function callAny(runner: CommandRunner, buffer: boolean, command: string 
   if (typeof args[args.length - 1] === "function") callback = args.pop() as Callback;
   let name: unknown = command;
   if (Array.isArray(command)) [name, ...args] = [...command, ...args];
-  const promise = runner[RUN](name as string, args, buffer);
+  const promise = runner[RUN](name as string, args, buffer, true);
   return callback ? asCallback(promise, callback) : promise;
 }
 
