@@ -3,7 +3,7 @@
  * classification). The executor sends them on a dedicated connection so they
  * never stall other calls; XREAD/XREADGROUP block only with a BLOCK option.
  */
-export type BlockingTimeoutPosition = "last" | "first" | "block-option";
+export type BlockingTimeoutPosition = "last" | "first" | "fifth" | "block-option";
 
 export const BLOCKING_TIMEOUT_POSITION: Record<string, BlockingTimeoutPosition> = {
   blpop: "last",
@@ -12,6 +12,8 @@ export const BLOCKING_TIMEOUT_POSITION: Record<string, BlockingTimeoutPosition> 
   blmove: "last",
   bzpopmin: "last",
   bzpopmax: "last",
+  // BLMOVEM (Redis 8.x): trailing options may follow; the timeout is always its fifth argument.
+  blmovem: "fifth",
   blmpop: "first",
   bzmpop: "first",
   xread: "block-option",

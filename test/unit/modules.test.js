@@ -200,6 +200,9 @@ test("spec: one spec per name whatever the case; facts from the command table", 
   assert.strictEqual(specFor("blpop").timeoutAt, "last");
   assert.strictEqual(specFor("bzmpop").timeoutAt, "first");
   assert.strictEqual(specFor("xread").timeoutAt, "block-option");
+  assert.strictEqual(specFor("blmovem").blocking, true, "ioredis 6's new blocking command");
+  assert.strictEqual(specFor("blmovem").timeoutAt, "fifth");
+  assert.strictEqual(specFor("wait").timeoutAt, undefined, "WAIT stays on its connection's lane");
   assert.strictEqual(specFor("subscribe").subscription.kind, "channel");
   assert.strictEqual(specFor("ssubscribe").subscription.kind, "shard");
   assert.strictEqual(specFor("punsubscribe").subscription.subscribe, false);
