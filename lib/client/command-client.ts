@@ -11,29 +11,28 @@
  * Chains are built by lib/chain/chains.ts; the connection lifecycle is
  * lib/connection; what differs between a server and a cluster is its Topology.
  */
-import { EventEmitter } from "eventemitter3";
 import asCallback from "standard-as-callback";
 import { inspect } from "util";
 import { Call, CallPlacement } from "../chain/call";
 import { CommandChains } from "../chain/chains";
 import type { Middleware } from "../chain/middleware";
-import { COMMAND_NAMES, specFor } from "../commands/spec";
+import { specFor } from "../commands/spec";
 import { Connection } from "../connection/connection";
 import type { Topology } from "../connection/topology";
 import type { SocketViewHost } from "../connection/socket-view";
-import { ArgumentError, redact, redactOptions } from "../errors";
+import { ArgumentError, redactOptions } from "../errors";
+import { ClientEmitter, silentEmit } from "./emitter";
 import { GlideHandle, quietGlideLogger } from "../glide";
-import { RUN, callAny, CommandObject, commandMethod, sendCommandObject, synthesizeCommand } from "../dispatch/commands";
+import { RUN, commandMethod, synthesizeCommand } from "../dispatch/commands";
+import { GenericEntryPoints, installEntryPoints } from "../dispatch/entry-points";
 import { installDispatchProxy } from "../dispatch/proxy";
-import { argumentNormalizer } from "../middleware/normalize";
-import { ScriptCache, ScriptDefinition, scriptCacheStage } from "../middleware/scripts";
-import { PubSubMessage, PubSubRouter, pubSubStage, SubscriberHandle } from "../pubsub/router";
-import { nativeMethodResolver } from "../middleware/resolve";
+import { ScriptCache, ScriptDefinition } from "../middleware/scripts";
+import { PubSubMessage, PubSubRouter, SubscriberHandle } from "../pubsub/router";
 import { replyShaper } from "../middleware/shape";
-import { selectStage } from "../middleware/select";
 import { realNextTick } from "../timers";
 import { CallTracer } from "../tracing";
 import { AutoPipelineCount } from "./auto-pipeline-count";
+import { builtinStages } from "./stages";
 import type { ResolvedOptions } from "../options";
 import { installScanStreams, KeyStream, ScanStreamOptions } from "../streams/scan-stream";
 import { Pipeline } from "../pipeline/pipeline";
@@ -43,11 +42,6 @@ import type { RedisOptions, RedisStatus } from "../types/options";
 
 type Callback<T> = (err: Error | null, value?: T) => void;
 
-/** A Cluster with scaleReads "slave": readOnly scripts may run on replicas. */
-function readsFromReplicas(options: object): boolean {
-  return (options as { scaleReads?: unknown }).scaleReads === "slave";
-}
-
 /** Where a client keeps its Connection (subclasses and the client's own parts use it). */
 export const CONNECTION = Symbol("ioglide.connection");
 
@@ -56,7 +50,7 @@ quietGlideLogger();
 export abstract class CommandClient<
   Options extends object = RedisOptions,
   Status extends string = RedisStatus,
-> extends EventEmitter {
+> extends ClientEmitter {
   /** The effective options, with ioredis's defaults filled in (libraries read these). */
   options: Options;
   /** wait | connecting | connect | ready | close | reconnecting | end (assignable, as in ioredis) */
@@ -72,7 +66,6 @@ export abstract class CommandClient<
   readonly #scripts = new ScriptCache();
   readonly #pubSubRouter: PubSubRouter;
   #everReady = false;
-  #maxListeners = 10;
   readonly #autoResubscribe: boolean;
 
   /**
@@ -97,7 +90,7 @@ export abstract class CommandClient<
         this.status = status as Status;
         realNextTick(() => this.emit(status, arg));
       },
-      error: (error) => this.#emitError(error, connectionOptions.password),
+      error: (error) => silentEmit(this, error, connectionOptions.password),
       opened: () => this.#onNewConnection(),
       ready: () => this.#executor.resume(),
       interrupted: () => this.#executor.requeueInFlight(),
@@ -116,27 +109,25 @@ export abstract class CommandClient<
       resp3,
       ended: () => connection.status === "end",
     });
-    const keyPrefix = () => connectionOptions.keyPrefix ?? "";
-    const builtinStages = [
-      argumentNormalizer(keyPrefix, () => connection.sawBinaryReply()),
-      nativeMethodResolver(() => connection.binary, this.isCluster),
-      scriptCacheStage(this.#scripts, keyPrefix, this.isCluster && readsFromReplicas(options)),
-      pubSubStage(this.#pubSubRouter, resp3, (call, outcome) => tracer.sent(call, outcome)),
-      selectStage((db) => this.#selected(db)),
-    ];
-    this.#chains = new CommandChains(builtinStages, replyShaper, (call) => this.#executor.execute(call));
+    const stages = builtinStages({
+      keyPrefix: () => connectionOptions.keyPrefix ?? "",
+      sawBinaryArgument: () => connection.sawBinaryReply(),
+      binary: () => connection.binary,
+      isCluster: this.isCluster,
+      readsFromReplicas: (options as { scaleReads?: unknown }).scaleReads === "slave",
+      scripts: this.#scripts,
+      router: this.#pubSubRouter,
+      resp3,
+      subscriptionSent: (call, outcome) => tracer.sent(call, outcome),
+      selected: (db) => this.#selected(db),
+    });
+    this.#chains = new CommandChains(stages, replyShaper, (call) => this.#executor.execute(call));
     const scripts = connectionOptions.scripts;
     if (scripts) {
       for (const [name, definition] of Object.entries(scripts)) this.defineCommand(name, definition);
     }
     if (connectionOptions.lazyConnect) connection.waitForConnect();
     else connection.connect().catch(() => undefined);
-  }
-
-  /** ioredis's silentEmit: errors without listeners are printed (passwords masked), never thrown. */
-  #emitError(error: Error, password: string | null | undefined): void {
-    if (this.listenerCount("error") > 0) this.emit("error", error);
-    else console.error("[ioglide] Unhandled error event:", redact(error.stack ?? String(error), password));
   }
 
   /** SELECT ran: new connections use that database; ioredis's 'select' event. */
@@ -266,22 +257,20 @@ export abstract class CommandClient<
     commands?: unknown[][] | { pipeline?: boolean },
     options?: { pipeline?: boolean },
   ): ChainableCommander | Promise<"OK"> {
-    if (options === undefined && !Array.isArray(commands)) {
-      options = commands as { pipeline?: boolean } | undefined;
-      commands = undefined;
-    }
-    if (options && options.pipeline === false) return this.#executor.startManualTransaction();
+    const batch = Array.isArray(commands) ? commands : undefined;
+    const settings = options ?? (batch ? undefined : (commands as { pipeline?: boolean } | undefined));
+    if (settings?.pipeline === false) return this.#executor.startManualTransaction();
     const p = new Pipeline(this, true);
-    if (Array.isArray(commands)) p.addBatch(commands);
+    if (batch) p.addBatch(batch);
     return p;
   }
 
-  /** @internal A MULTI/EXEC request for the ordered lane (lib/pipeline/transaction.ts). */
   /** @internal a multi().exec() of `size` commands, traced on ioredis:batch */
   traceBatch<T>(size: number, exec: () => Promise<T>): Promise<T> {
     return this.#tracer.batch(size, exec);
   }
 
+  /** @internal A MULTI/EXEC request for the ordered lane (lib/executor/transactions.ts). */
   submitTransaction(transaction: Call): Promise<unknown> {
     return this.#executor.submitTransaction(transaction);
   }
@@ -308,43 +297,6 @@ export abstract class CommandClient<
     self[name] = commandMethod(name, false);
     self[name + "Buffer"] = commandMethod(name, true);
     this.#chains.invalidate();
-  }
-
-  // ---- generic command entry points -----------------------------------------
-
-  /** `call(command, ...args)`: any command, known to the table or not. */
-  call(command: string | unknown[], ...args: unknown[]): Promise<unknown> {
-    return callAny(this, false, command, args);
-  }
-
-  callBuffer(command: string | unknown[], ...args: unknown[]): Promise<unknown> {
-    return callAny(this, true, command, args);
-  }
-
-  /** ioredis's old alias of call(), still used by libraries (Socket.IO's redis adapter). */
-  send_command(command: string | unknown[], ...args: unknown[]): Promise<unknown> {
-    return callAny(this, false, command, args);
-  }
-
-  /** ioredis's `sendCommand(new Command(name, args))`: runs the command and settles it. */
-  sendCommand(command: CommandObject): Promise<unknown> {
-    return sendCommandObject(this, command);
-  }
-
-  getBuiltinCommands(): string[] {
-    return COMMAND_NAMES.slice();
-  }
-
-  createBuiltinCommand(commandName: string): {
-    string: (...a: unknown[]) => Promise<unknown>;
-    buffer: (...a: unknown[]) => Promise<unknown>;
-  } {
-    return { string: commandMethod(commandName, false), buffer: commandMethod(commandName, true) };
-  }
-
-  addBuiltinCommand(commandName: string): void {
-    (this as unknown as Record<string, unknown>)[commandName] = commandMethod(commandName, false);
-    (this as unknown as Record<string, unknown>)[commandName + "Buffer"] = commandMethod(commandName, true);
   }
 
   // ---- connection -------------------------------------------------------------
@@ -391,22 +343,13 @@ export abstract class CommandClient<
     return this[CONNECTION].serverInfo?.fields;
   }
 
-  // Node's EventEmitter API that eventemitter3 lacks (BullMQ calls these).
-  getMaxListeners(): number {
-    return this.#maxListeners;
-  }
-
-  setMaxListeners(n: number): this {
-    this.#maxListeners = n;
-    return this;
-  }
-
   [inspect.custom](): string {
     return `${this.constructor.name} { status: ${JSON.stringify(this.status)}, options: ${inspect(redactOptions(this.options as Record<string, unknown>), { breakLength: Infinity })} }`;
   }
 }
 
 installDispatchProxy(CommandClient.prototype, synthesizeCommand);
+installEntryPoints(CommandClient.prototype);
 installScanStreams(CommandClient.prototype);
 
 /**
@@ -415,10 +358,8 @@ installScanStreams(CommandClient.prototype);
  * synchronously as BullMQ expects.
  */
 /* eslint-disable @typescript-eslint/no-unused-vars -- the type parameters must match the class's to merge */
-export interface CommandClient<
-  Options extends object = RedisOptions,
-  Status extends string = RedisStatus,
-> extends RedisCommander<{ type: "default" }> {
+export interface CommandClient<Options extends object = RedisOptions, Status extends string = RedisStatus>
+  extends RedisCommander<{ type: "default" }>, GenericEntryPoints {
   /* eslint-enable @typescript-eslint/no-unused-vars */
   scanStream(options?: ScanStreamOptions): KeyStream;
   scanBufferStream(options?: ScanStreamOptions): KeyStream;

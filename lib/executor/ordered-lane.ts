@@ -24,15 +24,11 @@ import { HeldCalls } from "./redirects";
 import { fateOf, FailureHost, isDecodingError } from "./failures";
 import { StallWatch } from "./stall-watch";
 import { Fifo } from "./fifo";
+import { MAX_BATCH, MIN_SHARE, takeRequest, WINDOW } from "./batching";
 import { argv, fail, pending, succeed } from "./settle";
 import { realNextTick, realNow } from "../timers";
 
-/** Largest auto-pipelined batch; bigger bursts go out as several (larger ones raised peak RSS on 100k-call bursts, no faster). */
-export const MAX_BATCH = 250;
-/** Requests outstanding at once on one lane (GLIDE keeps order below 50). */
-export const WINDOW = 2;
-/** Smallest batch worth a request of its own when spreading calls over free slots. */
-export const MIN_SHARE = 4;
+export { MAX_BATCH, MIN_SHARE, WINDOW } from "./batching";
 export interface LaneHost extends FailureHost {
   /** the GLIDE client to send on; null while there is none */
   glideClient(): GlideHandle | null;
@@ -152,16 +148,6 @@ export class OrderedLane {
     return this.stalls.active(this.outstanding, WINDOW, this.queue.length > 0);
   }
 
-  /**
-   * A call that travels alone in its own request: a barrier, a MULTI/EXEC
-   * transaction, a routed call, a call a cluster redirected (GLIDE follows a
-   * single command's MOVED with its own retries and slot refresh; inside a
-   * batch it gave up within milliseconds of a failover).
-   */
-  private static alone(call: Call): boolean {
-    return call.spec.barrier || call.transaction !== undefined || call.route !== undefined || call.redirects > 0;
-  }
-
   private flush(): void {
     this.scheduled = false;
     // Spread what is queued over the free slots, so replies come back in
@@ -171,21 +157,8 @@ export class OrderedLane {
     while (this.queue.length > 0 && this.roomToSend() && this.host.canSend()) {
       const glide = this.host.glideClient();
       if (!glide) return;
-      this.send(glide, this.take(Math.min(share, MAX_BATCH)));
+      this.send(glide, takeRequest(this.queue, Math.min(share, MAX_BATCH), this.sendUpTo));
     }
-  }
-
-  /** The next request: a barrier alone, else up to `limit` calls with the same decoder. */
-  private take(limit: number): Call[] {
-    const first = this.queue.shift()!;
-    const calls = [first];
-    if (OrderedLane.alone(first)) return calls;
-    const bytes = first.decodeAsBytes;
-    for (let next = this.queue.peek(); next && calls.length < limit; next = this.queue.peek()) {
-      if (next.decodeAsBytes !== bytes || OrderedLane.alone(next) || next.seq > this.sendUpTo) break;
-      calls.push(this.queue.shift()!);
-    }
-    return calls;
   }
 
   private send(glide: GlideHandle, calls: Call[]): void {

@@ -1,0 +1,39 @@
+/**
+ * What goes out together on the ordered lane: how many requests at once, how
+ * big a batch, and which calls travel alone (ordered-lane.ts explains why).
+ */
+import type { Call } from "../chain/call";
+import type { Fifo } from "./fifo";
+
+/** Largest auto-pipelined batch; bigger bursts go out as several (larger ones raised peak RSS on 100k-call bursts, no faster). */
+export const MAX_BATCH = 250;
+/** Requests outstanding at once on one lane (GLIDE keeps order below 50). */
+export const WINDOW = 2;
+/** Smallest batch worth a request of its own when spreading calls over free slots. */
+export const MIN_SHARE = 4;
+
+/**
+ * A call that travels alone in its own request: a barrier, a MULTI/EXEC
+ * transaction, a routed call, a call a cluster redirected (GLIDE follows a
+ * single command's MOVED with its own retries and slot refresh; inside a
+ * batch it gave up within milliseconds of a failover).
+ */
+export function travelsAlone(call: Call): boolean {
+  return call.spec.barrier || call.transaction !== undefined || call.route !== undefined || call.redirects > 0;
+}
+
+/**
+ * The next request from the front of `queue`: a call that travels alone, else
+ * up to `limit` calls with the same decoder, none issued after `sendUpTo`.
+ */
+export function takeRequest(queue: Fifo<Call>, limit: number, sendUpTo: number): Call[] {
+  const first = queue.shift()!;
+  const calls = [first];
+  if (travelsAlone(first)) return calls;
+  const bytes = first.decodeAsBytes;
+  for (let next = queue.peek(); next && calls.length < limit; next = queue.peek()) {
+    if (next.decodeAsBytes !== bytes || travelsAlone(next) || next.seq > sendUpTo) break;
+    calls.push(queue.shift()!);
+  }
+  return calls;
+}
