@@ -11,6 +11,8 @@ import type { SubscriptionSetView } from "./pubsub/router";
 import type { RedisOptions, RedisStatus } from "./types/options";
 import type { Cluster } from "./cluster/cluster";
 import type { Command } from "./command";
+import asCallback from "standard-as-callback";
+import { MonitorClient } from "./monitor/monitor-client";
 
 export class Redis extends CommandClient<RedisOptions, RedisStatus> {
   static defaultOptions: Readonly<ResolvedOptions> = DEFAULT_REDIS_OPTIONS;
@@ -63,6 +65,16 @@ export class Redis extends CommandClient<RedisOptions, RedisStatus> {
   get stream(): SocketView | undefined {
     if (this.status === "wait" || this.status === "end") return undefined;
     return new SocketView(this.socketHost(), this.options.host ?? "localhost", this.options.port ?? 6379);
+  }
+
+  /**
+   * ioredis's monitor(): a connection of its own in MONITOR mode, emitting
+   * `monitor` (time, args, source, database) for every command the server
+   * runs (lib/monitor/monitor-client.ts). Resolves once monitoring.
+   */
+  monitor(callback?: (err: Error | null, monitor?: MonitorClient) => void): Promise<MonitorClient> {
+    const monitoring = new MonitorClient(this.options as ResolvedOptions).whenMonitoring();
+    return callback ? asCallback(monitoring, callback) : monitoring;
   }
 
   /** A new, independent client with the same options (and `override` on top). */

@@ -334,10 +334,6 @@ export abstract class CommandClient<
     return this.#pubSubRouter.subscriberMode ? "subscriber" : "normal";
   }
 
-  monitor(): Promise<never> {
-    return Promise.reject(new Error("ioglide: not supported: MONITOR (GLIDE has no monitor mode on a command client)"));
-  }
-
   /** The server's INFO fields as of the last (re)connect. */
   get serverInfo(): Record<string, string> | undefined {
     return this[CONNECTION].serverInfo?.fields;
