@@ -57,7 +57,7 @@ function parseArgs(argv) {
 }
 
 /** What the checkout needs before its suite can run (its own preparation steps). */
-function checkCheckout(suite, dir) {
+function checkCheckout(suite, dir, files) {
   const pkgFile = path.join(dir, "package.json");
   if (!fs.existsSync(pkgFile)) usage(`${dir} has no package.json`);
   const pkg = JSON.parse(fs.readFileSync(pkgFile, "utf8"));
@@ -73,6 +73,11 @@ function checkCheckout(suite, dir) {
     missing.push("its build in dist/ (sandboxed processors run the built files: see its package.json build script)");
   }
   if (missing.length) usage(`prepare the checkout first: ${missing.join("; ")}`);
+  for (const f of files ?? []) {
+    // A file that is not there would silently widen the run to the whole suite.
+    if (!/[*?[]/.test(f) && !fs.existsSync(path.join(dir, f)))
+      usage(`--files: ${f} is not in ${dir} (paths are relative to the checkout)`);
+  }
   let commit = "unknown";
   try {
     commit = execFileSync("git", ["-C", dir, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
@@ -191,7 +196,7 @@ export default { ...base, root: ${JSON.stringify(opts.checkout)}, resolve: { ...
       `--outputFile.json=${out}`,
     ];
     if (opts.grep) args.push("-t", opts.grep);
-    if (opts.files) args.push(...opts.files.filter((f) => fs.existsSync(path.join(opts.checkout, f))));
+    if (opts.files) args.push(...opts.files);
     await run(ns, vitest, args, opts.checkout, env);
     if (fs.existsSync(out)) all.push(...readVitest(out));
   }
@@ -225,7 +230,7 @@ function readVitest(file) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const checkout = checkCheckout(opts.suite, opts.checkout);
+  const checkout = checkCheckout(opts.suite, opts.checkout, opts.files);
   console.log(`${opts.suite} ${checkout.version} at ${checkout.commit}, client ${opts.client}, ${opts.runs} run(s)`);
   const env = { ...process.env, IOGLIDE_ROOT: ROOT };
   if (opts.client === "ioglide") env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${HOOK}`.trim();
