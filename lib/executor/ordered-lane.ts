@@ -235,15 +235,19 @@ export class OrderedLane {
   /**
    * Put calls back among the queued ones in issue order: resent calls must
    * not overtake each other or earlier calls (two writes to one key would
-   * land reversed).
+   * land reversed), whichever request they came back from first.
    */
-  private requeue(calls: Call[]): void {
+  private putBack(calls: Call[]): void {
     const back = calls.filter((c) => !c.settled).sort(bySeq);
     if (back.length === 0) return;
     const last = back[back.length - 1].seq;
     const earlier: Call[] = [];
     while (this.queue.length > 0 && this.queue.peek()!.seq < last) earlier.push(this.queue.shift()!);
     this.queue.unshiftAll(earlier.length > 0 ? earlier.concat(back).sort(bySeq) : back);
+  }
+
+  private requeue(calls: Call[]): void {
+    this.putBack(calls);
     this.kick();
   }
 
@@ -293,7 +297,7 @@ export class OrderedLane {
         );
       }
     }
-    this.queue.unshiftAll(again);
+    this.putBack(again);
     this.remove(request);
     this.advanceCompleted();
     this.kick();
@@ -301,10 +305,10 @@ export class OrderedLane {
 
   private complete(request: Request): void {
     request.done = true;
-    // Calls that go again: recovered ones first, then those a lost connection interrupted (in issue order).
-    const again = this.retry.concat(this.reconnected);
-    if (again.length > 0) {
-      this.queue.unshiftAll(again);
+    // Calls that go again (recovered by a stage, or interrupted by a lost connection), in issue order
+    // with those already put back (another request's may be waiting for the next flush).
+    if (this.retry.length > 0 || this.reconnected.length > 0) {
+      this.putBack(this.retry.concat(this.reconnected));
       this.retry = [];
       this.reconnected = [];
     }

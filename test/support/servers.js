@@ -259,6 +259,17 @@ async function startCluster({ masters = 3, replicas = 1, extraArgs = [] } = {}) 
       30000,
       "replicas in sync",
     );
+    // And every node lists every replica in CLUSTER SLOTS: a client learns the topology from there,
+    // and one that connects before a replica is listed may not read from it for a long time (GLIDE).
+    await waitFor(
+      () =>
+        nodes.every((n) => {
+          const slots = cli(n.port, "cluster", "slots");
+          return nodes.every((m) => new RegExp(`^${m.port}$`, "m").test(slots));
+        }),
+      30000,
+      "replicas listed in CLUSTER SLOTS",
+    );
     return {
       nodes,
       startupNodes: nodes.slice(0, masters).map((n) => ({ host: n.host, port: n.port })),

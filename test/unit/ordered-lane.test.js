@@ -226,6 +226,33 @@ test("a server error fails only its own call in a batch", async () => {
   assert.strictEqual(bad.reason.name, "ReplyError");
 });
 
+test("calls a stage recovers from two requests answered in one tick go again in issue order", async () => {
+  const { lane, fake } = makeLane();
+  const recoverOnce = (c) => {
+    c.retry = () => ((c.retry = undefined), true); // as the script cache does on NOSCRIPT: once
+    return c;
+  };
+  const first = lane.submit(recoverOnce(call("evalsha", "one")));
+  const second = lane.submit(recoverOnce(call("evalsha", "two")));
+  const read = lane.submit(call("get", "k"));
+  await tick();
+  assert.deepStrictEqual(
+    fake.requests.map((r) => r.names.length),
+    [1, 2],
+    "the first went alone, the others together after it",
+  );
+  const noscript = () =>
+    new glide.RequestError("An error was signalled by the server: - NoScriptError: No matching script.");
+  fake.requests[0].refuse(noscript());
+  fake.requests[1].answer([noscript(), "v"]);
+  assert.strictEqual(await read, "v");
+  await tick();
+  const resent = fake.requests.slice(2).flatMap((r) => r.commands.map((c) => c[1]));
+  assert.deepStrictEqual(resent, ["one", "two"], "not reversed");
+  for (const r of fake.requests.slice(2)) fake.reply(fake.requests.indexOf(r));
+  assert.deepStrictEqual(await Promise.all([first, second]), ["re:one", "re:two"]);
+});
+
 test("commandTimeout fails a call that is not answered in time; its late reply is dropped", async () => {
   const { lane, fake } = makeLane({ commandTimeout: 20 });
   const p = lane.submit(call("get", "a"));
