@@ -81,7 +81,10 @@ async function main() {
       for (const c of order) {
         if (c.traced) tracing(true);
         try {
-          results.get(label).get(c.name).push(await closedLoop(concurrency, MS, () => fn(c.client)));
+          results
+            .get(label)
+            .get(c.name)
+            .push(await closedLoop(concurrency, MS, () => fn(c.client)));
         } finally {
           if (c.traced) tracing(false);
         }
@@ -91,11 +94,26 @@ async function main() {
   }
   const names = contenders.map((c) => c.name);
   const fmt = (n) => `${(n / 1000).toFixed(1)}k`;
-  console.log(`\n| workload | ${names.join(" | ")} | ${names.slice(1).map((n) => `${n} / protocol 3`).join(" | ")} |`);
-  console.log(`|---|${names.map(() => "---:").join("|")}|${names.slice(1).map(() => "---:").join("|")}|`);
+  console.log(
+    `\n| workload | ${names.join(" | ")} | ${names
+      .slice(1)
+      .map((n) => `${n} / protocol 3`)
+      .join(" | ")} |`,
+  );
+  console.log(
+    `|---|${names.map(() => "---:").join("|")}|${names
+      .slice(1)
+      .map(() => "---:")
+      .join("|")}|`,
+  );
   for (const [label] of points) {
     const m = names.map((n) => median(results.get(label).get(n)));
-    console.log(`| ${label} | ${m.map(fmt).join(" | ")} | ${m.slice(1).map((x) => `${(x / m[0]).toFixed(2)}x`).join(" | ")} |`);
+    console.log(
+      `| ${label} | ${m.map(fmt).join(" | ")} | ${m
+        .slice(1)
+        .map((x) => `${(x / m[0]).toFixed(2)}x`)
+        .join(" | ")} |`,
+    );
   }
   for (const c of contenders) c.client.disconnect();
   await server.cleanup();
