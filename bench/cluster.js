@@ -9,6 +9,7 @@
 const IORedis = require("ioredis");
 const Redis = require("..");
 const { startCluster } = require("../test/support/servers");
+const { closedLoop, median } = require("./measure");
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -17,21 +18,6 @@ const opt = (name, dflt) => {
 };
 const ROUNDS = opt("rounds", 3);
 const MS = opt("ms", 1000);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function closedLoop(concurrency, ms, fn) {
-  let ops = 0;
-  const end = Date.now() + ms;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < end) {
-        await fn();
-        ops++;
-      }
-    }),
-  );
-  return ops / (ms / 1000);
-}
 
 async function main() {
   let cluster = null;

@@ -18,7 +18,7 @@ const opt = (name, dflt) => {
 const JOBS = opt("jobs", 5000);
 const CONCURRENCY = opt("concurrency", 10);
 const ROUNDS = opt("rounds", 3);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const { median } = require("./measure");
 
 async function main() {
   const server = process.env.BENCH_SERVER ? null : await startServer();

@@ -16,6 +16,7 @@ const dc = require("node:diagnostics_channel");
 const path = require("path");
 const { Logger } = require("@valkey/valkey-glide");
 const { startServer } = require("../test/support/servers");
+const { closedLoop, median } = require("./measure");
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -25,22 +26,6 @@ const opt = (name, dflt) => {
 const ROUNDS = Number(opt("rounds", 5));
 const MS = Number(opt("ms", 1000));
 const BASELINE = opt("baseline", "");
-
-async function closedLoop(concurrency, ms, fn) {
-  let ops = 0;
-  const end = Date.now() + ms;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < end) {
-        await fn();
-        ops++;
-      }
-    }),
-  );
-  return ops / (ms / 1000);
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** A no-op subscriber on every tracing channel, switched on only while its contender runs. */
 const noop = () => undefined;
