@@ -119,9 +119,10 @@ export class PubSubRouter {
   run(call: Call): Promise<unknown> {
     const { kind, subscribe: on } = call.spec.subscription!;
     const names = call.args as (string | Buffer)[];
-    const step = this.chain.then(() => (on ? this.subscribe(kind, names) : this.unsubscribe(kind, names)));
-    this.chain = step.catch(() => undefined);
-    return step;
+    const counted = this.chain.then(() => (on ? this.subscribe(kind, names) : this.unsubscribe(kind, names)));
+    this.chain = counted.catch(() => undefined);
+    // A count is an integer reply: a string with stringNumbers, as ioredis gives it.
+    return call.env.stringNumbers ? counted.then(String) : counted;
   }
 
   private count(kind: SubscriptionKind): number {

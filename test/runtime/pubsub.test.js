@@ -50,6 +50,21 @@ t("subscribe / psubscribe counts, ping, subscriber-mode errors: as ioredis", asy
   assert.equal(out[0], out[1]);
 });
 
+t("with stringNumbers the (un)subscribe counts are strings, as ioredis gives them (protocol 3 and 2)", async () => {
+  const ch = key("sn");
+  const run = async (client) => [
+    await client.subscribe(`${ch}:a`, `${ch}:b`),
+    await client.psubscribe(`${ch}:*`),
+    await client.unsubscribe(`${ch}:a`),
+    await client.punsubscribe(`${ch}:*`),
+  ];
+  for (const protocol of [3, 2]) {
+    const mine = await run(glide({ stringNumbers: true, protocol }));
+    assert.equal(mine, await run(oracle({ stringNumbers: true, protocol })), `protocol ${protocol}`);
+    assert.equal(mine, ["2", "3", "2", "1"]);
+  }
+});
+
 t("subscribe with a callback, and with an array of channels", async () => {
   const out = [];
   for (const c of [glide(), oracle()]) {
