@@ -248,6 +248,36 @@ t("the server dies and comes back: events, queued and in-flight calls all settle
   assert.ok(ours.sawErrorEvent && theirs.sawErrorEvent, "refused reconnect attempts emit 'error'");
 });
 
+t(
+  "commands issued in a 'connect' listener and calls queued before it land in the databases they were issued for",
+  async () => {
+    const outcome = async (Client) => {
+      const k = key("connev");
+      const c = on(Client);
+      c.set(`${k}:queued`, "q"); // issued before the connection: offline queue, database 0
+      c.on("connect", () => {
+        c.select(2);
+        c.set(`${k}:fromconnect`, "c");
+      });
+      await once(c, "ready");
+      await c.ping();
+      const db = c.condition.select;
+      const checker = on(IORedis);
+      const seen = [
+        await checker.get(`${k}:queued`),
+        await checker.get(`${k}:fromconnect`),
+        (await checker.select(2), await checker.get(`${k}:fromconnect`)),
+      ];
+      c.disconnect();
+      checker.disconnect();
+      return { db, seen };
+    };
+    const mine = await outcome(Redis);
+    assert.equal(mine, await outcome(IORedis));
+    assert.equal(mine, { db: 2, seen: ["q", null, "c"] });
+  },
+);
+
 t("a blocking call in flight when the server dies is sent again and answered after the restart", async () => {
   const s = await startServer();
   const c = new Redis({ host: "127.0.0.1", port: s.port, retryStrategy: () => 100 });
