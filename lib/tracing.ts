@@ -83,11 +83,6 @@ const connectChannel = channel<ConnectTraceContext>("ioredis:connect");
 
 const noop = (): void => undefined;
 
-/** Someone listens to `ioredis:command` (checked per request, so a subscriber added later is seen). */
-export function commandsTraced(): boolean {
-  return commandChannel.hasSubscribers;
-}
-
 /**
  * Trace a command whose outcome `outcome` will settle. The traced promise is
  * the channel's; its rejection is the caller's to see, not an unhandled one.

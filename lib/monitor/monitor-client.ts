@@ -24,7 +24,7 @@ import { realNextTick } from "../timers";
 
 type Status = "wait" | "connecting" | "connect" | "ready" | "monitoring" | "close" | "reconnecting" | "end";
 
-export const MONITORING_MODE_MSG = "Connection is in monitoring mode, can't process commands.";
+const MONITORING_MODE_MSG = "Connection is in monitoring mode, can't process commands.";
 
 /** ioredis's reading of one MONITOR line: [timestamp, args, source, database]. */
 export function parseMonitorLine(line: string): [string, string[], string, string] {

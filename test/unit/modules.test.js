@@ -15,6 +15,8 @@ const { normalizeArgs } = require("../../built/middleware/normalize");
 const { compose, userStage } = require("../../built/chain/middleware");
 const { CommandChains } = require("../../built/chain/chains");
 const { Call } = require("../../built/chain/call");
+const { parseMonitorLine } = require("../../built/monitor/monitor-client");
+const { sanitizeArgs } = require("../../built/tracing");
 
 const env = { stringNumbers: false, formatDouble: formatDoubleShortest };
 const newCall = (name, args, buffer = false) => new Call(name, args, buffer, specFor(name), env);
@@ -350,6 +352,27 @@ test("CommandChains: one chain per command, kept until use/unuse/invalidate", as
   chains.unuse(mw);
   assert.deepStrictEqual(chains.middleware, []);
   assert.throws(() => chains.use("nope"), TypeError);
+});
+
+// --- MONITOR lines and trace redaction, as ioredis reads and redacts them ---
+
+test('a MONITOR line: time, args (only \\" unescaped), source, database', () => {
+  const line = '1795942366.615433 [2 127.0.0.1:36302] "set" "k" "a \\"q\\" \\\\x" "\\xffa"';
+  assert.deepStrictEqual(parseMonitorLine(line), [
+    "1795942366.615433",
+    ["set", "k", 'a "q" \\\\x', "\\xffa"],
+    "127.0.0.1:36302",
+    "2",
+  ]);
+});
+
+test("trace arguments: the safe leading ones shown, the rest '?', unknown commands fully hidden", () => {
+  assert.deepStrictEqual(sanitizeArgs("set", ["k", "secret", "EX", "10"]), ["k", "?", "?", "?"]);
+  assert.deepStrictEqual(sanitizeArgs("HSET", ["h", "f", "v"]), ["h", "f", "?"]);
+  assert.deepStrictEqual(sanitizeArgs("get", [Buffer.from("k")]), ["k"]);
+  assert.deepStrictEqual(sanitizeArgs("auth", ["user", "pw"]), ["?", "?"]);
+  assert.deepStrictEqual(sanitizeArgs("echo", ["hi"]), ["?"]);
+  assert.deepStrictEqual(sanitizeArgs("module.cmd", ["a"]), ["?"]);
 });
 
 test.run();
