@@ -198,8 +198,6 @@ export function assertSupported(options: ResolvedOptions): void {
   if (options.replyMapping === "resp3" && options.protocol !== 3) {
     throw new Error('The "resp3" replyMapping is only supported with protocol 3'); // ioredis 6's own check and text
   }
-  if (options.replyMapping === "resp3")
-    fail('replyMapping "resp3" (native RESP3 reply shapes): ioglide gives the legacy shapes only');
   if (typeof options.db !== "number" || !Number.isInteger(options.db) || options.db < 0) {
     throw new Error(`ioglide: invalid db ${String(options.db)}`);
   }

@@ -8,24 +8,32 @@ import { assertSupported, DEFAULT_REDIS_OPTIONS, parseConstructorArgs, ResolvedO
 import { resolveTLSProfile } from "./tls-profiles";
 import { SocketView } from "./connection/socket-view";
 import type { SubscriptionSetView } from "./pubsub/router";
-import type { RedisOptions, RedisStatus } from "./types/options";
+import type { RedisOptions, RedisStatus, ReplyMappingFromOptions, ReplyMappingMode } from "./types/options";
 import type { Cluster } from "./cluster/cluster";
 import type { Command } from "./command";
 import asCallback from "standard-as-callback";
 import { MonitorClient } from "./monitor/monitor-client";
 
-export class Redis extends CommandClient<RedisOptions, RedisStatus> {
+/**
+ * `ReplyMapping` is inferred from the options literal (`new Redis({
+ * replyMapping: "resp3" })`) and selects the typed reply shapes, as in ioredis 6.
+ */
+export class Redis<ReplyMapping extends ReplyMappingMode = "legacy"> extends CommandClient<
+  RedisOptions,
+  RedisStatus,
+  ReplyMapping
+> {
   static defaultOptions: Readonly<ResolvedOptions> = DEFAULT_REDIS_OPTIONS;
   /** ioredis's `Redis.Cluster` (set in index.ts: the modules depend on each other) */
   static Cluster: typeof Cluster;
   /** ioredis's `Redis.Command` (set in index.ts), for `sendCommand(new Redis.Command(...))` */
   static Command: typeof Command;
 
-  constructor(port: number, host: string, options: RedisOptions);
-  constructor(path: string, options: RedisOptions);
-  constructor(port: number, options: RedisOptions);
+  constructor(port: number, host: string, options: RedisOptions & { replyMapping?: ReplyMapping });
+  constructor(path: string, options: RedisOptions & { replyMapping?: ReplyMapping });
+  constructor(port: number, options: RedisOptions & { replyMapping?: ReplyMapping });
   constructor(port: number, host: string);
-  constructor(options: RedisOptions);
+  constructor(options: RedisOptions & { replyMapping?: ReplyMapping });
   constructor(port: number);
   constructor(path: string);
   constructor();
@@ -78,8 +86,15 @@ export class Redis extends CommandClient<RedisOptions, RedisStatus> {
   }
 
   /** A new, independent client with the same options (and `override` on top). */
-  duplicate(override?: Partial<RedisOptions>): Redis {
-    const copy = new (this.constructor as new (options: RedisOptions) => Redis)({ ...this.options, ...override });
+  duplicate<Override extends Partial<RedisOptions> | undefined = undefined>(
+    override?: Override,
+  ): Redis<ReplyMappingFromOptions<ReplyMapping, Override>> {
+    const copy = new (
+      this.constructor as new (options: RedisOptions) => Redis<ReplyMappingFromOptions<ReplyMapping, Override>>
+    )({
+      ...this.options,
+      ...override,
+    });
     this.copyMiddlewareTo(copy);
     return copy;
   }

@@ -4,7 +4,8 @@
  * (test/unit/fixtures/replies.json): for each case, the reply GLIDE gives to
  * `customCommand` (alone and inside a batch; String and Bytes decoders; RESP3
  * and RESP2) and the reply ioredis 6 gives to the same named method (protocol
- * 3 and 2, and the xxxBuffer twin) on the same server, after the same set-up.
+ * 3 and 2, protocol 3 with `replyMapping: "resp3"` as "p3native", and the
+ * xxxBuffer twin) on the same server, after the same set-up.
  *
  *   node scripts/capture-replies.js            # a server started here (valkey-server or redis-server on PATH)
  *   IOGLIDE_SERVER_BIN=/path/to/valkey-server node scripts/capture-replies.js
@@ -154,6 +155,15 @@ const CASES = [
   { shaper: null, method: "hmget", args: ["h", "a", "nope"], setup: H },
   { shaper: null, method: "xinfo", args: ["GROUPS", "s"], setup: STREAM },
   { shaper: null, method: "scan", args: ["0", "COUNT", "100"], setup: [["SET", "k", "v"]] },
+  // GLIDE converts these by name (booleans, records) where the server sends integers or arrays:
+  // the native (replyMapping "resp3") shapers give the server's shape back.
+  { shaper: null, method: "hexists", args: ["h", "a"], setup: H },
+  { shaper: null, method: "expire", args: ["h", "100"], setup: H },
+  { shaper: null, method: "smismember", args: ["set", "only", "nope"], setup: [["SADD", "set", "only"]] },
+  { shaper: null, method: "script", args: ["EXISTS", "abc"] },
+  { shaper: null, method: "lmpop", args: ["1", "l", "LEFT", "COUNT", "2"], setup: [["RPUSH", "l", "a", "b"]] },
+  { shaper: null, method: "xinfo", args: ["STREAM", "s"], setup: STREAM },
+  { shaper: null, method: "smembers", args: ["missing"] },
 ];
 
 function packageVersion(name) {
@@ -187,7 +197,11 @@ async function main() {
     resp3: await GlideClient.createClient({ addresses: [address], protocol: ProtocolVersion.RESP3 }),
     resp2: await GlideClient.createClient({ addresses: [address], protocol: ProtocolVersion.RESP2 }),
   };
-  const ioredis = { 3: new Redis({ ...address, protocol: 3 }), 2: new Redis({ ...address, protocol: 2 }) };
+  const ioredis = {
+    3: new Redis({ ...address, protocol: 3 }),
+    2: new Redis({ ...address, protocol: 2 }),
+    "3native": new Redis({ ...address, protocol: 3, replyMapping: "resp3" }),
+  };
 
   const cases = [];
   for (const c of CASES) {
@@ -216,7 +230,7 @@ async function main() {
         );
       }
     }
-    for (const protocol of [3, 2]) {
+    for (const protocol of ["3", "2", "3native"]) {
       out.ioredis[`p${protocol}`] = encode(await run(() => ioredis[protocol][c.method](...c.args)));
       if (c.buffer) {
         out.ioredis[`p${protocol}.buffer`] = encode(await run(() => ioredis[protocol][`${c.method}Buffer`](...c.args)));

@@ -38,7 +38,7 @@ import { installScanStreams, KeyStream, ScanStreamOptions } from "../streams/sca
 import { Pipeline } from "../pipeline/pipeline";
 import { Executor } from "../executor/executor";
 import type { ChainableCommander, RedisCommander } from "../../types/commander";
-import type { RedisOptions, RedisStatus } from "../types/options";
+import type { RedisOptions, RedisStatus, ReplyMappingMode, ReplyShapes } from "../types/options";
 
 type Callback<T> = (err: Error | null, value?: T) => void;
 
@@ -50,6 +50,7 @@ quietGlideLogger();
 export abstract class CommandClient<
   Options extends object = RedisOptions,
   Status extends string = RedisStatus,
+  Mapping extends ReplyMappingMode = "legacy",
 > extends ClientEmitter {
   /** The effective options, with ioredis's defaults filled in (libraries read these). */
   options: Options;
@@ -234,10 +235,10 @@ export abstract class CommandClient<
   // ---- pipelines and transactions --------------------------------------------
 
   /** `pipeline()` / `pipeline([[name, ...args], ...])` */
-  pipeline(commands?: unknown[][]): ChainableCommander {
+  pipeline(commands?: unknown[][]): ChainableCommander<ReplyShapes<Mapping>> {
     const p = new Pipeline(this, false);
     if (Array.isArray(commands)) p.addBatch(commands);
-    return p;
+    return p as ChainableCommander as ChainableCommander<ReplyShapes<Mapping>>; // one runtime class for both typed shapes
   }
 
   /**
@@ -246,23 +247,23 @@ export abstract class CommandClient<
    * `exec()` sends them all (see ManualTransaction).
    */
   multi(options: { pipeline: false }): Promise<"OK">;
-  multi(): ChainableCommander;
-  multi(options: { pipeline: true }): ChainableCommander;
-  multi(commands?: unknown[][]): ChainableCommander;
+  multi(): ChainableCommander<ReplyShapes<Mapping>>;
+  multi(options: { pipeline: true }): ChainableCommander<ReplyShapes<Mapping>>;
+  multi(commands?: unknown[][]): ChainableCommander<ReplyShapes<Mapping>>;
   multi(
     commands?: unknown[][] | { pipeline?: boolean },
     options?: { pipeline?: boolean },
-  ): ChainableCommander | Promise<"OK">;
+  ): ChainableCommander<ReplyShapes<Mapping>> | Promise<"OK">;
   multi(
     commands?: unknown[][] | { pipeline?: boolean },
     options?: { pipeline?: boolean },
-  ): ChainableCommander | Promise<"OK"> {
+  ): ChainableCommander<ReplyShapes<Mapping>> | Promise<"OK"> {
     const batch = Array.isArray(commands) ? commands : undefined;
     const settings = options ?? (batch ? undefined : (commands as { pipeline?: boolean } | undefined));
     if (settings?.pipeline === false) return this.#executor.startManualTransaction();
     const p = new Pipeline(this, true);
     if (batch) p.addBatch(batch);
-    return p;
+    return p as ChainableCommander as ChainableCommander<ReplyShapes<Mapping>>;
   }
 
   /** @internal a multi().exec() of `size` commands, traced on ioredis:batch */
@@ -321,7 +322,7 @@ export abstract class CommandClient<
   }
 
   /** The middleware a duplicate inherits. */
-  protected copyMiddlewareTo(copy: CommandClient<object, string>): void {
+  protected copyMiddlewareTo(copy: { use(middleware: Middleware): unknown }): void {
     for (const m of this.#chains.middleware) copy.use(m);
   }
 
@@ -354,8 +355,12 @@ installScanStreams(CommandClient.prototype);
  * synchronously as BullMQ expects.
  */
 /* eslint-disable @typescript-eslint/no-unused-vars -- the type parameters must match the class's to merge */
-export interface CommandClient<Options extends object = RedisOptions, Status extends string = RedisStatus>
-  extends RedisCommander<{ type: "default" }>, GenericEntryPoints {
+export interface CommandClient<
+  Options extends object = RedisOptions,
+  Status extends string = RedisStatus,
+  Mapping extends ReplyMappingMode = "legacy",
+>
+  extends RedisCommander<{ type: "default"; mapping: ReplyShapes<Mapping> }>, GenericEntryPoints {
   /* eslint-enable @typescript-eslint/no-unused-vars */
   scanStream(options?: ScanStreamOptions): KeyStream;
   scanBufferStream(options?: ScanStreamOptions): KeyStream;

@@ -16,7 +16,13 @@ import type { ScanStreamOptions } from "../streams/scan-stream";
 import { BYTES_DECODER, STRING_DECODER } from "../glide";
 import type { ResolvedOptions } from "../options";
 import { ClusterNode, NODE_ROLE } from "./node";
-import type { ClusterNode as ClusterNodeSpec, ClusterOptions, ClusterStatus } from "../types/options";
+import type {
+  ClusterNode as ClusterNodeSpec,
+  ClusterOptions,
+  ClusterStatus,
+  ReplyMappingFromClusterOptions,
+  ReplyMappingMode,
+} from "../types/options";
 import { NodeInfo, nodeKey, parseClusterNodes } from "./nodes";
 import {
   ResolvedClusterOptions,
@@ -31,13 +37,21 @@ import { realClearInterval, realSetInterval } from "../timers";
 const NODES_REFRESH_MS = 5000;
 const RANDOM_NODE = { route: "randomNode" };
 
-export class Cluster extends CommandClient<ClusterOptions, ClusterStatus> {
+/** `ReplyMapping` comes from `redisOptions.replyMapping`, as in ioredis 6. */
+export class Cluster<ReplyMapping extends ReplyMappingMode = "legacy"> extends CommandClient<
+  ClusterOptions,
+  ClusterStatus,
+  ReplyMapping
+> {
   readonly startupNodes: ClusterNodeSpec[];
   private readonly nodeObjects: Map<string, ClusterNode>;
   private refreshTimer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
 
-  constructor(startupNodes: ClusterNodeSpec[], options?: ClusterOptions) {
+  constructor(
+    startupNodes: ClusterNodeSpec[],
+    options?: ClusterOptions & { redisOptions?: ClusterOptions["redisOptions"] & { replyMapping?: ReplyMapping } },
+  ) {
     const clusterOptions = clusterOptionsOf(options as Partial<ResolvedClusterOptions>);
     const seeds = normalizeStartupNodes(startupNodes);
     const connectionOptions = connectionOptionsOf(clusterOptions);
@@ -121,9 +135,14 @@ export class Cluster extends CommandClient<ClusterOptions, ClusterStatus> {
   }
 
   /** ioredis's duplicate(overrideStartupNodes, overrideOptions). */
-  duplicate(overrideStartupNodes: ClusterNodeSpec[] = [], overrideOptions: ClusterOptions = {}): Cluster {
+  duplicate<Override extends ClusterOptions | undefined = undefined>(
+    overrideStartupNodes: ClusterNodeSpec[] = [],
+    overrideOptions?: Override,
+  ): Cluster<ReplyMappingFromClusterOptions<ReplyMapping, Override>> {
     const startupNodes = overrideStartupNodes.length > 0 ? overrideStartupNodes : this.startupNodes.slice(0);
-    const copy = new Cluster(startupNodes, { ...this.options, ...overrideOptions });
+    const copy = new Cluster(startupNodes, { ...this.options, ...overrideOptions }) as Cluster<
+      ReplyMappingFromClusterOptions<ReplyMapping, Override>
+    >;
     this.copyMiddlewareTo(copy);
     return copy;
   }

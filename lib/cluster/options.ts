@@ -92,6 +92,9 @@ export function connectionOptionsOf(options: ResolvedClusterOptions): ResolvedOp
   const redis = { ...(options.redisOptions ?? {}) };
   resolveTLSProfile(redis);
   if (redis.sentinels) throw new Error("ioglide: not supported: sentinels in redisOptions");
+  if (redis.replyMapping === "resp3" && redis.protocol === 2) {
+    throw new Error('The "resp3" replyMapping is only supported with protocol 3'); // ioredis 6's text (its nodes check it)
+  }
   if (
     redis.tls &&
     typeof redis.tls === "object" &&

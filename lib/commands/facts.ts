@@ -91,7 +91,16 @@ export const FLUSHES_SCRIPTS = new Set(["script flush"]);
 export const NUDGE_SLOT_ON_ROUTE_ERROR = new Set(["spublish"]);
 
 /** Subcommands with facts of their own (a reply shaper, an effect): they get a spec of their own. */
-export const SUBCOMMANDS = ["config get", "function stats", "pubsub numsub", "pubsub shardnumsub", "script flush"];
+export const SUBCOMMANDS = [
+  "config get",
+  "function stats",
+  "pubsub numsub",
+  "pubsub shardnumsub",
+  "script exists",
+  "script flush",
+  "xgroup createconsumer",
+  "xgroup destroy",
+];
 
 /**
  * Never auto-pipelined by ioredis (its notAllowedAutoPipelineCommands): left

@@ -10,7 +10,7 @@
  * unit tier checks every shaper against ioredis 6's reply to the same call
  * (regenerate with `npm run capture:replies`).
  */
-import { ShapeContext, double, generic, isRecord, text } from "./reply-values";
+import { ShapeContext, double, generic, hasArg, isRecord, text } from "./reply-values";
 
 export type ReplyShaper = (reply: unknown, ctx: ShapeContext) => unknown;
 
@@ -37,11 +37,6 @@ const scoresIf =
   (word: string): ReplyShaper =>
   (reply, ctx) =>
     hasArg(ctx, word) ? withScores(reply, ctx) : generic(reply, ctx);
-
-function hasArg(ctx: ShapeContext, word: string): boolean {
-  for (const a of ctx.args) if (a.length === word.length && String(a).toUpperCase() === word) return true;
-  return false;
-}
 
 /** A single double, or null. GLIDE: a number (ZSCORE, ZINCRBY, ZADD INCR), also on RESP2. */
 const oneDouble: ReplyShaper = (reply, ctx) => (reply === null ? null : double(reply, ctx));
@@ -139,7 +134,7 @@ const geopos: ReplyShaper = (reply, ctx) =>
     : generic(reply, ctx);
 
 /** GEODIST: Redis prints distances with 4 decimals. GLIDE: a number (166.2742). */
-const geoDistance: ReplyShaper = (reply, ctx) =>
+export const geoDistance: ReplyShaper = (reply, ctx) =>
   typeof reply === "number" ? text(reply.toFixed(4), ctx) : generic(reply, ctx);
 
 /**
@@ -176,7 +171,7 @@ const geoMatches =
  * A double that Redis prints in the INCRBYFLOAT style (fixed notation).
  * GLIDE: a number (1.1; 5e20 for "500000000000000000000"), also on RESP2.
  */
-const floatIncrement: ReplyShaper = (reply, ctx) => {
+export const floatIncrement: ReplyShaper = (reply, ctx) => {
   if (typeof reply !== "number") return generic(reply, ctx);
   let s = String(reply);
   if (s.includes("e")) s = BigInt(Math.trunc(reply)).toString(); // Redis never prints exponents here

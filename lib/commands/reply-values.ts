@@ -19,6 +19,8 @@ export interface ShapeContext {
 /** Per-client settings the shaper needs. */
 export interface ShapeEnv {
   stringNumbers: boolean;
+  /** `replyMapping: "resp3"`: ioredis 6's native RESP3 shapes (native-replies.ts) */
+  nativeShapes: boolean;
   /** how the connected server prints a double (depends on its version) */
   formatDouble: (value: number) => string;
 }
@@ -37,6 +39,12 @@ export function isRecord(value: unknown): value is GlideRecord {
     "key" in value &&
     "value" in value
   );
+}
+
+/** The call has this word among its arguments (WITHSCORES, JUSTID, ...). */
+export function hasArg(ctx: ShapeContext, word: string): boolean {
+  for (const a of ctx.args) if (a.length === word.length && String(a).toUpperCase() === word) return true;
+  return false;
 }
 
 /** A bulk or status string as the caller wants it. */

@@ -13,6 +13,7 @@
 import { exists, getKeyIndexes, hasFlag, list } from "@ioredis/commands";
 import { ARGUMENT_TRANSFORMS, ArgumentTransform } from "./arguments";
 import { REPLY_SHAPERS, ReplyShaper } from "./replies";
+import { NATIVE_REPLY_SHAPERS } from "./native-replies";
 import { BLOCKING_TIMEOUT_POSITION, BlockingTimeoutPosition } from "./blocking";
 import { DECODE_AS_BYTES, REPEATABLE } from "./decoding";
 import {
@@ -57,6 +58,8 @@ export interface CommandSpec {
   readonly repeatable: boolean;
   readonly transformArgs: ArgumentTransform | undefined;
   readonly shapeReply: ReplyShaper | undefined;
+  /** its shaper under `replyMapping: "resp3"` (native-replies.ts) */
+  readonly shapeNativeReply: ReplyShaper | undefined;
   /** sent alone on its connection (facts.ts BARRIERS) */
   readonly barrier: boolean;
   /**
@@ -147,6 +150,7 @@ function facts(key: string, command: string, known: boolean): CommandSpec {
     repeatable: readonly || REPEATABLE.has(command),
     transformArgs: ARGUMENT_TRANSFORMS[command],
     shapeReply: REPLY_SHAPERS[key],
+    shapeNativeReply: NATIVE_REPLY_SHAPERS[key],
     barrier: BARRIERS.has(command),
     mayWrite: !known || hasFlag(command, "write") || MAY_WRITE.has(command),
     oneNodeOnCluster: ONE_NODE_ON_CLUSTER.has(command),

@@ -84,7 +84,11 @@ export class Connection {
     this.waiters = new StatusWaiters(topology.kind === "cluster");
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
-    this.env = { stringNumbers: !!options.stringNumbers, formatDouble: formatDoubleG17 };
+    this.env = {
+      stringNumbers: !!options.stringNumbers,
+      nativeShapes: options.replyMapping === "resp3",
+      formatDouble: formatDoubleG17,
+    };
     this.glide = new GlideClients(options, topology, {
       get db() {
         return self.db;

@@ -1,13 +1,16 @@
 /**
  * Reply shaper: GLIDE's decoded reply -> exactly what ioredis returns, using
  * the per-command table in lib/commands/replies.ts (or the generic
- * translation in lib/commands/reply-values.ts).
+ * translation in lib/commands/reply-values.ts); under `replyMapping: "resp3"`
+ * lib/commands/native-replies.ts (or native-values.ts).
  */
 import type { Stage } from "../chain/middleware";
 import type { Call } from "../chain/call";
 import { generic } from "../commands/reply-values";
+import { native } from "../commands/native-values";
 
 export function shapeReply(reply: unknown, call: Call): unknown {
+  if (call.env.nativeShapes) return (call.spec.shapeNativeReply ?? native)(reply, call);
   const shaper = call.spec.shapeReply;
   if (shaper) return shaper(reply, call);
   // Fast path: a plain string reply needs nothing unless Buffers or stringNumbers apply.

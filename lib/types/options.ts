@@ -8,6 +8,24 @@ import type { ConnectionOptions } from "tls";
 
 export type ProtocolVersion = 2 | 3;
 export type ReplyMappingMode = "legacy" | "resp3";
+/** The typed reply shapes of a client: "resp2" (the legacy shapes) or "resp3" (ioredis 6's native ones). */
+export type ReplyShapes<Mapping extends ReplyMappingMode> = Mapping extends "resp3" ? "resp3" : "resp2";
+/** The mapping a client gets from `options` (ioredis 6's type of the same name): `Current` unless they name one. */
+export type ReplyMappingFromOptions<Current extends ReplyMappingMode, Options> = Options extends {
+  replyMapping: infer Mapping;
+}
+  ? Extract<Mapping, ReplyMappingMode> extends never
+    ? Current
+    : Extract<Mapping, ReplyMappingMode>
+  : Current;
+/** The same for cluster options, where the mapping sits in `redisOptions`. */
+export type ReplyMappingFromClusterOptions<Current extends ReplyMappingMode, Options> = Options extends {
+  redisOptions: { replyMapping: infer Mapping };
+}
+  ? Extract<Mapping, ReplyMappingMode> extends never
+    ? Current
+    : Extract<Mapping, ReplyMappingMode>
+  : Current;
 export type ReconnectOnError = (err: Error) => boolean | 1 | 2;
 export type RetryStrategy = ((times: number) => number | void | null) | null | undefined;
 

@@ -107,6 +107,42 @@ t("commands on keys in every slot answer as ioredis's Cluster does", async () =>
   assert.equal(await run(g, "a"), await run(o, "b"));
 });
 
+t('replyMapping "resp3" from redisOptions: native shapes on every node, as ioredis\'s Cluster gives them', async () => {
+  const copyOf = (c) => {
+    const copy = c.duplicate();
+    opened.push(copy);
+    return copy;
+  };
+  const run = async (c, who) => {
+    const h = tag(`{n}h${who}`);
+    const z = tag(`{n}z${who}`);
+    const s = tag(`{n}s${who}`);
+    await c.hset(h, { f: "1" });
+    await c.zadd(z, 0.1, "m", 2, "n");
+    await c.xadd(s, "1-1", "f", "v");
+    const reply = [
+      await c.hgetall(h),
+      await c.zscore(z, "m"),
+      await c.zrange(z, 0, -1, "WITHSCORES"),
+      await c.xread("STREAMS", s, "0"),
+      await c
+        .pipeline()
+        .hgetall(tag(`{n}none${who}`))
+        .zpopmin(z)
+        .exec(),
+      await copyOf(c).zscore(z, "n"),
+    ];
+    // keys differ by who; the shapes and values must not
+    reply[3] = Object.values(reply[3]);
+    return reply;
+  };
+  const mine = glide({ redisOptions: { replyMapping: "resp3" } });
+  const theirs = oracle({ redisOptions: { replyMapping: "resp3" } });
+  const got = await run(mine, "a");
+  assert.type(got[1], "number");
+  assert.equal(got, await run(theirs, "b"));
+});
+
 t("a cross-slot command gives the server's CROSSSLOT error, as with ioredis", async () => {
   const [a, b] = [tag("a"), tag("b")];
   const mine = await outcome(g.rename(a, b));

@@ -60,7 +60,7 @@ async function outcome(run, client, norm) {
 
 /**
  * Register a family of differential cases as uvu suites: protocol 3 (ioredis
- * 6's default) and protocol 2.
+ * 6's default), protocol 2, and protocol 3 with `replyMapping: "resp3"`.
  * `db` keeps families apart on the shared server; `clientOptions` go to both
  * clients (keyPrefix, stringNumbers, ...); setup then runs with them too.
  */
@@ -68,6 +68,8 @@ function family(name, db, cases, clientOptions = {}) {
   register(name, db, cases, clientOptions, true);
   // ioredis 5's behaviour, as ioredis 6 keeps it reachable: the same cases with `protocol: 2` on both sides.
   register(`${name} (protocol 2)`, db, cases, { ...clientOptions, protocol: 2 }, false);
+  // ioredis 6's native RESP3 shapes (maps as objects, doubles as numbers, ...).
+  register(`${name} (replyMapping resp3)`, db, cases, { ...clientOptions, replyMapping: "resp3" }, false);
 }
 
 function register(name, db, cases, clientOptions, reporting) {

@@ -31,7 +31,7 @@ test("type declarations are shipped", () => {
   const pkg = require(path.join(root, "package.json"));
   assert.ok(fs.existsSync(path.join(root, pkg.types)), pkg.types);
   const dts = fs.readFileSync(path.join(root, "built", "redis.d.ts"), "utf8");
-  assert.match(dts, /class Redis extends CommandClient/);
+  assert.match(dts, /class Redis<ReplyMapping extends ReplyMappingMode = "legacy"> extends CommandClient</);
   const shared = fs.readFileSync(path.join(root, "built", "client", "command-client.d.ts"), "utf8");
   assert.match(shared, /use\(middleware: Middleware\)/);
 });

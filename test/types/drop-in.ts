@@ -181,3 +181,28 @@ async function main(): Promise<void> {
 }
 
 void main;
+
+// ioredis 6's reply mappings: the class's type parameter comes from the options literal.
+async function replyMappings(): Promise<void> {
+  const native = new Redis({ protocol: 3, replyMapping: "resp3", lazyConnect: true });
+  const score: number | null = await native.zscore("z", "m");
+  const scored: [member: string, score: number][] | [] | [member: string, score: number] = await native.zpopmin("z");
+  const streams = await native.xread("STREAMS", "s", "0");
+  const copy = native.duplicate();
+  const copyScore: number | null = await copy.zscore("z", "m");
+  const legacy = native.duplicate({ replyMapping: "legacy" });
+  const legacyScore: string | null = await legacy.zscore("z", "m");
+  const piped = native.pipeline().zscore("z", "m");
+  const plain = new Redis({ lazyConnect: true });
+  const plainScore: string | null = await plain.zscore("z", "m");
+  const nativeCluster = new Cluster([7000], {
+    lazyConnect: true,
+    redisOptions: { protocol: 3, replyMapping: "resp3" },
+  });
+  const clusterScore: number | null = await nativeCluster.zscore("z", "m");
+  const legacyCluster = nativeCluster.duplicate([], { redisOptions: { replyMapping: "legacy" } });
+  const legacyClusterScore: string | null = await legacyCluster.zscore("z", "m");
+  void [score, scored, streams, copyScore, legacyScore, piped, plainScore, clusterScore, legacyClusterScore];
+}
+
+void replyMappings;

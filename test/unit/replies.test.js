@@ -4,6 +4,7 @@
  * fixtures/replies.json (GLIDE's reply and ioredis 6's reply to the same call
  * on the same server, captured by scripts/capture-replies.js), ioglide's
  * shaper turns GLIDE's reply into exactly ioredis's, for RESP3 and RESP2,
+ * both reply mappings,
  * alone and in a batch, with Strings and Buffers. Every shaper in
  * REPLY_SHAPERS has at least one case.
  */
@@ -12,6 +13,7 @@ const assert = require("node:assert");
 const fixture = require("./fixtures/replies.json");
 const { decode } = require("./fixtures/tagged-json");
 const { REPLY_SHAPERS } = require("../../built/commands/replies");
+const { NATIVE_REPLY_SHAPERS } = require("../../built/commands/native-replies");
 const { specFor, specForArguments } = require("../../built/commands/spec");
 const { shapeReply } = require("../../built/middleware/shape");
 const { formatDoubleG17, formatDoubleShortest } = require("../../built/commands/reply-values");
@@ -30,10 +32,12 @@ for (const c of fixture.cases) {
   const ioredisRuns = Object.entries(c.ioredis);
   test(`${label(c)}: shaped like ioredis 6 (${ioredisRuns.map(([k]) => k).join(", ")})`, () => {
     assert.strictEqual(spec.shapeReply, c.shaper === null ? undefined : REPLY_SHAPERS[c.shaper], "the shaper in use");
+    assert.strictEqual(spec.shapeNativeReply, NATIVE_REPLY_SHAPERS[spec.name], "the native shaper in use");
     let compared = 0;
     for (const [run, encoded] of ioredisRuns) {
       const expected = decode(encoded);
       const protocol = run.startsWith("p3") ? "resp3" : "resp2";
+      const nativeShapes = run.startsWith("p3native"); // replyMapping "resp3"
       const buffer = run.endsWith(".buffer");
       // The decoder ioglide asks GLIDE for: Bytes for Buffers or where the spec says so.
       const decoder = buffer || spec.decodeAsBytes(args) ? "bytes" : "string";
@@ -45,7 +49,7 @@ for (const c of fixture.cases) {
           continue;
         }
         assert.ok(!("error" in got), `${what}: GLIDE failed: ${got.error}`);
-        const call = { spec, args, buffer, env: { stringNumbers: false, formatDouble } };
+        const call = { spec, args, buffer, env: { stringNumbers: false, nativeShapes, formatDouble } };
         assert.deepStrictEqual(shapeReply(got.reply, call), expected.reply, what);
         compared++;
       }

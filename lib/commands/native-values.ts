@@ -1,0 +1,136 @@
+/**
+ * The value-level translation for `replyMapping: "resp3"`: GLIDE's decoded
+ * replies -> the native RESP3 shapes ioredis 6 gives (its decoder with MAP and
+ * DOUBLE left unmapped, lib/DataHandler.ts `resp3TypeMapping`):
+ *
+ * - maps become plain objects with string keys (GLIDE renders a RESP3 map as
+ *   records `[{key, value}]`; a Map too), `__proto__`-like keys guarded;
+ * - doubles and integers stay numbers, booleans stay booleans, sets become
+ *   arrays, big numbers become strings;
+ * - Buffers become strings unless the caller asked for Buffers;
+ * - with `stringNumbers`, integers and doubles become strings (doubles as the
+ *   server prints them).
+ *
+ * Per-command exceptions (where GLIDE converts a reply by command name into
+ * something that is not the server's RESP3 shape) are in native-replies.ts.
+ */
+import { ShapeContext, isRecord } from "./reply-values";
+
+/** The default translation, applied recursively. */
+export function native(value: unknown, ctx: ShapeContext): unknown {
+  switch (typeof value) {
+    case "string":
+      return ctx.buffer ? Buffer.from(value) : value;
+    case "number":
+      return nativeNumber(value, ctx);
+    case "bigint":
+      return String(value);
+    case "object":
+      if (value === null) return null;
+      if (Buffer.isBuffer(value)) return ctx.buffer ? value : value.toString();
+      if (Array.isArray(value)) return nativeArray(value, ctx);
+      if (value instanceof Set) return nativeArray([...value], ctx);
+      if (value instanceof Map) {
+        const entries: [unknown, unknown][] = [];
+        value.forEach((v, k) => entries.push([k, v]));
+        return objectOf(entries, ctx);
+      }
+      if (value instanceof Error) return value;
+      if (isRecord(value)) return [native(value.key, ctx), native(value.value, ctx)];
+      return value;
+    default:
+      return value;
+  }
+}
+
+/**
+ * An integer or a double. Doubles go back through the server's text (how it
+ * prints them) and ioredis's own double decoder, which sums the decimals
+ * digit by digit and can land one unit off a correctly rounded parse:
+ * ioredis users get exactly those numbers. Under `stringNumbers`, the text.
+ */
+export function nativeNumber(value: number, ctx: ShapeContext, print = ctx.env.formatDouble): unknown {
+  const exact = Number.isInteger(value) && Math.abs(value) < 2 ** 53;
+  if (ctx.env.stringNumbers) return exact ? String(value) : print(value);
+  return exact ? value : decodeDoubleAsIoredis(print(value));
+}
+
+const DECIMAL_MULTIPLIERS = [
+  1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17,
+];
+
+/** ioredis 6's RESP3 double decoder (lib/resp/decoder.ts #decodeDouble), on the reply's text. */
+export function decodeDoubleAsIoredis(text: string): number {
+  let i = 0;
+  let negative = false;
+  if (text === "nan") return NaN;
+  if (text[0] === "+" || text[0] === "-") negative = text[i++] === "-";
+  if (text[i] === "i") return negative ? -Infinity : Infinity;
+  let value = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    value = value * 10 + c - 48;
+  }
+  if (text[i] === ".") {
+    let decimal = 0;
+    for (i++; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      if (decimal < DECIMAL_MULTIPLIERS.length) value += (c - 48) * DECIMAL_MULTIPLIERS[decimal++];
+    }
+  }
+  if (negative) value = -value;
+  if (text[i] === "e" || text[i] === "E") {
+    i++;
+    let expNegative = false;
+    if (text[i] === "+" || text[i] === "-") expNegative = text[i++] === "-";
+    let exponent = 0;
+    for (; i < text.length; i++) exponent = exponent * 10 + text.charCodeAt(i) - 48;
+    return value * 10 ** (expNegative ? -exponent : exponent);
+  }
+  return value;
+}
+
+function nativeArray(items: unknown[], ctx: ShapeContext): unknown {
+  if (items.length > 0 && isRecord(items[0]) && items.every(isRecord)) {
+    return objectOf(
+      items.map((r) => [r.key, r.value]),
+      ctx,
+    );
+  }
+  const out: unknown[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) out[i] = native(items[i], ctx);
+  return out;
+}
+
+/**
+ * A RESP3 map as ioredis's decoder builds it: string keys, values translated;
+ * keys like `__proto__` defined as own properties (ioredis issue #1267).
+ */
+export function objectOf(
+  entries: Iterable<readonly [unknown, unknown]>,
+  ctx: ShapeContext,
+  value: (v: unknown, ctx: ShapeContext) => unknown = native,
+): Record<string, unknown> {
+  const obj: Record<string, unknown> = {};
+  for (const [k, v] of entries) {
+    const key = Buffer.isBuffer(k) ? k.toString() : String(k);
+    const shaped = value(v, ctx);
+    if (key in obj)
+      Object.defineProperty(obj, key, { value: shaped, configurable: true, enumerable: true, writable: true });
+    else obj[key] = shaped;
+  }
+  return obj;
+}
+
+/** A reply that is a RESP3 map, even when empty (GLIDE gives `[]` for an empty map). */
+export function mapReply(reply: unknown, ctx: ShapeContext): unknown {
+  if (Array.isArray(reply) && reply.every(isRecord)) {
+    return objectOf(
+      reply.map((r) => [r.key, r.value]),
+      ctx,
+    );
+  }
+  return native(reply, ctx);
+}
