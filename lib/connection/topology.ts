@@ -13,6 +13,7 @@ import {
 } from "../glide";
 import { connectHost, ResolvedOptions } from "../options";
 import { glideConfig, subscriberConfig } from "./glide-config";
+import { ShardChannels, StandaloneSubscriber } from "./standalone-subscriber";
 import { probeTcp } from "./probe";
 import { classifyGlideError, clusterRefusal } from "../errors";
 import type { WatchTarget } from "./liveness";
@@ -50,7 +51,12 @@ export function standaloneTopology(options: ResolvedOptions): Topology {
     kind: "standalone",
     createMain: () => createStandalone(glideConfig(options, "main")),
     createBlocking: () => createStandalone(glideConfig(options, "blocking")),
-    createSubscriber: (deliver) => createStandalone(subscriberConfig(options, deliver)),
+    // Sharded channels go over a plain connection of their own (standalone-subscriber.ts).
+    createSubscriber: async (deliver) =>
+      new StandaloneSubscriber(
+        await createStandalone(subscriberConfig(options, deliver)),
+        new ShardChannels(options, deliver),
+      ),
     probe: (timeoutMs) => probeTcp(connectHost(options), options.port, timeoutMs),
     newBatch: (atomic) => new Batch(atomic),
     tracksIdentity: true,

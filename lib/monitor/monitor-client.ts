@@ -4,18 +4,15 @@
  * line as it is (only `\"` unescaped), so the line must arrive raw: GLIDE
  * 2.5.2's GlideMonitorClient parses it itself and loses what the server
  * escaped (a byte 0xff arrives as "xff"), and takes no CA for TLS. So this is
- * a plain socket (net or tls, with the client's TLS options), RESP2, parsed
- * by redis-parser.
+ * a plain connection (lib/connection/plain-connection.ts).
  *
  * Lifecycle as ioredis's monitor instance: connect, ready, then MONITOR and
  * `monitoring`; a lost connection reconnects per `retryStrategy` and
  * monitors again; `disconnect()` ends it. Every command but AUTH is refused
  * ("Connection is in monitoring mode, can't process commands.").
  */
-import net from "net";
-import tls from "tls";
-import RedisParser from "redis-parser";
 import { CONNECTION_CLOSED_ERROR_MSG, redactOptions } from "../errors";
+import { PlainConnection } from "../connection/plain-connection";
 import type { ResolvedOptions } from "../options";
 import { ClientEmitter, silentEmit } from "../client/emitter";
 import { installDispatchProxy } from "../dispatch/proxy";
@@ -39,16 +36,10 @@ export function parseMonitorLine(line: string): [string, string[], string, strin
   return [timestamp, args, dbAndSource[1], dbAndSource[0]];
 }
 
-interface Pending {
-  resolve(reply: unknown): void;
-  reject(error: Error): void;
-}
-
 export class MonitorClient extends ClientEmitter {
   status: Status = "wait";
   readonly options: ResolvedOptions & { monitor: true };
-  #socket: net.Socket | null = null;
-  #pending: Pending[] = [];
+  #connection: PlainConnection | null = null;
   #monitoring = false;
   #manuallyClosing = false;
   #retryAttempts = 0;
@@ -87,89 +78,48 @@ export class MonitorClient extends ClientEmitter {
 
   #open(): void {
     this.#setStatus("connecting");
-    const o = this.options;
-    const host = o.host || "localhost";
-    const socket = o.tls
-      ? tls.connect({
-          ...(typeof o.tls === "object" ? o.tls : {}),
-          host,
-          port: o.port,
-          servername: net.isIP(host) ? undefined : host,
-        })
-      : net.connect({ host, port: o.port });
-    this.#socket = socket;
-    socket.setNoDelay(true);
-    if (o.connectTimeout) {
-      socket.setTimeout(o.connectTimeout, () =>
-        socket.destroy(
-          Object.assign(new Error("connect ETIMEDOUT"), {
-            errorno: "ETIMEDOUT",
-            code: "ETIMEDOUT",
-            syscall: "connect",
-          }),
-        ),
-      );
-    }
-    const parser = new RedisParser({
-      returnReply: (reply: unknown) => this.#reply(reply),
-      returnError: (error: Error) => this.#pending.shift()?.reject(error),
-      returnFatalError: (error: Error) => socket.destroy(error),
+    const password = this.options.password;
+    const connection: PlainConnection = new PlainConnection(this.options, false, {
+      connected: () => {
+        if (this.#connection !== connection) return;
+        this.#setStatus("connect");
+        this.#start(connection).catch((error: Error) => {
+          if (this.#connection === connection) {
+            silentEmit(this, error, password);
+            connection.destroy();
+          }
+        });
+      },
+      // While monitoring, every reply but OK (to AUTH, MONITOR) is a monitored command (as ioredis reads it).
+      push: (reply) => {
+        if (!this.#monitoring || reply === "OK") return false;
+        const [timestamp, args, source, database] = parseMonitorLine(String(reply));
+        this.emit("monitor", timestamp, args, source, database);
+        return true;
+      },
+      error: (error) => {
+        if (!this.#manuallyClosing) silentEmit(this, error, password);
+      },
+      closed: () => this.#closed(connection),
     });
-    socket.on(o.tls ? "secureConnect" : "connect", () => {
-      socket.setTimeout(0);
-      if (this.#socket !== socket) return;
-      this.#setStatus("connect");
-      this.#handshake(socket).catch((error: Error) => {
-        if (this.#socket === socket) {
-          silentEmit(this, error, o.password);
-          socket.destroy();
-        }
-      });
-    });
-    socket.on("data", (data) => parser.execute(data));
-    socket.on("error", (error) => {
-      if (!this.#manuallyClosing) silentEmit(this, error, o.password);
-    });
-    socket.on("close", () => this.#closed(socket));
+    this.#connection = connection;
   }
 
-  #send(socket: net.Socket, args: string[]): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      this.#pending.push({ resolve, reject });
-      socket.write(`*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join(""));
-    });
-  }
-
-  async #handshake(socket: net.Socket): Promise<void> {
-    const o = this.options;
-    if (o.password) await this.#send(socket, o.username ? ["AUTH", o.username, o.password] : ["AUTH", o.password]);
-    if (o.connectionName) await this.#send(socket, ["CLIENT", "SETNAME", o.connectionName]);
-    if (this.#socket !== socket) return;
+  async #start(connection: PlainConnection): Promise<void> {
+    await connection.handshake();
+    if (this.#connection !== connection) return;
     this.#setStatus("ready");
     this.#retryAttempts = 0;
-    await this.#send(socket, ["MONITOR"]);
-    if (this.#socket !== socket) return;
+    await connection.send(["MONITOR"]);
+    if (this.#connection !== connection) return;
     this.#monitoring = true;
     this.#setStatus("monitoring");
   }
 
-  #reply(reply: unknown): void {
-    // While monitoring, every reply but OK (to AUTH, MONITOR) is a monitored command (as ioredis reads it).
-    if (this.#monitoring && reply !== "OK") {
-      const [timestamp, args, source, database] = parseMonitorLine(String(reply));
-      this.emit("monitor", timestamp, args, source, database);
-      return;
-    }
-    this.#pending.shift()?.resolve(reply);
-  }
-
-  #closed(socket: net.Socket): void {
-    if (this.#socket !== socket) return;
-    this.#socket = null;
+  #closed(connection: PlainConnection): void {
+    if (this.#connection !== connection) return;
+    this.#connection = null;
     this.#monitoring = false;
-    const pending = this.#pending;
-    this.#pending = [];
-    for (const p of pending) p.reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
     if (this.status === "end") return;
     this.#setStatus("close");
     const strategy = this.options.retryStrategy;
@@ -192,15 +142,15 @@ export class MonitorClient extends ClientEmitter {
       clearTimeout(this.#reconnectTimer);
       this.#reconnectTimer = null;
     }
-    if (this.#socket) this.#socket.end();
+    if (this.#connection) this.#connection.end();
     else if (this.status !== "end") this.#setStatus("end");
   }
 
   /** ioredis's AUTH, the one command a monitoring connection still takes. */
   auth(...args: unknown[]): Promise<unknown> {
-    const socket = this.#socket;
-    if (!socket) return Promise.reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
-    return this.#send(socket, ["AUTH", ...args.map(String)]);
+    const connection = this.#connection;
+    if (!connection) return Promise.reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
+    return connection.send(["AUTH", ...args.map(String)]);
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {

@@ -8,7 +8,13 @@
  *   lane, all in one synchronous loop, so they are contiguous there and are
  *   auto-pipelined like any other calls; blocking commands stay in that
  *   order on the main connection, as in ioredis;
- * - a transaction (multi): see transaction.ts.
+ * - a transaction (multi): see transaction.ts;
+ * - a pipeline with transactions inside (`pipeline().set(..).multi().incr(..)
+ *   .exec().get(..).exec()`): `multi()` opens one, the next `exec()` closes it
+ *   (and returns the pipeline), as in ioredis; the pipeline then answers "OK"
+ *   for MULTI, "QUEUED" (or the queueing error) for each command inside and
+ *   the transaction's replies for EXEC, the transaction going out as one
+ *   atomic request between the plain parts.
  * `exec()` resolves `[[err, reply], ...]` (null when a WATCHed key changed).
  */
 import asCallback from "standard-as-callback";
@@ -47,7 +53,12 @@ interface Queued {
   args: unknown[];
   buffer: boolean;
   callback: Callback | undefined;
+  /** MULTI / EXEC of a transaction inside a plain pipeline */
+  marker?: "multi" | "exec";
 }
+
+/** A run of the queue: plain commands, or a transaction from its MULTI to its EXEC. */
+type Segment = { kind: "plain"; items: number[] } | { kind: "transaction"; multiAt: number; execAt: number };
 
 const PLAIN: CallPlacement = { pipeline: {} };
 export const QUEUE = Symbol("ioglide.queue");
@@ -61,6 +72,9 @@ export class Pipeline {
   readonly #redis: PipelineHost;
   #queued: Queued[] = [];
   #result: Promise<PipelineResult | null> | undefined;
+  /** a transaction opened by multi() inside this pipeline, not yet closed by exec() */
+  #open = false;
+  #hasTransactions = false;
 
   constructor(
     readonly redis: PipelineHost,
@@ -112,6 +126,12 @@ export class Pipeline {
   }
 
   exec(callback?: (err?: Error | null, result?: PipelineResult | null) => void): Promise<PipelineResult | null> {
+    if (this.#open) {
+      // Closes the transaction multi() opened: queued as EXEC, the pipeline comes back (ioredis's own rule).
+      this.#open = false;
+      this.#queued.push({ command: "exec", args: [], buffer: false, callback: callback as Callback, marker: "exec" });
+      return this as unknown as Promise<PipelineResult | null>;
+    }
     // As ioredis: a second exec() sends the commands again but answers with the first results.
     const run = this.#transaction
       ? this.#redis.traceBatch(this.#queued.length, () => this.#execTransaction())
@@ -126,13 +146,25 @@ export class Pipeline {
     return this.exec(callback);
   }
 
-  multi(): never {
-    throw new Error("ioglide: not supported: MULTI inside a pipeline; use redis.multi()");
+  /** Opens a transaction inside this pipeline; the next exec() closes it. */
+  multi(callback?: Callback): this {
+    if (this.#transaction) throw new Error("ioglide: multi() inside multi(): transactions do not nest");
+    if (this.#open) throw new Error("ioglide: multi() inside a pipeline's open MULTI: transactions do not nest");
+    this.#open = true;
+    this.#hasTransactions = true;
+    this.#queued.push({ command: "multi", args: [], buffer: false, callback, marker: "multi" });
+    return this;
   }
 
   #execPipeline(): Promise<PipelineResult> {
     const queued = this.#queued;
     if (queued.length === 0) return Promise.resolve([]);
+    if (this.#hasTransactions) return this.#execWithTransactions();
+    return this.#runPlain(queued);
+  }
+
+  /** Plain pipelined commands: each through the chain to the ordered lane, in one synchronous loop. */
+  #runPlain(queued: Queued[]): Promise<PipelineResult> {
     if (queued.some((q) => this.#redis.needsPromise(q.command))) {
       // Middleware expects promises: one per command.
       const runs = queued.map((q) => {
@@ -160,6 +192,77 @@ export class Pipeline {
           (error: Error) => done(error, undefined),
         );
       });
+    });
+  }
+
+  /**
+   * A pipeline with transactions inside: its segments go out in queue order
+   * (in one synchronous loop, so they are contiguous on the ordered lane;
+   * one after another when middleware or scripts make calls asynchronous).
+   */
+  async #execWithTransactions(): Promise<PipelineResult> {
+    const results: PipelineResult = new Array(this.#queued.length);
+    const runs = this.#segments().map((segment) => () => this.#runSegment(segment, results));
+    if (this.#queued.some((q) => !q.marker && this.#redis.needsPromise(q.command))) {
+      for (const run of runs) await run();
+    } else {
+      await Promise.all(runs.map((run) => run()));
+    }
+    return results;
+  }
+
+  #segments(): Segment[] {
+    const segments: Segment[] = [];
+    let plain: number[] = [];
+    let multiAt = -1;
+    this.#queued.forEach((q, i) => {
+      if (q.marker === "multi") {
+        if (plain.length > 0) segments.push({ kind: "plain", items: plain });
+        plain = [];
+        multiAt = i;
+      } else if (q.marker === "exec") {
+        segments.push({ kind: "transaction", multiAt, execAt: i });
+        multiAt = -1;
+      } else if (multiAt < 0) {
+        plain.push(i);
+      }
+    });
+    if (plain.length > 0) segments.push({ kind: "plain", items: plain });
+    return segments;
+  }
+
+  #runSegment(segment: Segment, results: PipelineResult): Promise<void> {
+    if (segment.kind === "plain") {
+      const items = segment.items.map((i) => this.#queued[i]);
+      return this.#runPlain(items).then((entries) => entries.forEach((e, n) => (results[segment.items[n]] = e)));
+    }
+    return this.#runInnerTransaction(segment.multiAt, segment.execAt, results);
+  }
+
+  /** MULTI ... EXEC inside a pipeline: entries as ioredis gives them (OK, QUEUED, then EXEC's replies). */
+  async #runInnerTransaction(multiAt: number, execAt: number, results: PipelineResult): Promise<void> {
+    const inner = this.#queued.slice(multiAt + 1, execAt);
+    const group = new TransactionGroup(inner.length, (tx) => this.#redis.submitTransaction(tx));
+    inner.forEach((q, i) => {
+      const context: CallPlacement = { pipeline: { collect: (call) => group.arrive(i, call) } };
+      this.#redis.runCall(q.command, q.args, q.buffer, context).then(
+        (value) => group.settledEarly(i, null, value),
+        (error: Error) => group.settledEarly(i, error),
+      );
+    });
+    const entries: Entry[] = [[null, "OK"]];
+    const outcome = await group.outcome;
+    inner.forEach((_, i) => {
+      const error = outcome.kind === "aborted" ? outcome.errors[i] : null;
+      entries.push(error ? failed(error) : [null, "QUEUED"]);
+    });
+    if (outcome.kind === "aborted") entries.push(failed(outcome.error));
+    else if (outcome.kind === "watch-failed") entries.push([null, null]);
+    else entries.push([null, outcome.replies.map((r) => (r.error ? r.error : r.value))]);
+    entries.forEach((entry, n) => {
+      const q = this.#queued[multiAt + n];
+      results[multiAt + n] = entry;
+      if (q.callback) asCallback(entry[0] ? Promise.reject(entry[0]) : Promise.resolve(entry[1]), q.callback as never);
     });
   }
 

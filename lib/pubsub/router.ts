@@ -17,7 +17,6 @@
  */
 import type { Call } from "../chain/call";
 import type { Stage } from "../chain/middleware";
-import { ArgumentError } from "../errors";
 import type { GlideHandle } from "../glide";
 
 import type { SubscriptionKind } from "../commands/spec";
@@ -28,8 +27,8 @@ export interface SubscriberHandle extends GlideHandle {
   psubscribe(patterns: Iterable<string | Buffer>, timeoutMs: number): Promise<void>;
   unsubscribe(channels: Iterable<string | Buffer> | null, timeoutMs: number): Promise<void>;
   punsubscribe(patterns: Iterable<string | Buffer> | null, timeoutMs: number): Promise<void>;
-  ssubscribe?(channels: Iterable<string | Buffer>, timeoutMs: number): Promise<void>;
-  sunsubscribe?(channels: Iterable<string | Buffer> | null, timeoutMs: number): Promise<void>;
+  ssubscribe(channels: Iterable<string | Buffer>, timeoutMs: number): Promise<void>;
+  sunsubscribe(channels: Iterable<string | Buffer> | null, timeoutMs: number): Promise<void>;
 }
 
 /** What ioredis's SubscriptionSet answers: the names per mode. */
@@ -137,14 +136,7 @@ export class PubSubRouter {
     const client = await this.host.subscriberClient();
     if (kind === "channel") await client.subscribe(names, CONFIRM_TIMEOUT_MS);
     else if (kind === "pattern") await client.psubscribe(names, CONFIRM_TIMEOUT_MS);
-    else {
-      if (!client.ssubscribe) {
-        throw new ArgumentError(
-          "ioglide: not supported: SSUBSCRIBE on a standalone client (GLIDE runs sharded pub/sub on Redis.Cluster)",
-        );
-      }
-      await client.ssubscribe(names, CONFIRM_TIMEOUT_MS);
-    }
+    else await client.ssubscribe(names, CONFIRM_TIMEOUT_MS);
     for (const n of names) this.sets[kind].add(keyOf(n));
     return this.count(kind);
   }
@@ -157,7 +149,7 @@ export class PubSubRouter {
       const which = names.length > 0 ? targets.filter((t) => set.has(t)).map(bytesOf) : null;
       if (kind === "channel") await client.unsubscribe(which, CONFIRM_TIMEOUT_MS);
       else if (kind === "pattern") await client.punsubscribe(which, CONFIRM_TIMEOUT_MS);
-      else await client.sunsubscribe?.(which, CONFIRM_TIMEOUT_MS);
+      else await client.sunsubscribe(which, CONFIRM_TIMEOUT_MS);
     }
     for (const t of targets) set.delete(t);
     return this.count(kind);
@@ -195,7 +187,7 @@ export class PubSubRouter {
     );
     if (channels.length) await client.subscribe(channels, CONFIRM_TIMEOUT_MS);
     if (patterns.length) await client.psubscribe(patterns, CONFIRM_TIMEOUT_MS);
-    if (shards.length && client.ssubscribe) await client.ssubscribe(shards, CONFIRM_TIMEOUT_MS);
+    if (shards.length) await client.ssubscribe(shards, CONFIRM_TIMEOUT_MS);
   }
 
   /** autoResubscribe: false and the connection was re-established: the subscriptions are gone. */
@@ -204,7 +196,7 @@ export class PubSubRouter {
     await Promise.all([
       client.unsubscribe(null, CONFIRM_TIMEOUT_MS),
       client.punsubscribe(null, CONFIRM_TIMEOUT_MS),
-      client.sunsubscribe?.(null, CONFIRM_TIMEOUT_MS),
+      client.sunsubscribe(null, CONFIRM_TIMEOUT_MS),
     ]);
     for (const set of Object.values(this.sets)) set.clear();
   }

@@ -143,6 +143,16 @@ t('replyMapping "resp3" from redisOptions: native shapes on every node, as iored
   assert.equal(got, await run(theirs, "b"));
 });
 
+t("MULTI inside a pipeline on one slot answers as ioredis's Cluster", async () => {
+  const run = async (c, who) => {
+    const k = tag(`{pm${who}}k`);
+    return c.pipeline().set(k, 1).multi().incr(k).get(k).exec().get(k).exec();
+  };
+  const mine = await run(g, "a");
+  assert.equal(mine.length, 6);
+  assert.equal(mine, await run(o, "b"));
+});
+
 t("a cross-slot command gives the server's CROSSSLOT error, as with ioredis", async () => {
   const [a, b] = [tag("a"), tag("b")];
   const mine = await outcome(g.rename(a, b));

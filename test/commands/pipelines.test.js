@@ -28,9 +28,10 @@ family("pipelines-and-transactions", 15, [
   ["empty pipeline gives []", (c) => c.pipeline().exec()],
   [
     "length",
-    (c) => {
+    async (c) => {
       const p = c.pipeline().set("a", 1).get("a");
-      return [p.length, p.exec().then(() => p.length)];
+      const length = p.length;
+      return [length, await p.exec(), p.length];
     },
   ],
   ["errors in place", (c) => c.pipeline().set("s", "x").incr("s").get("s").hget("s", "f").exec().then(errs)],
@@ -194,5 +195,59 @@ family("pipelines-and-transactions", 15, [
   [
     "multi with keyPrefix-free commands on several keys",
     (c) => c.multi().mset("a", 1, "b", 2).mget("a", "b").del("a", "b").exec(),
+  ],
+  [
+    "MULTI inside a pipeline: OK, QUEUED, EXEC's replies, then the plain part; length counts MULTI and EXEC",
+    async (c) => {
+      const p = c.pipeline().set("a", 1).multi().incr("a").get("a").exec().get("a");
+      const length = p.length;
+      return [length, await p.exec()];
+    },
+  ],
+  [
+    "MULTI inside a pipeline: reply shaping and errors inside EXEC's array",
+    (c) =>
+      c
+        .pipeline()
+        .multi()
+        .incr("a")
+        .hset("h", "f", "v")
+        .hgetall("h")
+        .zadd("z", 0.5, "m")
+        .zscore("z", "m")
+        .hget("a", "f")
+        .exec()
+        .exec()
+        .then(errs)
+        .then((r) => r.map((e) => (e[0] === "ok" && Array.isArray(e[1]) ? [e[0], e[1].map(String)] : e))),
+  ],
+  [
+    "MULTI inside a pipeline: a command refused while queueing aborts the transaction only",
+    (c) => c.pipeline().multi().incr("a").set("a").get("a").exec().get("a").exec().then(errs),
+    { setup: (o) => o.set("a", "1") },
+  ],
+  [
+    "MULTI inside a pipeline: callbacks of MULTI, the commands and EXEC",
+    async (c) => {
+      const seen = [];
+      const note = (what) => (err, value) => seen.push([what, err && err.message, value]);
+      const result = await c.pipeline().multi(note("multi")).incr("a", note("incr")).exec(note("exec")).exec();
+      return [result, seen];
+    },
+  ],
+  [
+    "two transactions in one pipeline, and addBatch with multi/exec",
+    (c) =>
+      Promise.all([
+        c.pipeline().multi().incr("a").exec().multi().incr("a").exec().exec(),
+        c.pipeline([["multi"], ["incr", "b"], ["exec"], ["get", "b"]]).exec(),
+      ]),
+  ],
+  [
+    "MULTI inside a pipeline with a defined command in the transaction",
+    (c) => {
+      c.defineCommand("bumpBy", { numberOfKeys: 1, lua: "return redis.call('INCRBY', KEYS[1], ARGV[1])" });
+      return c.pipeline().set("n", 1).multi().bumpBy("n", 5).get("n").exec().exec();
+    },
   ],
 ]);

@@ -2,7 +2,7 @@
 // Pipelines and transactions under load, with middleware, and on closed clients.
 const { suite } = require("uvu");
 const assert = require("uvu/assert");
-const { glide, closeAll, key, settledWithin } = require("../support/clients");
+const { glide, oracle, closeAll, key, settledWithin } = require("../support/clients");
 
 const t = suite("pipelines at runtime");
 let g;
@@ -99,8 +99,28 @@ t("a pipeline on a closed client rejects every command with 'Connection is close
   assert.ok(tx.err, "the transaction rejects");
 });
 
-t("MULTI inside a pipeline is refused with a clear error", () => {
-  assert.throws(() => g.pipeline().multi(), /not supported: MULTI inside a pipeline/);
+t("MULTI inside a pipeline after WATCH: a changed key gives EXEC null there, as ioredis", async () => {
+  const results = [];
+  for (const make of [glide, oracle]) {
+    const k = key("watched");
+    const watcher = make();
+    const other = make();
+    await watcher.watch(k);
+    await other.set(k, "changed");
+    results.push(await watcher.pipeline().multi().get(k).exec().get(k).exec());
+  }
+  assert.equal(results[0], [
+    [null, "OK"],
+    [null, "QUEUED"],
+    [null, null],
+    [null, "changed"],
+  ]);
+  assert.equal(results[0], results[1]);
+});
+
+t("transactions do not nest: multi() inside multi() or inside an open MULTI throws a clear error", () => {
+  assert.throws(() => g.multi().multi(), /transactions do not nest/);
+  assert.throws(() => g.pipeline().multi().incr("a").multi(), /transactions do not nest/);
 });
 
 t("BullMQ binds hset, hscan, sscan on pipelines and multis", () => {

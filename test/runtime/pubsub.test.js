@@ -121,11 +121,69 @@ t("unsubscribe() with no channels leaves them all and counts what remains", asyn
   assert.is(await s.unsubscribe(), 0, "nothing to leave");
 });
 
-t("SSUBSCRIBE on a standalone client says it is not supported", async () => {
+t("sharded pub/sub on a standalone server: counts, smessage/smessageBuffer, binary payloads, as ioredis", async () => {
+  const ch = `shard:${process.pid}`;
+  const subs = [glide(), oracle()];
+  const seen = subs.map(recordMessages);
+  for (const s of subs) s.on("smessageBuffer", (c, m) => seen[subs.indexOf(s)].push(["smessageBuffer", c, m]));
+  const counts = [];
+  for (const s of subs) {
+    counts.push([await s.ssubscribe(`${ch}:a`, `${ch}:b`), await s.ssubscribe(`${ch}:c`), s.mode]);
+  }
+  assert.equal(counts[0], counts[1]);
+  const pub = glide();
+  assert.is(await pub.spublish(`${ch}:a`, "hello"), 2, "both subscribers receive it");
+  await pub.spublish(`${ch}:c`, Buffer.from([0xff, 0x00, 0x41])); // not UTF-8
+  await pub.publish(`${ch}:a`, "not sharded: nobody gets it");
+  await until(() => seen.every((x) => x.length >= 4));
+  await sleep(50);
+  assert.equal(seen[0], seen[1]);
+  const after = [];
+  for (const s of subs) after.push([await s.sunsubscribe(`${ch}:a`), await s.sunsubscribe(), s.mode]);
+  assert.equal(after[0], after[1]);
+  assert.equal(after[0][0], 2);
+  assert.is(await pub.spublish(`${ch}:b`, "gone"), 0);
+});
+
+t("sharded subscriptions: subscriber mode under protocol 2, stringNumbers counts, as ioredis", async () => {
+  const ch = key("shard2");
+  const run = async (c) => [
+    await c.ssubscribe(`${ch}:x`),
+    c.mode,
+    await c.get("k").catch((e) => e.message),
+    await c.sunsubscribe(`${ch}:x`),
+    c.mode,
+  ];
+  for (const options of [{ protocol: 2 }, { stringNumbers: true }]) {
+    assert.equal(await run(glide(options)), await run(oracle(options)), JSON.stringify(options));
+  }
+});
+
+t("sharded subscriptions come back after the connection is killed and after disconnect()/connect()", async () => {
   const s = glide();
-  const err = await s.ssubscribe("shard").catch((e) => e);
-  assert.match(err.message, /not supported: SSUBSCRIBE on a standalone client/);
-  assert.is(s.mode, "normal");
+  const ch = `shardback:${process.pid}`;
+  const got = [];
+  s.on("smessage", (c, m) => got.push(m));
+  await s.ssubscribe(ch);
+  const pub = glide();
+  const deliver = async (text) => {
+    let delivered = 0;
+    for (let i = 0; i < 100 && delivered === 0; i++) {
+      delivered = await pub.spublish(ch, text);
+      if (!delivered) await sleep(50);
+    }
+    await until(() => got.includes(text));
+  };
+  await deliver("before");
+  cli(pub.options.port, "client", "kill", "type", "pubsub");
+  await deliver("after kill");
+  s.disconnect();
+  await once(s, "end");
+  await s.connect();
+  await deliver("after connect");
+  await s.quit();
+  await sleep(100);
+  assert.is(await pub.spublish(ch, "x"), 0, "quit() released the sharded subscription");
 });
 
 t("a binary message never crashes the process and arrives exactly", async () => {
@@ -162,14 +220,16 @@ t("the subscriber's connection is killed: resubscribed, events emitted, messages
   assert.ok(events.includes("close") && events.includes("reconnecting"), events.join(","));
 });
 
-t("the server restarts: subscriptions come back and messages flow", async () => {
+t("the server restarts: subscriptions (sharded ones too) come back and messages flow", async () => {
   const server = await startServer();
   const s = new Redis({ host: "127.0.0.1", port: server.port, retryStrategy: () => 100 });
   s.on("error", () => undefined);
   const ch = `restart:${process.pid}`;
   const got = [];
   s.on("message", (c, m) => got.push(m));
+  s.on("smessage", (c, m) => got.push(`shard ${m}`));
   await s.subscribe(ch);
+  await s.ssubscribe(`${ch}:shard`);
   const back = once(s, "ready", 15000); // may come before restart() returns: the loss is seen at once
   await server.restart();
   await back;
@@ -181,6 +241,12 @@ t("the server restarts: subscriptions come back and messages flow", async () => 
   }
   assert.is(delivered, 1);
   await until(() => got.includes("after restart"));
+  delivered = 0;
+  for (let i = 0; i < 100 && delivered === 0; i++) {
+    delivered = await pub.spublish(`${ch}:shard`, "after restart");
+    if (!delivered) await sleep(100);
+  }
+  await until(() => got.includes("shard after restart"));
   pub.disconnect();
   s.disconnect();
   await server.cleanup();
