@@ -76,10 +76,8 @@ export class Executor implements SocketViewHost {
     }
     if (this.#manualTransaction) return this.#manualTransaction.take(call);
     if (call.spec.transactionControl === "multi") return this.startManualTransaction();
-    const sent = call.blocking ? this.blocking.submit(call) : this.ordered.submit(call);
-    if (this.options.reconnectOnError && call.spec.reconnectOnError)
-      return sent.catch((err) => this.#afterReplyError(call, err));
-    return sent;
+    if (this.options.reconnectOnError && call.spec.reconnectOnError) return this.#submitWithReconnectOnError(call);
+    return call.blocking ? this.blocking.submit(call) : this.ordered.submit(call);
   }
 
   /** A MULTI/EXEC request for the ordered lane (lib/executor/transactions.ts). */
@@ -119,14 +117,33 @@ export class Executor implements SocketViewHost {
     this.connection.selected(db, this.blocking.idle);
   }
 
-  /** ioredis's reconnectOnError: true/1 reconnect, 2 reconnect and resend. */
-  #afterReplyError(call: Call, err: Error): Promise<unknown> {
-    if (!(err instanceof ReplyError)) throw err;
+  /**
+   * ioredis's reconnectOnError, asked with each error reply: true/1
+   * reconnect, 2 reconnect and send the call again (in the database the
+   * client has selected: new connections select it). Calls of a pipeline
+   * report through `onDone`, so the resend happens there too.
+   */
+  #submitWithReconnectOnError(call: Call): Promise<unknown> {
+    const lane = call.blocking ? this.blocking : this.ordered;
+    const done = call.onDone;
+    if (done === undefined) {
+      return lane.submit(call).catch((err: Error) => (this.#resendAfter(err) ? this.execute(call) : Promise.reject(err)));
+    }
+    call.onDone = (error, value) => {
+      call.onDone = done;
+      if (error && this.#resendAfter(error)) this.execute(call);
+      else done(error, value);
+    };
+    return lane.submit(call);
+  }
+
+  /** reconnectOnError's decision on a failed call: reconnects when asked; true when the call goes again. */
+  #resendAfter(err: Error): boolean {
+    if (!(err instanceof ReplyError)) return false;
     const decision = this.options.reconnectOnError!(err);
     const reconnect = decision === 2 || decision === true || decision === 1;
     if (reconnect && this.connection.status !== "reconnecting") this.disconnect(true);
-    if (decision === 2) return this.execute(call);
-    throw err;
+    return decision === 2;
   }
 
   // ---- what the connection reports (through the client) ------------------------

@@ -1,0 +1,120 @@
+"use strict";
+// Retry accounting as ioredis counts it: maxRetriesPerRequest against retryStrategy calls,
+// reconnectOnError's argument and resends, quit() before the first connection.
+// Every scenario runs through ioglide and ioredis 6 and the observations are compared.
+const { suite } = require("uvu");
+const assert = require("uvu/assert");
+const net = require("net");
+const { Redis, IORedis, closeAll, sleep, settledWithin } = require("../support/clients");
+const { standaloneAddress } = require("../support/servers");
+
+const t = suite("retry-accounting");
+t.after(closeAll);
+
+const show = (x) => JSON.parse(JSON.stringify(x, (k, v) => (v instanceof Error ? [v.constructor.name, v.message] : v)));
+
+/** A port nothing listens on (for as long as the test needs it). */
+function closedPort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+t("maxRetriesPerRequest (0, 1, 3, default 20): the error, and how many times retryStrategy ran by then", async () => {
+  const port = await closedPort();
+  const observed = [];
+  for (const Client of [Redis, IORedis]) {
+    const rows = [];
+    for (const max of [0, 1, 3, undefined]) {
+      let strategyCalls = 0;
+      const c = new Client({
+        host: "127.0.0.1",
+        port,
+        ...(max === undefined ? {} : { maxRetriesPerRequest: max }),
+        retryStrategy: () => (++strategyCalls, 5),
+      });
+      c.on("error", () => undefined);
+      const r = await settledWithin(c.ping(), 10000);
+      rows.push([max, r === "pending" ? "pending" : show(r.err), strategyCalls]);
+      c.disconnect();
+    }
+    observed.push(rows);
+  }
+  assert.equal(observed[0], observed[1]);
+  assert.equal(observed[0][0][1], [
+    "MaxRetriesPerRequestError",
+    'Reached the max retries per request limit (which is 0). Refer to "maxRetriesPerRequest" option for details.',
+  ]);
+});
+
+t("quit() before the client ever connected: retryStrategy is not called again", async () => {
+  const port = await closedPort();
+  const observed = [];
+  for (const Client of [Redis, IORedis]) {
+    let strategyCalls = 0;
+    const c = new Client({ host: "127.0.0.1", port, retryStrategy: () => (++strategyCalls, 20) });
+    c.on("error", () => undefined);
+    await sleep(100);
+    const quit = await settledWithin(c.quit(), 3000);
+    const atQuit = strategyCalls;
+    await sleep(300);
+    observed.push([show(quit.err ?? quit.ok), strategyCalls - atQuit, c.status]);
+  }
+  assert.equal(observed[0].slice(0, 2), observed[1].slice(0, 2));
+  assert.is(observed[0][1], 0);
+  // A deliberate difference: ioredis's status stays "reconnecting" for good (its socket was already
+  // gone, so no close event ends it); ioglide ends the client and says so.
+  assert.equal([observed[0][2], observed[1][2]], ["end", "reconnecting"]);
+});
+
+t(
+  "reconnectOnError: the ReplyError passed in; 2 resends single commands and pipelined ones in the selected database",
+  async () => {
+    const { host, port } = standaloneAddress();
+    const observed = [];
+    for (const Client of [Redis, IORedis]) {
+      const admin = new IORedis({ host, port, db: 6 });
+      const k = `roe:${process.pid}`;
+      const seen = [];
+      const c = new Client({
+        host,
+        port,
+        reconnectOnError: (err) => {
+          seen.push([err.constructor.name, err instanceof Error, err.message.slice(0, 9)]);
+          if (!/WRONGTYPE/.test(err.message)) return false;
+          admin.del(k);
+          return 2;
+        },
+      });
+      c.on("error", () => undefined);
+      const events = [];
+      for (const e of ["close", "reconnecting", "ready", "end"]) c.on(e, () => events.push(e));
+      await c.select(6);
+      const hashAt = async () => (await admin.del(k), await admin.hset(k, "f", "v"));
+      await hashAt();
+      const single = await c.incr(k).catch((e) => e);
+      await hashAt();
+      const pipelined = await c.pipeline().incr(k).incr(k).get(k).exec();
+      await sleep(50);
+      const afterPipeline = await admin.get(k).catch((e) => e);
+      await hashAt();
+      const transaction = await c
+        .multi()
+        .incr(k)
+        .get(k)
+        .exec()
+        .catch((e) => e);
+      await sleep(50);
+      observed.push(show({ single, pipelined, afterPipeline, transaction, seen, events }));
+      c.disconnect();
+      admin.disconnect();
+    }
+    assert.equal(observed[0], observed[1]);
+    assert.equal(observed[0].single, 1, "resent after the key was fixed");
+  },
+);
+
+t.run();
