@@ -91,6 +91,21 @@ export function tooManyRedirections(lastError: Error): Error {
 export class ArgumentError extends TypeError {}
 
 /**
+ * ioredis's `showFriendlyErrorStack`: the error keeps its first line and gets
+ * the stack captured where the caller made the call, without the frames of
+ * ioglide's own files (those under `hiddenRoot`).
+ */
+export function withCallerStack(error: unknown, callerStack: string | undefined, hiddenRoot: string): unknown {
+  if (!(error instanceof Error) || !error.stack || !callerStack) return error;
+  const frames = callerStack.split("\n").slice(1);
+  let first = 0;
+  while (first < frames.length && frames[first].includes(hiddenRoot)) first++;
+  const head = error.stack.indexOf("\n");
+  error.stack = (head < 0 ? error.stack : error.stack.slice(0, head)) + frames.slice(first).map((f) => "\n" + f).join("");
+  return error;
+}
+
+/**
  * GLIDE prints known server error codes as kinds
  * ("An error was signalled by the server: - ResponseError: ..."). This table
  * maps each kind back to the code the server sent.

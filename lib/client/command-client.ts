@@ -13,6 +13,7 @@
  */
 import asCallback from "standard-as-callback";
 import { inspect } from "util";
+import path from "path";
 import { Call, CallPlacement } from "../chain/call";
 import { CommandChains } from "../chain/chains";
 import type { Middleware } from "../chain/middleware";
@@ -20,7 +21,7 @@ import { specFor } from "../commands/spec";
 import { Connection } from "../connection/connection";
 import type { Topology } from "../connection/topology";
 import type { SocketViewHost } from "../connection/socket-view";
-import { ArgumentError, redactOptions } from "../errors";
+import { ArgumentError, redactOptions, withCallerStack } from "../errors";
 import { ClientEmitter, silentEmit } from "./emitter";
 import { GlideHandle, quietGlideLogger } from "../glide";
 import { RUN, commandMethod, synthesizeCommand } from "../dispatch/commands";
@@ -41,6 +42,9 @@ import type { ChainableCommander, RedisCommander } from "../../types/commander";
 import type { RedisOptions, RedisStatus, ReplyMappingMode, ReplyShapes } from "../types/options";
 
 type Callback<T> = (err: Error | null, value?: T) => void;
+
+/** ioglide's own files (built/), left out of friendly error stacks. */
+const PACKAGE_ROOT = path.resolve(__dirname, "..");
 
 /** Where a client keeps its Connection (subclasses and the client's own parts use it). */
 export const CONNECTION = Symbol("ioglide.connection");
@@ -68,6 +72,8 @@ export abstract class CommandClient<
   readonly #pubSubRouter: PubSubRouter;
   #everReady = false;
   readonly #autoResubscribe: boolean;
+  /** showFriendlyErrorStack: rejected calls get the caller's stack (at the cost of one captured stack per call) */
+  readonly #friendlyErrorStack: boolean;
 
   /**
    * `options` is what `client.options` shows; `connectionOptions` drive the
@@ -83,6 +89,7 @@ export abstract class CommandClient<
       ? new AutoPipelineCount(pipelining.autoPipeliningIgnoredCommands ?? [])
       : undefined;
     this.#autoResubscribe = connectionOptions.autoResubscribe !== false;
+    this.#friendlyErrorStack = !!(options as { showFriendlyErrorStack?: boolean }).showFriendlyErrorStack;
     const resp3 = connectionOptions.protocol !== 2;
     // Down: the connection (reporting to this client), the executor over it, the chain's stages.
     const connection = new Connection(connectionOptions, topology, {
@@ -161,7 +168,11 @@ export abstract class CommandClient<
   /** @internal Entry point of every command method. */
   [RUN](command: string, args: unknown[], buffer: boolean, named?: boolean): Promise<unknown> {
     if (named && this.#autoPipeline !== undefined) this.#autoPipeline.issued(command, specFor(command));
-    return this.runCall(command, args, buffer, undefined);
+    if (!this.#friendlyErrorStack) return this.runCall(command, args, buffer, undefined);
+    const callerStack = new Error().stack;
+    return this.runCall(command, args, buffer, undefined).catch((err: unknown) => {
+      throw withCallerStack(err, callerStack, PACKAGE_ROOT);
+    });
   }
 
   /**

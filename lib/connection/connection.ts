@@ -168,6 +168,18 @@ export class Connection {
     else this.lost();
   }
 
+  /**
+   * ioredis's socketTimeout fired: requests were out and nothing came back
+   * for that long, so the connection counts as broken (ioredis destroys its
+   * socket with this error): 'error', then the reconnect, and calls in flight
+   * go again on the next connection.
+   */
+  socketTimedOut(error: Error): void {
+    if (this.status !== "ready") return;
+    this.emitError(error);
+    this.lost();
+  }
+
   /** ioredis's `stream.destroy()`: the connection is lost now (socket-view.ts). */
   drop(): void {
     this.lost();

@@ -34,9 +34,11 @@ export class Executor implements SocketViewHost {
   ) {
     const commandTimeout = typeof options.commandTimeout === "number" ? options.commandTimeout : undefined;
     const resendOnReconnect = options.autoResendUnfulfilledCommands !== false;
-    // What the lanes need from below: the connection's GLIDE clients and state, and two options.
+    const socketTimeout = typeof options.socketTimeout === "number" && options.socketTimeout > 0 ? options.socketTimeout : undefined;
+    // What the lanes need from below: the connection's GLIDE clients and state, and three options.
     const port = {
       commandTimeout,
+      socketTimeout,
       resendOnReconnect,
       tracer,
       isCluster: connection.isCluster,
@@ -49,6 +51,7 @@ export class Executor implements SocketViewHost {
       canBlock: () => this.#closing === null && connection.canSend(),
       connectionLost: (error: Error) => connection.connectionLost(error),
       sawBinaryReply: () => connection.sawBinaryReply(),
+      socketTimedOut: (error: Error) => connection.socketTimedOut(error),
       redirectDelay: (error: Error) => connection.redirectDelay(error),
     };
     this.ordered = new OrderedLane(port);

@@ -19,14 +19,14 @@
  */
 import { Batch, BYTES_DECODER, GlideHandle, STRING_DECODER } from "../glide";
 import type { Call } from "../chain/call";
-import { classifyGlideError, ErrorClass, toIoredisError } from "../errors";
+import { classifyGlideError, CONNECTION_CLOSED_ERROR_MSG, ErrorClass, toIoredisError } from "../errors";
 import { HeldCalls } from "./redirects";
 import { fateOf, FailureHost, isDecodingError } from "./failures";
 import { StallWatch } from "./stall-watch";
 import { Fifo } from "./fifo";
 import { MAX_BATCH, MIN_SHARE, takeRequest, WINDOW } from "./batching";
 import { argv, fail, pending, succeed } from "./settle";
-import { realNextTick, realNow } from "../timers";
+import { realNextTick, realNow, realSetTimeout } from "../timers";
 
 export { MAX_BATCH, MIN_SHARE, WINDOW } from "./batching";
 export interface LaneHost extends FailureHost {
@@ -40,6 +40,9 @@ export interface LaneHost extends FailureHost {
   connectionLost(error: Error): void;
   /** a string reply was not valid UTF-8: the client switches to Buffer decoding */
   sawBinaryReply(): void;
+  /** ioredis's socketTimeout: requests were out and no reply came for that long */
+  socketTimedOut(error: Error): void;
+  readonly socketTimeout: number | undefined;
   readonly commandTimeout: number | undefined;
   readonly isCluster: boolean;
 }
@@ -74,6 +77,8 @@ export class OrderedLane {
   private readonly stalls = new StallWatch(() => this.kick());
   /** cluster calls waiting out a redirect delay, by delay */
   private readonly held = new HeldCalls((calls) => this.requeue(calls));
+  /** armed while requests are out and socketTimeout is set: re-armed by every reply */
+  private socketTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly host: LaneHost) {}
 
@@ -165,6 +170,7 @@ export class OrderedLane {
     const request: Request = { calls, done: false, sentAt: this.host.isCluster ? realNow() : 0 };
     if (this.host.tracer.active) for (let i = 0; i < calls.length; i++) this.host.tracer.sent(calls[i]);
     this.outstanding.push(request);
+    if (this.host.socketTimeout !== undefined && this.socketTimer === null) this.armSocketTimeout();
     if (calls[0].spec.barrier) this.barrierOut = true;
     const decoder = calls[0].decodeAsBytes ? BYTES_DECODER : STRING_DECODER;
     const onError = (err: unknown) => this.onRequestError(request, err);
@@ -322,6 +328,21 @@ export class OrderedLane {
     const i = this.outstanding.indexOf(request);
     if (i >= 0) this.outstanding.splice(i, 1);
     if (request.calls[0].spec.barrier) this.barrierOut = false;
+    if (this.socketTimer !== null) {
+      // Data came back: as ioredis, the clock restarts while more is expected.
+      clearTimeout(this.socketTimer);
+      this.socketTimer = null;
+      if (this.outstanding.length > 0) this.armSocketTimeout();
+    }
+  }
+
+  private armSocketTimeout(): void {
+    const ms = this.host.socketTimeout!;
+    this.socketTimer = realSetTimeout(() => {
+      this.socketTimer = null;
+      if (this.outstanding.length === 0) return;
+      this.host.socketTimedOut(new Error(`Socket timeout. Expecting data, but didn't receive any in ${ms}ms.`));
+    }, ms);
   }
 
   /**
@@ -356,6 +377,8 @@ export class OrderedLane {
    * The GLIDE client is about to be closed for a reconnect: put the
    * outstanding calls back in front of the queue, to be sent again once the
    * new connection is ready, and ignore whatever the old requests report.
+   * With autoResendUnfulfilledCommands: false they fail instead ("Connection
+   * is closed."; ioredis drops them unanswered, and its callers wait for ever).
    */
   requeueInFlight(): void {
     const unsettled: Call[] = [];
@@ -365,6 +388,7 @@ export class OrderedLane {
     }
     this.outstanding = [];
     this.barrierOut = false;
-    this.queue.unshiftAll(unsettled);
+    if (this.host.resendOnReconnect) this.queue.unshiftAll(unsettled);
+    else for (const call of unsettled) fail(call, new Error(CONNECTION_CLOSED_ERROR_MSG));
   }
 }
