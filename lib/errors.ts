@@ -101,7 +101,12 @@ export function withCallerStack(error: unknown, callerStack: string | undefined,
   let first = 0;
   while (first < frames.length && frames[first].includes(hiddenRoot)) first++;
   const head = error.stack.indexOf("\n");
-  error.stack = (head < 0 ? error.stack : error.stack.slice(0, head)) + frames.slice(first).map((f) => "\n" + f).join("");
+  error.stack =
+    (head < 0 ? error.stack : error.stack.slice(0, head)) +
+    frames
+      .slice(first)
+      .map((f) => "\n" + f)
+      .join("");
   return error;
 }
 

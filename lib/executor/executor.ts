@@ -34,7 +34,8 @@ export class Executor implements SocketViewHost {
   ) {
     const commandTimeout = typeof options.commandTimeout === "number" ? options.commandTimeout : undefined;
     const resendOnReconnect = options.autoResendUnfulfilledCommands !== false;
-    const socketTimeout = typeof options.socketTimeout === "number" && options.socketTimeout > 0 ? options.socketTimeout : undefined;
+    const socketTimeout =
+      typeof options.socketTimeout === "number" && options.socketTimeout > 0 ? options.socketTimeout : undefined;
     // What the lanes need from below: the connection's GLIDE clients and state, and three options.
     const port = {
       commandTimeout,
@@ -130,7 +131,9 @@ export class Executor implements SocketViewHost {
     const lane = call.blocking ? this.blocking : this.ordered;
     const done = call.onDone;
     if (done === undefined) {
-      return lane.submit(call).catch((err: Error) => (this.#resendAfter(err) ? this.execute(call) : Promise.reject(err)));
+      return lane
+        .submit(call)
+        .catch((err: Error) => (this.#resendAfter(err) ? this.execute(call) : Promise.reject(err)));
     }
     call.onDone = (error, value) => {
       call.onDone = done;
