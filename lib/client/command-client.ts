@@ -99,6 +99,7 @@ export abstract class CommandClient<
         realNextTick(() => this.emit(status, arg));
       },
       error: (error) => silentEmit(this, error, connectionOptions.password),
+      beforeReady: (main) => this.beforeReady(main),
       opened: () => this.#onNewConnection(),
       ready: () => this.#executor.resume(),
       interrupted: () => this.#executor.requeueInFlight(),
@@ -226,6 +227,15 @@ export abstract class CommandClient<
 
   /** Subclasses: a new server connection is about to be ready. */
   protected onConnected(): void {}
+
+  /**
+   * Subclasses: what to learn on a new connection before 'ready', through
+   * its main GLIDE client (calls made through the client would wait for ready).
+   */
+  protected beforeReady(main: GlideHandle): Promise<void> {
+    void main;
+    return Promise.resolve();
+  }
 
   /** The main GLIDE client once connected (for what only GLIDE's own API offers, like cluster scan). */
   protected glideClient(): Promise<GlideHandle> {

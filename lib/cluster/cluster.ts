@@ -13,7 +13,7 @@ import { CommandClient } from "../client/command-client";
 import { clusterTopology } from "../connection/topology";
 import { ClusterScanStream } from "../streams/cluster-scan-stream";
 import type { ScanStreamOptions } from "../streams/scan-stream";
-import { BYTES_DECODER, STRING_DECODER } from "../glide";
+import { BYTES_DECODER, GlideHandle, STRING_DECODER } from "../glide";
 import type { ResolvedOptions } from "../options";
 import { ClusterNode, NODE_ROLE } from "./node";
 import type {
@@ -74,8 +74,7 @@ export class Cluster<ReplyMapping extends ReplyMappingMode = "legacy"> extends C
   }
 
   protected override onConnected(): void {
-    // The node list is read once the connection is ready (the call waits in the offline queue).
-    this.refreshSlotsCache();
+    // The node list was read before 'ready' (beforeReady); from now on it is re-read periodically.
     if (!this.refreshTimer) {
       this.refreshTimer = realSetInterval(() => {
         if (this.status === "ready") this.refreshSlotsCache();
@@ -87,6 +86,12 @@ export class Cluster<ReplyMapping extends ReplyMappingMode = "legacy"> extends C
   private stopRefreshing(): void {
     if (this.refreshTimer) realClearInterval(this.refreshTimer);
     this.refreshTimer = null;
+  }
+
+  /** The node list is known before 'ready', as ioredis's Cluster knows its slots by then. */
+  protected override async beforeReady(main: GlideHandle): Promise<void> {
+    const text = await main.customCommand(["CLUSTER", "NODES"], { route: "randomNode", decoder: STRING_DECODER });
+    this.applyNodes(parseClusterNodes(String(text)));
   }
 
   /** Re-read CLUSTER NODES; `+node`/`-node` for changes, then `refresh`. */
@@ -125,7 +130,7 @@ export class Cluster<ReplyMapping extends ReplyMappingMode = "legacy"> extends C
     this.emit("refresh");
   }
 
-  /** ioredis's nodes(role): "all", "master" or "slave". Empty until the first refresh after connect. */
+  /** ioredis's nodes(role): "all", "master" or "slave" (known from the first 'ready' on). */
   nodes(role: "all" | "master" | "slave" = "all"): ClusterNode[] {
     if (role !== "all" && role !== "master" && role !== "slave") {
       throw new Error(`Invalid role "${String(role)}". Expected "all", "master" or "slave"`);

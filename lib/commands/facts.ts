@@ -90,8 +90,12 @@ export const FLUSHES_SCRIPTS = new Set(["script flush"]);
  */
 export const NUDGE_SLOT_ON_ROUTE_ERROR = new Set(["spublish"]);
 
+/** CLIENT UNBLOCK: its id is aimed at the blocking connection of the ioglide client it names (unblock-targets.ts). */
+export const UNBLOCKS_CLIENT = new Set(["client unblock"]);
+
 /** Subcommands with facts of their own (a reply shaper, an effect): they get a spec of their own. */
 export const SUBCOMMANDS = [
+  "client unblock",
   "config get",
   "function stats",
   "pubsub numsub",

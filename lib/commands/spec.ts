@@ -29,6 +29,7 @@ import {
   SUBCOMMANDS,
   SUBSCRIPTIONS,
   TRANSACTION_CONTROL,
+  UNBLOCKS_CLIENT,
 } from "./facts";
 
 export type SubscriptionKind = "channel" | "pattern" | "shard";
@@ -83,6 +84,8 @@ export interface CommandSpec {
   readonly flushesScripts: boolean;
   /** ioredis never auto-pipelines it (not counted in autoPipelineQueueSize) */
   readonly autoPipelined: boolean;
+  /** CLIENT UNBLOCK: the id it names may be an ioglide client's, whose blocking connection is another */
+  readonly unblocksClient: boolean;
   /** SPUBLISH: after a failover, a keyed read on its slot lets GLIDE learn the new primary */
   readonly nudgeSlotOnRouteError: boolean;
   /** subcommands with facts of their own, by lowercase subcommand name */
@@ -161,6 +164,7 @@ function facts(key: string, command: string, known: boolean): CommandSpec {
     selectsDatabase: SELECTS_DATABASE.has(command),
     flushesScripts: FLUSHES_SCRIPTS.has(key),
     nudgeSlotOnRouteError: NUDGE_SLOT_ON_ROUTE_ERROR.has(command),
+    unblocksClient: UNBLOCKS_CLIENT.has(key),
     autoPipelined: !NOT_AUTO_PIPELINED.has(command),
     subcommands: undefined,
     wireName: known ? Buffer.from(command) : undefined,

@@ -16,6 +16,7 @@ import { Batch, GlideHandle } from "../glide";
 import { ClusterAllFailedError, connectFailure, CONNECTION_CLOSED_ERROR_MSG, ReplyError } from "../errors";
 import type { ResolvedOptions } from "../options";
 import type { ShapeEnv } from "../commands/reply-values";
+import { registerUnblockTarget, unblockTarget } from "./unblock-targets";
 import { formatDoubleG17 } from "../commands/reply-values";
 import { Topology } from "./topology";
 import { Heartbeat } from "./heartbeat";
@@ -36,6 +37,8 @@ export interface ConnectionEvents {
   status(status: Status, arg?: unknown): void;
   /** an error for the 'error' event */
   error(error: Error): void;
+  /** a new server connection is set up: what to learn through it before 'ready' (a cluster's node list) */
+  beforeReady(main: GlideHandle): Promise<void>;
   /** a new server connection is about to be ready: what the old one held (scripts, the db) is gone */
   opened(): void;
   /** ready: calls may go */
@@ -180,6 +183,26 @@ export class Connection {
     this.lost();
   }
 
+  /** CLIENT UNBLOCK of this client's main connection id reaches its blocking connection (unblock-targets.ts). */
+  private registerUnblockTarget(mainId: unknown): void {
+    this.unregisterUnblockTarget();
+    const server = this.topology.standalone;
+    if (!server || mainId === undefined) return;
+    this.unregisterUnblockTarget = registerUnblockTarget(
+      `${server.host}:${server.port}`,
+      String(mainId),
+      () => this.glide.blockingConnectionId,
+    );
+  }
+
+  private unregisterUnblockTarget: () => void = noop;
+
+  /** The connection a CLIENT UNBLOCK of `id` should reach (this client's blocking one for its main id). */
+  unblockTarget(id: string): string {
+    const server = this.topology.standalone;
+    return server ? unblockTarget(`${server.host}:${server.port}`, id) : id;
+  }
+
   /** ioredis's `stream.destroy()`: the connection is lost now (socket-view.ts). */
   drop(): void {
     this.lost();
@@ -278,6 +301,7 @@ export class Connection {
         this.env.formatDouble = info.formatDouble;
       }
       this.heartbeat.mainId = id;
+      this.registerUnblockTarget(id);
     } catch (err) {
       if (stale()) return;
       this.emitError(new Error("Ready check failed: " + (err as Error).message));
@@ -285,6 +309,8 @@ export class Connection {
       return this.onClose();
     }
     if (blockingReady) await blockingReady;
+    if (stale() || this.status !== "connect") return;
+    await this.events.beforeReady(this.glide.main!).catch(noop);
     if (stale() || this.status !== "connect") return;
     this.events.opened();
     this.setStatus("ready");
@@ -346,6 +372,7 @@ export class Connection {
   }
 
   private end(message = CONNECTION_CLOSED_ERROR_MSG): void {
+    this.unregisterUnblockTarget();
     this.setStatus("end");
     this.events.flush(new Error(message));
     this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: false });

@@ -71,6 +71,8 @@ export class Executor implements SocketViewHost {
   }
 
   execute(call: Call): Promise<unknown> {
+    if (call.spec.unblocksClient && call.args.length > 1)
+      call.args[1] = this.connection.unblockTarget(String(call.args[1]));
     const refused = this.#offlineRefusal();
     if (refused) return Promise.reject(refused);
     if (call.pipeline?.collect) {

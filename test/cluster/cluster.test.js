@@ -243,6 +243,17 @@ t("readOnly scripts on a replica-reading cluster run where ioredis runs them", a
   assert.equal(results.ioredis.master[0], { ok: "master" });
 });
 
+t("nodes(role) lists every node as soon as 'ready' fires, as ioredis's Cluster", async () => {
+  const counts = [];
+  for (const make of [glide, oracle]) {
+    const c = make();
+    await new Promise((resolve) => c.once("ready", resolve));
+    counts.push([c.nodes("master").length, c.nodes("slave").length, c.nodes().length]);
+  }
+  assert.equal(counts[0], [3, 3, 6]);
+  assert.equal(counts[0], counts[1]);
+});
+
 t("nodes(role) returns per-node clients that run commands on their node", async () => {
   const masters = g.nodes("master");
   const replicas = g.nodes("slave");

@@ -135,6 +135,29 @@ t("commandTimeout: the call rejects with ioredis's error, later calls work", asy
   assert.is(await c.ping(), "PONG");
 });
 
+t("CLIENT UNBLOCK with the id client('ID') gave ends the client's blocked call, as with ioredis", async () => {
+  const results = [];
+  for (const make of [glide, oracle]) {
+    const r = [];
+    for (const mode of ["ERROR", "TIMEOUT"]) {
+      const blocked = make();
+      const id = await blocked.client("ID");
+      const waiting = blocked.blpop(key("unblock"), 0).then(
+        (v) => ["resolved", v],
+        (e) => ["rejected", e.constructor.name, e.message],
+      );
+      await sleep(150); // the BLPOP is on the server
+      r.push([await make().client("UNBLOCK", id, mode), await waiting]);
+    }
+    results.push(r);
+  }
+  assert.equal(results[0], [
+    [1, ["rejected", "SimpleError", "UNBLOCKED client unblocked via CLIENT UNBLOCK"]],
+    [1, ["resolved", null]],
+  ]);
+  assert.equal(results[0], results[1]);
+});
+
 t("WAIT stays on the main connection and answers", async () => {
   const [a, b] = await both(g, o, (c) => c.wait(0, 100));
   assert.equal(a, b);
