@@ -16,6 +16,7 @@ import { REPLY_SHAPERS, ReplyShaper } from "./replies";
 import { NATIVE_REPLY_SHAPERS } from "./native-replies";
 import { BLOCKING_TIMEOUT_POSITION, BlockingTimeoutPosition } from "./blocking";
 import { DECODE_AS_BYTES, REPEATABLE } from "./decoding";
+import { EXACT_COUNTERS, ExactCounter } from "./exact-counters";
 import {
   ALLOWED_IN_SUBSCRIBER_MODE,
   BARRIERS,
@@ -84,6 +85,8 @@ export interface CommandSpec {
   readonly flushesScripts: boolean;
   /** ioredis never auto-pipelines it (not counted in autoPipelineQueueSize) */
   readonly autoPipelined: boolean;
+  /** a counter whose reply is read back as text under stringNumbers (exact-counters.ts) */
+  readonly exactCounter: ExactCounter | undefined;
   /** CLIENT UNBLOCK: the id it names may be an ioglide client's, whose blocking connection is another */
   readonly unblocksClient: boolean;
   /** SPUBLISH: after a failover, a keyed read on its slot lets GLIDE learn the new primary */
@@ -165,6 +168,7 @@ function facts(key: string, command: string, known: boolean): CommandSpec {
     flushesScripts: FLUSHES_SCRIPTS.has(key),
     nudgeSlotOnRouteError: NUDGE_SLOT_ON_ROUTE_ERROR.has(command),
     unblocksClient: UNBLOCKS_CLIENT.has(key),
+    exactCounter: EXACT_COUNTERS[key],
     autoPipelined: !NOT_AUTO_PIPELINED.has(command),
     subcommands: undefined,
     wireName: known ? Buffer.from(command) : undefined,

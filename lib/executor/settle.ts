@@ -4,6 +4,7 @@
  * late reply is then dropped.
  */
 import type { Call } from "../chain/call";
+import { exactCounterArgv } from "../commands/exact-counters";
 
 export interface Outcome {
   error: Error | null;
@@ -63,6 +64,10 @@ export function pending(call: Call, commandTimeout: number | undefined): Promise
 /** [name, ...args]: what GLIDE's customCommand takes. */
 export function argv(call: Call): (string | Buffer)[] {
   const args = call.args;
+  const counter = call.spec.exactCounter;
+  if (counter !== undefined && call.env.stringNumbers && args.length === counter.arity) {
+    return exactCounterArgv(call.spec.wireName ?? call.command, args, counter);
+  }
   const out = new Array<string | Buffer>(args.length + 1);
   out[0] = call.spec.wireName ?? call.command;
   for (let i = 0; i < args.length; i++) out[i + 1] = args[i];

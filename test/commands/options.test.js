@@ -135,6 +135,35 @@ family(
     ["integer replies inside arrays", (c) => c.eval("return {1, 2, {3}}", 0)],
     ["large integers keep their digits", (c) => Promise.all([c.set("k", "9007199254740993"), c.incr("k")])],
     [
+      "counters beyond 2^53 are exact (INCR, INCRBY, DECR, DECRBY, HINCRBY), alone, pipelined and in multi",
+      async (c) => [
+        await c.set("k", "9007199254740992"),
+        await c.incr("k"),
+        await c.incrby("k", 2),
+        await c.decr("k"),
+        await c.decrby("k", "9007199254740990"),
+        await c.set("m", "-9223372036854775807"),
+        await c.decr("m"),
+        await c.hincrby("h", "f", "123456789012345678"),
+        await c.hincrby("h", "f", 1),
+        await c.pipeline().incrby("k", "9223372036854775000").get("k").exec(),
+        await c.multi().incr("k").hincrby("h", "f", 2).exec(),
+      ],
+    ],
+    [
+      "counter errors are the server's own (wrong type, overflow, not an integer, arity)",
+      (c) =>
+        Promise.all(
+          [
+            c.hset("hash", "f", "v").then(() => c.incr("hash")),
+            c.set("max", "9223372036854775807").then(() => c.incr("max")),
+            c.incrby("k", "x"),
+            c.hincrby("hash", "f", 1),
+            c.call("incrby", "k"),
+          ].map((p) => p.catch((e) => [e.constructor.name, e.message])),
+        ),
+    ],
+    [
       "non-integer replies are unchanged",
       (c) => Promise.all([c.set("k", "v"), c.get("k"), c.zadd("z", 1.5, "m"), c.zscore("z", "m")]),
     ],
