@@ -187,7 +187,14 @@ export function assertSupported(options: ResolvedOptions): void {
   const fail = (what: string): never => {
     throw new Error(`ioglide: not supported: ${what}`);
   };
-  if (options.sentinels) fail("sentinels (GLIDE has no Sentinel support; connect to the primary or use a cluster)");
+  if (options.sentinels) {
+    // ioredis's own checks and texts (SentinelConnector).
+    if (!Array.isArray(options.sentinels) || options.sentinels.length === 0)
+      throw new Error("Requires at least one sentinel to connect to.");
+    if (!options.name) throw new Error("Requires the name of master.");
+    if (options.role === "slave")
+      fail('role "slave" with sentinels (GLIDE\'s standalone client refuses a replica: "No primary node found")');
+  }
   if (options.Connector) fail("a custom Connector (GLIDE owns the connection)");
   if (options.path) fail("Unix socket paths (GLIDE connects over TCP only)");
   if (options.monitor) fail("monitor mode");

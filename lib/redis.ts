@@ -3,7 +3,7 @@
  * constructor forms lives in CommandClient (lib/client/command-client.ts).
  */
 import { CommandClient, CONNECTION } from "./client/command-client";
-import { standaloneTopology } from "./connection/topology";
+import { sentinelTopology, standaloneTopology } from "./connection/topology";
 import { assertSupported, DEFAULT_REDIS_OPTIONS, parseConstructorArgs, ResolvedOptions } from "./options";
 import { resolveTLSProfile } from "./tls-profiles";
 import { SocketView } from "./connection/socket-view";
@@ -42,7 +42,11 @@ export class Redis<ReplyMapping extends ReplyMappingMode = "legacy"> extends Com
     const options = parseConstructorArgs(args.slice(0, 3), (new.target as typeof Redis).defaultOptions);
     resolveTLSProfile(options);
     assertSupported(options);
-    super(options as RedisOptions, options, standaloneTopology(options));
+    super(
+      options as RedisOptions,
+      options,
+      options.sentinels ? sentinelTopology(options) : standaloneTopology(options),
+    );
   }
 
   /** The same as `new Redis(...)` (for node-redis compatibility, as in ioredis). */

@@ -105,6 +105,7 @@ export abstract class CommandClient<
       interrupted: () => this.#executor.requeueInFlight(),
       flush: (error) => this.#executor.rejectAll(error),
       message: (msg) => this.#pubSubRouter.deliver(msg as PubSubMessage),
+      sentinelError: (error) => this.emit("sentinelError", error),
       subscriberOpened: (client) => this.#pubSubRouter.restore(client as SubscriberHandle),
     });
     this[CONNECTION] = connection;

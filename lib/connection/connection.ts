@@ -49,6 +49,8 @@ export interface ConnectionEvents {
   flush(error: Error): void;
   /** a pub/sub message from the subscriber connection */
   message(msg: unknown): void;
+  /** Sentinel: a sentinel could not be reached or gave no master (ioredis's 'sentinelError' event) */
+  sentinelError(error: Error): void;
   /** a new subscriber connection: subscribe it to what the client holds */
   subscriberOpened(client: GlideHandle): Promise<void>;
 }
@@ -109,7 +111,7 @@ export class Connection {
       main: () => (this.status === "ready" ? this.glide.main : null),
       subscriber: () => this.glide.peekSubscriber(),
       tracksIdentity: topology.tracksIdentity,
-      probe: () => topology.probe(options.connectTimeout),
+      probe: () => topology.probe(options.connectTimeout, noop),
       lost: () => this.lost(),
     });
   }
@@ -140,7 +142,39 @@ export class Connection {
   }
 
   canSend(): boolean {
-    return this.status === "ready" && this.glide.main !== null;
+    return this.status === "ready" && this.glide.main !== null && !this.failoverHeld;
+  }
+
+  /** Sentinel: a failover of the master is under way; nothing new is sent until it switches (sentinel.ts). */
+  private failoverHeld = false;
+  private watchingFailovers = false;
+
+  /** Sentinel: follow the master's failovers, from the first connection on. */
+  private watchFailovers(): void {
+    const failovers = this.topology.failovers;
+    if (!failovers || this.watchingFailovers) return;
+    this.watchingFailovers = true;
+    failovers.watch({
+      hold: () => {
+        this.failoverHeld = true;
+      },
+      moved: () => {
+        this.failoverHeld = false;
+        if (this.status === "ready") this.lost();
+        else this.events.ready(); // a reconnect is under way: it asks the sentinels again
+      },
+      released: () => {
+        this.failoverHeld = false;
+        if (this.status === "ready") this.events.ready(); // what waited goes
+      },
+    });
+  }
+
+  private stopWatchingFailovers(): void {
+    if (!this.watchingFailovers) return;
+    this.watchingFailovers = false;
+    this.failoverHeld = false;
+    this.topology.failovers?.close();
   }
 
   get isCluster(): boolean {
@@ -223,10 +257,10 @@ export class Connection {
 
   // ---- status -------------------------------------------------------------
 
-  private setStatus(status: Status, arg?: unknown): void {
+  private setStatus(status: Status, arg?: unknown, cause?: Error): void {
     this.status = status;
     this.events.status(status, arg);
-    this.waiters.statusChanged(status);
+    this.waiters.statusChanged(status, cause);
   }
 
   /** ioredis's silentEmit: connection errors while closing on purpose are not news. */
@@ -266,11 +300,18 @@ export class Connection {
       if (!stale()) this.socketOpened = true;
     });
     try {
-      await this.topology.probe(this.options.connectTimeout);
+      await this.topology.probe(this.options.connectTimeout, (e, kind) =>
+        kind === "sentinelError" ? this.events.sentinelError(e) : this.emitError(e),
+      );
       if (stale()) return;
       this.heartbeat.mainId = await this.glide.openMain(stale);
     } catch (err) {
       if (stale()) return;
+      if ((err as { endsClient?: boolean }).endsClient) {
+        // The sentinels gave up (sentinelRetryStrategy): as ioredis's connector failing, the client ends with it.
+        this.emitError(err as Error);
+        return this.end(undefined, err as Error);
+      }
       const error = connectFailure(err, this.options.password, this.isCluster);
       // ioredis's recoverFromFatalError: a refused AUTH fails the queued calls with the server's error.
       const nodeError = error instanceof ClusterAllFailedError ? error.lastNodeError : error;
@@ -316,6 +357,7 @@ export class Connection {
     this.setStatus("ready");
     this.retryAttempts = 0;
     this.heartbeat.start();
+    this.watchFailovers();
     this.watch.arm();
     this.events.ready();
   }
@@ -371,10 +413,11 @@ export class Connection {
     if (next.flush) this.events.flush(next.flush);
   }
 
-  private end(message = CONNECTION_CLOSED_ERROR_MSG): void {
+  private end(message = CONNECTION_CLOSED_ERROR_MSG, cause?: Error): void {
     this.unregisterUnblockTarget();
-    this.setStatus("end");
-    this.events.flush(new Error(message));
+    this.stopWatchingFailovers();
+    this.setStatus("end", undefined, cause);
+    this.events.flush(cause ?? new Error(message));
     this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: false });
   }
 

@@ -15,6 +15,7 @@ import { connectHost, ResolvedOptions } from "../options";
 import { glideConfig, subscriberConfig } from "./glide-config";
 import { ShardChannels, StandaloneSubscriber } from "./standalone-subscriber";
 import { probeTcp } from "./probe";
+import { SentinelWatch } from "./sentinel";
 import { classifyGlideError, clusterRefusal } from "../errors";
 import type { WatchTarget } from "./liveness";
 import type { TraceTarget } from "../tracing";
@@ -24,8 +25,11 @@ export interface Topology {
   createMain(): Promise<GlideHandle>;
   createBlocking(): Promise<GlideHandle>;
   createSubscriber(deliver: (msg: unknown) => void): Promise<GlideHandle>;
-  /** a plain TCP connect to the server (any startup node of a cluster) */
-  probe(timeoutMs: number): Promise<void>;
+  /**
+   * a plain TCP connect to the server (any startup node of a cluster; with
+   * Sentinel, the master the sentinels name: `report` gets their errors)
+   */
+  probe(timeoutMs: number, report: (error: Error, kind?: "sentinelError") => void): Promise<void>;
   newBatch(atomic: boolean): Batch;
   /** standalone: CLIENT ID names the one connection, so a new id means a reconnect */
   readonly tracksIdentity: boolean;
@@ -44,6 +48,8 @@ export interface Topology {
   readonly standalone: WatchTarget | undefined;
   /** the server as trace contexts name it (a cluster: its first startup node) */
   readonly traceTarget: TraceTarget;
+  /** Sentinel: failovers of the master, as the sentinels report them */
+  readonly failovers?: SentinelWatch;
 }
 
 export function standaloneTopology(options: ResolvedOptions): Topology {
@@ -68,6 +74,36 @@ export function standaloneTopology(options: ResolvedOptions): Topology {
     traceTarget: options.path
       ? { serverAddress: options.path, serverPort: undefined }
       : { serverAddress: options.host || "localhost", serverPort: options.port || 6379 },
+  };
+}
+
+/**
+ * A master found through Sentinel (sentinel.ts): a standalone topology whose
+ * address is asked of the sentinels before every connect attempt.
+ */
+export function sentinelTopology(options: ResolvedOptions): Topology {
+  const watch = new SentinelWatch(options);
+  const live: ResolvedOptions = { ...options, host: undefined as unknown as string, port: 0 };
+  const base = standaloneTopology(live);
+  const tls = watchTls(options);
+  return {
+    ...base,
+    probe: async (timeoutMs, report) => {
+      const address = await watch.resolve(report);
+      live.host = address.host;
+      live.port = address.port;
+      await probeTcp(address.host, address.port, timeoutMs);
+    },
+    standalone: {
+      get host() {
+        return connectHost(live);
+      },
+      get port() {
+        return live.port;
+      },
+      tls,
+    },
+    failovers: watch,
   };
 }
 

@@ -297,6 +297,81 @@ function clusterAddresses() {
   });
 }
 
+/**
+ * A Sentinel setup: a master, `replicas` replicas and `sentinels` sentinels
+ * (`redis-server <conf> --sentinel`), all on free ports, watching the master
+ * as `name` with quorum 2 and a 1 s down-after. Resolves once every
+ * sentinel knows the replicas and the other sentinels. `sentinelPassword`
+ * makes the sentinels require AUTH.
+ */
+async function startSentinels({ name = "mymaster", replicas = 2, sentinels = 3, sentinelPassword } = {}) {
+  const master = await startServer();
+  const replicaServers = [];
+  for (let i = 0; i < replicas; i++) {
+    replicaServers.push(await startServer({ extraArgs: ["--replicaof", "127.0.0.1", String(master.port)] }));
+  }
+  const bin = serverBinary();
+  const sentinelProcs = [];
+  for (let i = 0; i < sentinels; i++) {
+    const port = await freePort();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ioglide-sentinel-${process.pid}-${port}-`));
+    const conf = path.join(dir, "sentinel.conf");
+    fs.writeFileSync(
+      conf,
+      [
+        `port ${port}`,
+        "bind 127.0.0.1",
+        `dir ${dir}`,
+        `sentinel monitor ${name} 127.0.0.1 ${master.port} 2`,
+        `sentinel down-after-milliseconds ${name} 1000`,
+        `sentinel failover-timeout ${name} 5000`,
+        `sentinel parallel-syncs ${name} 1`,
+        ...(sentinelPassword ? [`requirepass ${sentinelPassword}`, `sentinel sentinel-pass ${sentinelPassword}`] : []),
+        "",
+      ].join("\n"),
+    );
+    const child = spawn(bin, [conf, "--sentinel"], { stdio: "ignore" });
+    running.add(child);
+    child.once("exit", () => running.delete(child));
+    sentinelProcs.push({ host: "127.0.0.1", port, dir, child });
+    await waitFor(() => ping(port), 10000, `sentinel on ${port}`);
+  }
+  const auth = sentinelPassword ? ["-a", sentinelPassword, "--no-auth-warning"] : [];
+  const sentinelCli = (port, ...args) => cli(port, ...auth, ...args);
+  await waitFor(
+    () =>
+      sentinelProcs.every((s) => {
+        const known = (sub) => (sentinelCli(s.port, "sentinel", sub, name).match(/^name$/gm) || []).length;
+        return known("replicas") === replicas && known("sentinels") === sentinels - 1;
+      }),
+    30000,
+    "sentinels to know the replicas and each other",
+  );
+  const servers = [master, ...replicaServers];
+  return {
+    name,
+    servers,
+    sentinels: sentinelProcs.map(({ host, port }) => ({ host, port })),
+    sentinelCli,
+    /** the master's port, as the first sentinel reports it now */
+    masterPort() {
+      return Number(sentinelCli(sentinelProcs[0].port, "sentinel", "get-master-addr-by-name", name).split("\n")[1]);
+    },
+    server(port) {
+      return servers.find((s) => s.port === port);
+    },
+    async cleanup() {
+      for (const s of sentinelProcs) {
+        const gone = new Promise((resolve) => s.child.once("exit", resolve));
+        s.child.kill("SIGKILL");
+        await gone;
+        fs.rmSync(s.dir, { recursive: true, force: true });
+      }
+      for (const s of servers) await s.cleanup();
+    },
+  };
+}
+
 /** Where Docker is reachable, a `valkey/valkey` container via testcontainers. */
 async function startContainer(image = process.env.IOGLIDE_TEST_IMAGE || "valkey/valkey:8") {
   const { GenericContainer, Wait } = require("testcontainers");
@@ -324,6 +399,7 @@ function dockerReachable() {
 
 module.exports = {
   startServer,
+  startSentinels,
   startCluster,
   startContainer,
   dockerReachable,
