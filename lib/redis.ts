@@ -85,7 +85,9 @@ export class Redis<ReplyMapping extends ReplyMappingMode = "legacy"> extends Com
    * runs (lib/monitor/monitor-client.ts). Resolves once monitoring.
    */
   monitor(callback?: (err: Error | null, monitor?: MonitorClient) => void): Promise<MonitorClient> {
-    const monitoring = new MonitorClient(this.options as ResolvedOptions).whenMonitoring();
+    // With Sentinel, the master found last (the options name the sentinels, not the server).
+    const server = this.options.sentinels ? this[CONNECTION].serverAddress : undefined;
+    const monitoring = new MonitorClient({ ...(this.options as ResolvedOptions), ...server }).whenMonitoring();
     return callback ? asCallback(monitoring, callback) : monitoring;
   }
 

@@ -141,6 +141,12 @@ export class Connection {
     return this.topology.newBatch(atomic);
   }
 
+  /** The server a standalone client talks to now (with Sentinel, the master found last); undefined on a cluster. */
+  get serverAddress(): { host: string; port: number } | undefined {
+    const server = this.topology.standalone;
+    return server ? { host: server.host, port: server.port } : undefined;
+  }
+
   canSend(): boolean {
     return this.status === "ready" && this.glide.main !== null && !this.failoverHeld;
   }
@@ -160,7 +166,7 @@ export class Connection {
       },
       moved: () => {
         this.failoverHeld = false;
-        if (this.status === "ready") this.lost();
+        if (this.status === "ready") this.relocated();
         else this.events.ready(); // a reconnect is under way: it asks the sentinels again
       },
       released: () => {
@@ -168,6 +174,17 @@ export class Connection {
         if (this.status === "ready") this.events.ready(); // what waited goes
       },
     });
+  }
+
+  /**
+   * Sentinel: the master moved. Like a lost connection, but the subscriber
+   * moves too (a lost standalone connection keeps it: GLIDE brings it back
+   * to the same server), resubscribed on the new master once ready.
+   */
+  private relocated(): void {
+    this.events.interrupted();
+    this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: false });
+    this.onClose();
   }
 
   private stopWatchingFailovers(): void {

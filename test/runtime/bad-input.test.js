@@ -95,7 +95,11 @@ t("wrong arity and wrong types are the server's errors", async () => {
 
 t("invalid constructor input throws at construction, unsupported options say so", () => {
   assert.throws(() => new Redis(() => 1), /Invalid argument/);
-  assert.throws(() => new Redis({ sentinels: [{ host: "h", port: 1 }], name: "m" }), /not supported: sentinels/);
+  assert.throws(
+    () => new Redis({ sentinels: [{ host: "h", port: 1 }], lazyConnect: true }),
+    /Requires the name of master/,
+  );
+  assert.throws(() => new Redis({ sentinels: [], name: "m", lazyConnect: true }), /Requires at least one sentinel/);
   assert.throws(() => new Redis({ Connector: class {} }), /not supported: a custom Connector/);
   assert.throws(() => new Redis("/tmp/redis.sock"), /not supported: Unix socket/);
   assert.throws(() => new Redis({ port: 70000, lazyConnect: true }), /invalid port/);
