@@ -201,6 +201,11 @@ export class SentinelWatch {
     return mapped ?? address;
   }
 
+  /** Failovers are being followed (the client connected once and has not ended). */
+  get following(): boolean {
+    return this.listener !== undefined;
+  }
+
   /** Follow failovers (subscribing to every sentinel); `listener` is told. */
   watch(listener: FailoverListener): void {
     this.closed = false;
@@ -244,7 +249,11 @@ export class SentinelWatch {
     // "+switch-master <name> <old-ip> <old-port> <new-ip> <new-port>"; failover events name
     // "master <name> <ip> <port>" (or "slave ... @ <name> ...").
     const forUs = type === "+switch-master" ? words[0] === name : words.includes(name);
-    if (!forUs || !this.listener) return;
+    if (!forUs) return;
+    // Whoever waits for news of the master (a connect attempt that found it unreachable) looks again.
+    const waiting = this.newsWaiters.splice(0);
+    for (const wake of waiting) wake();
+    if (!this.listener) return;
     if (type === "+switch-master") {
       this.release();
       this.listener.moved();
@@ -259,6 +268,27 @@ export class SentinelWatch {
     } else if (FAILOVER_ENDED.has(type) && type !== "+failover-end") {
       if (this.release()) this.listener.released();
     }
+  }
+
+  private readonly newsWaiters: (() => void)[] = [];
+
+  /**
+   * Resolves on the sentinels' next event about the master (its failure
+   * seen, a failover step, the switch), or after `ms`. A connect attempt
+   * that cannot reach the master the sentinels name waits here instead of
+   * failing attempt after attempt until they promote a replica (what would
+   * exhaust maxRetriesPerRequest meanwhile).
+   */
+  newsOfMaster(ms: number): Promise<void> {
+    if (!this.listener) return new Promise((resolve) => realSetTimeout(resolve, ms));
+    return new Promise((resolve) => {
+      const timer = realSetTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.newsWaiters.push(done);
+    });
   }
 
   /** Ends a hold; true if one was on. */

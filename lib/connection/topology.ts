@@ -77,6 +77,9 @@ export function standaloneTopology(options: ResolvedOptions): Topology {
   };
 }
 
+/** How long a Sentinel client's connect attempt waits for the sentinels to name a reachable master. */
+const SENTINEL_PATIENCE_MS = 15000;
+
 /**
  * A master found through Sentinel (sentinel.ts): a standalone topology whose
  * address is asked of the sentinels before every connect attempt.
@@ -89,10 +92,20 @@ export function sentinelTopology(options: ResolvedOptions): Topology {
   return {
     ...base,
     probe: async (timeoutMs, report) => {
-      const address = await watch.resolve(report);
-      live.host = address.host;
-      live.port = address.port;
-      await probeTcp(address.host, address.port, timeoutMs);
+      // The master the sentinels name may be down before they notice (down-after-milliseconds) and
+      // promote a replica: while they are followed, wait for their news and ask again, for a while.
+      const deadline = Date.now() + SENTINEL_PATIENCE_MS;
+      for (;;) {
+        const address = await watch.resolve(report);
+        live.host = address.host;
+        live.port = address.port;
+        try {
+          return await probeTcp(address.host, address.port, timeoutMs);
+        } catch (err) {
+          if (!watch.following || Date.now() > deadline) throw err;
+          await watch.newsOfMaster(500);
+        }
+      }
     },
     standalone: {
       get host() {

@@ -140,6 +140,7 @@ t("a graceful failover (SENTINEL FAILOVER) under 4 writers: ioglide loses no ack
   }
   console.log(`\n    graceful failover: ${JSON.stringify(results)}`);
   assert.is(results.ioglide.lost, 0, "acknowledged writes lost");
+  assert.is(results.ioglide.failed, 0, "failed calls");
   assert.ok(results.ioglide.acked > 100, "the writers kept writing");
 });
 
@@ -164,6 +165,7 @@ t("kill -9 of the master under 4 writers: ioglide loses no acknowledged write an
   }
   console.log(`\n    kill -9 of the master: ${JSON.stringify(results)}`);
   assert.is(results.ioglide.lost, 0, "acknowledged writes lost");
+  assert.is(results.ioglide.failed, 0, "failed calls (the client waits for the sentinels' promotion)");
   assert.ok(results.ioglide.longestStallMs < 10000, `longest stall ${results.ioglide.longestStallMs} ms`);
 });
 
