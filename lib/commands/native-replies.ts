@@ -11,7 +11,7 @@
  * every command in it has an entry here, or a comment saying the native
  * translation already gives the server's shape.
  */
-import { ReplyShaper, floatIncrement, geoDistance } from "./replies";
+import { ReplyShaper, floatIncrement, geoDistance, geoMatchesOf } from "./replies";
 import { ShapeContext, hasArg, isRecord, text } from "./reply-values";
 import { mapReply, native, nativeNumber, objectOf } from "./native-values";
 
@@ -138,30 +138,10 @@ const geopos: ReplyShaper = (reply, ctx) =>
 /**
  * GEOSEARCH / GEORADIUS* with WITHDIST / WITHHASH / WITHCOORD: [member,
  * "dist", hash, [lon, lat]] per match (the distance a bulk string, the
- * coordinates doubles). GLIDE nests GEOSEARCH's by name: [member, [dist,
- * hash, [lon, lat]]] with numbers; GEORADIUS* come as the server sent them.
+ * coordinates doubles). GLIDE nests GEOSEARCH's by name (replies.ts).
  */
-const geoMatches =
-  (nested: boolean): ReplyShaper =>
-  (reply, ctx) => {
-    const withDist = hasArg(ctx, "WITHDIST");
-    const withHash = hasArg(ctx, "WITHHASH");
-    const withCoord = hasArg(ctx, "WITHCOORD");
-    if (!Array.isArray(reply) || (!withDist && !withHash && !withCoord)) return native(reply, ctx);
-    return reply.map((item) => {
-      if (!Array.isArray(item)) return native(item, ctx);
-      const extras = nested && Array.isArray(item[1]) ? item[1] : item.slice(1);
-      const out: unknown[] = [native(item[0], ctx)];
-      let i = 0;
-      if (withDist) out.push(geoDistance(extras[i++], ctx));
-      if (withHash) out.push(native(extras[i++], ctx));
-      if (withCoord) {
-        const c = extras[i++];
-        out.push(Array.isArray(c) ? c.map((x) => coordinate(x, ctx)) : native(c, ctx));
-      }
-      return out;
-    });
-  };
+const NATIVE_GEO = { value: native, coordinate };
+const geoMatches = (nested: boolean): ReplyShaper => geoMatchesOf(nested, NATIVE_GEO);
 
 export const NATIVE_REPLY_SHAPERS: Record<string, ReplyShaper> = {
   // RESP3 maps, also when empty (GLIDE: [] for an empty map). CLIENT TRACKINGINFO,

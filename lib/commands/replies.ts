@@ -144,28 +144,37 @@ export const geoDistance: ReplyShaper = (reply, ctx) =>
  * GEORADIUS* come as the server sent them, flat (RESP2: strings, RESP3
  * coordinates as doubles).
  */
-const geoMatches =
-  (nested: boolean): ReplyShaper =>
+/** How a geo match's parts are translated: the legacy shapes here, the native ones in native-replies.ts. */
+export interface GeoParts {
+  value: (v: unknown, ctx: ShapeContext) => unknown;
+  coordinate: (v: unknown, ctx: ShapeContext) => unknown;
+}
+
+export const geoMatchesOf =
+  (nested: boolean, parts: GeoParts): ReplyShaper =>
   (reply, ctx) => {
-    if (!Array.isArray(reply)) return generic(reply, ctx);
+    const { value, coordinate } = parts;
+    if (!Array.isArray(reply)) return value(reply, ctx);
     const withDist = hasArg(ctx, "WITHDIST");
     const withHash = hasArg(ctx, "WITHHASH");
     const withCoord = hasArg(ctx, "WITHCOORD");
-    if (!withDist && !withHash && !withCoord) return generic(reply, ctx);
+    if (!withDist && !withHash && !withCoord) return value(reply, ctx);
     return reply.map((item) => {
-      if (!Array.isArray(item)) return generic(item, ctx);
+      if (!Array.isArray(item)) return value(item, ctx);
       const extras = nested && Array.isArray(item[1]) ? item[1] : item.slice(1);
       const out: unknown[] = [text(item[0], ctx)];
       let i = 0;
       if (withDist) out.push(geoDistance(extras[i++], ctx));
-      if (withHash) out.push(generic(extras[i++], ctx));
+      if (withHash) out.push(value(extras[i++], ctx));
       if (withCoord) {
         const c = extras[i++];
-        out.push(Array.isArray(c) ? c.map((x) => geoCoordinates(x, ctx)) : generic(c, ctx));
+        out.push(Array.isArray(c) ? c.map((x) => coordinate(x, ctx)) : value(c, ctx));
       }
       return out;
     });
   };
+const LEGACY_GEO: GeoParts = { value: generic, coordinate: geoCoordinates };
+const geoMatches = (nested: boolean): ReplyShaper => geoMatchesOf(nested, LEGACY_GEO);
 
 /**
  * A double that Redis prints in the INCRBYFLOAT style (fixed notation).
