@@ -93,12 +93,15 @@ async function underWriters(Client, fault, { writers = 4, ms = 6000 } = {}) {
   const acked = new Array(writers).fill(0);
   let failed = 0;
   let longest = 0;
+  let switchedAt = Infinity; // when the sentinels first named the new master (polled every 100 ms)
+  let resumedAt = Infinity; // the first write acknowledged after that
   const loops = clients.map(async (c, i) => {
     while (!stop) {
       const started = Date.now();
       try {
         const v = await c.incr(key(i));
         acked[i] = Math.max(acked[i], v);
+        if (started > switchedAt && resumedAt === Infinity) resumedAt = Date.now();
       } catch {
         failed++;
         await sleep(10);
@@ -107,7 +110,7 @@ async function underWriters(Client, fault, { writers = 4, ms = 6000 } = {}) {
     }
   });
   await sleep(300);
-  await fault();
+  switchedAt = await fault();
   await sleep(ms);
   stop = true;
   await Promise.all(loops);
@@ -115,12 +118,19 @@ async function underWriters(Client, fault, { writers = 4, ms = 6000 } = {}) {
   const reader = make(Client);
   let lost = 0;
   for (let i = 0; i < writers; i++) lost += Math.max(0, acked[i] - Number((await reader.get(key(i))) ?? 0));
-  return { failed, lost, longestStallMs: longest, acked: acked.reduce((a, b) => a + b, 0) };
+  return {
+    failed,
+    lost,
+    longestStallMs: longest,
+    resumedMsAfterSwitch: resumedAt - switchedAt,
+    acked: acked.reduce((a, b) => a + b, 0),
+  };
 }
 
+/** Resolves with the time the sentinels first name another master. */
 async function waitForNewMaster(previous) {
   for (let i = 0; i < 100; i++) {
-    if (setup.masterPort() !== previous) return;
+    if (setup.masterPort() !== previous) return Date.now();
     await sleep(100);
   }
   throw new Error("no failover within 10 s");
@@ -135,7 +145,7 @@ t("a graceful failover (SENTINEL FAILOVER) under 4 writers: ioglide loses no ack
     results[label] = await underWriters(Client, async () => {
       const before = setup.masterPort();
       setup.sentinelCli(setup.sentinels[0].port, "sentinel", "failover", setup.name);
-      await waitForNewMaster(before);
+      return waitForNewMaster(before);
     });
   }
   console.log(`\n    graceful failover: ${JSON.stringify(results)}`);
@@ -157,7 +167,7 @@ t("kill -9 of the master under 4 writers: ioglide loses no acknowledged write an
         const before = setup.masterPort();
         killed = setup.server(before);
         await killed.kill("SIGKILL");
-        await waitForNewMaster(before);
+        return waitForNewMaster(before);
       },
       { ms: 4000 },
     );
@@ -166,6 +176,10 @@ t("kill -9 of the master under 4 writers: ioglide loses no acknowledged write an
   console.log(`\n    kill -9 of the master: ${JSON.stringify(results)}`);
   assert.is(results.ioglide.lost, 0, "acknowledged writes lost");
   assert.is(results.ioglide.failed, 0, "failed calls (the client waits for the sentinels' promotion)");
+  assert.ok(
+    results.ioglide.resumedMsAfterSwitch < 1000,
+    `resumed ${results.ioglide.resumedMsAfterSwitch} ms after the switch`,
+  );
   assert.ok(results.ioglide.longestStallMs < 10000, `longest stall ${results.ioglide.longestStallMs} ms`);
 });
 
