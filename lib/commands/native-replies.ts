@@ -11,7 +11,7 @@
  * every command in it has an entry here, or a comment saying the native
  * translation already gives the server's shape.
  */
-import { ReplyShaper, floatIncrement, geoDistance, geoMatchesOf } from "./replies";
+import { ReplyShaper, counter, floatIncrement, geoDistance, geoMatchesOf } from "./replies";
 import { ShapeContext, hasArg, isRecord, text } from "./reply-values";
 import { mapReply, native, nativeNumber, objectOf } from "./native-values";
 
@@ -92,9 +92,8 @@ const functionStats: ReplyShaper = (reply, ctx) => {
 
 /** GLIDE turns these integer replies (1/0) into booleans by name; the server sends integers. */
 const integerBooleans: ReplyShaper = (reply, ctx) => {
-  if (typeof reply === "boolean") return reply ? 1 : 0;
-  if (Array.isArray(reply)) return reply.map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : native(v, ctx)));
-  return native(reply, ctx);
+  const integer = (v: unknown) => native(typeof v === "boolean" ? (v ? 1 : 0) : v, ctx);
+  return Array.isArray(reply) ? reply.map(integer) : integer(reply);
 };
 
 /** LMPOP / BLMPOP: [key, [elements]]. GLIDE: a record [{key, value: [elements]}] (or a map). */
@@ -170,6 +169,12 @@ export const NATIVE_REPLY_SHAPERS: Record<string, ReplyShaper> = {
   "xgroup destroy": integerBooleans,
   "xgroup createconsumer": integerBooleans,
   "script exists": integerBooleans,
+  // counters: the server's text under stringNumbers (exact-counters.ts), a string even for Buffers
+  incr: counter,
+  incrby: counter,
+  decr: counter,
+  decrby: counter,
+  hincrby: counter,
   // the server sends a bulk string; GLIDE parses it into a number
   hincrbyfloat: floatIncrement,
   incrbyfloat: floatIncrement,

@@ -10,7 +10,7 @@
  * unit tier checks every shaper against ioredis 6's reply to the same call
  * (regenerate with `npm run capture:replies`).
  */
-import { ShapeContext, double, generic, hasArg, isRecord, text } from "./reply-values";
+import { ShapeContext, double, doubleText, generic, hasArg, isRecord, text } from "./reply-values";
 
 export type ReplyShaper = (reply: unknown, ctx: ShapeContext) => unknown;
 
@@ -127,7 +127,7 @@ const rankWithScore: ReplyShaper = (reply, ctx) =>
 
 /** GEOPOS: coordinates printed with 17 decimals, as Redis does. GLIDE: [[13.36..., 38.11...], null] (numbers). */
 const geoCoordinates = (v: unknown, ctx: ShapeContext): unknown =>
-  typeof v === "number" ? text(v.toFixed(17), ctx) : generic(v, ctx);
+  typeof v === "number" ? doubleText(v.toFixed(17), ctx) : generic(v, ctx);
 const geopos: ReplyShaper = (reply, ctx) =>
   Array.isArray(reply)
     ? reply.map((p) => (Array.isArray(p) ? p.map((c) => geoCoordinates(c, ctx)) : generic(p, ctx)))
@@ -210,7 +210,21 @@ const numsubReply: ReplyShaper = (reply, ctx) => {
   return out;
 };
 
+/**
+ * INCR, INCRBY, DECR, DECRBY, HINCRBY: an integer; under stringNumbers the
+ * server's text (exact-counters.ts reads it back as a bulk string), a string
+ * even for the Buffer variants, as ioredis gives integer replies.
+ */
+export const counter: ReplyShaper = (reply, ctx) =>
+  typeof reply === "string" || Buffer.isBuffer(reply) ? reply.toString() : generic(reply, ctx);
+
 export const REPLY_SHAPERS: Record<string, ReplyShaper> = {
+  // strings (counters)
+  incr: counter,
+  incrby: counter,
+  decr: counter,
+  decrby: counter,
+  hincrby: counter,
   // pub/sub
   "pubsub numsub": numsubReply,
   "pubsub shardnumsub": numsubReply,

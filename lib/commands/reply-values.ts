@@ -21,6 +21,12 @@ export interface ShapeEnv {
   stringNumbers: boolean;
   /** `replyMapping: "resp3"`: ioredis 6's native RESP3 shapes (native-replies.ts) */
   nativeShapes: boolean;
+  /**
+   * RESP3 doubles arrive as strings even for Buffer calls: protocol 3 with
+   * stringNumbers (ioredis maps DOUBLE to String then; under protocol 2 a
+   * double is a bulk string, a Buffer for the Buffer variants)
+   */
+  stringDoubles: boolean;
   /** how the connected server prints a double (depends on its version) */
   formatDouble: (value: number) => string;
 }
@@ -59,13 +65,15 @@ function integer(value: number | bigint, ctx: ShapeContext): unknown {
   return typeof value === "bigint" ? Number(value) : value;
 }
 
-/** A double that the server sent as a bulk string and GLIDE parsed into a number. */
+/** A double (a RESP3 double, or a RESP2 bulk string) that GLIDE parsed into a number: the server's text. */
 export function double(value: unknown, ctx: ShapeContext): unknown {
-  if (typeof value === "number") {
-    const s = ctx.env.formatDouble(value);
-    return ctx.buffer ? Buffer.from(s) : s;
-  }
+  if (typeof value === "number") return doubleText(ctx.env.formatDouble(value), ctx);
   return generic(value, ctx);
+}
+
+/** A double's text as the caller gets it: a Buffer for Buffer calls, unless doubles are strings (stringDoubles). */
+export function doubleText(text: string, ctx: ShapeContext): unknown {
+  return ctx.buffer && !ctx.env.stringDoubles ? Buffer.from(text) : text;
 }
 
 /** The default translation, applied recursively. */
@@ -77,7 +85,7 @@ export function generic(value: unknown, ctx: ShapeContext): unknown {
     case "bigint":
       return integer(value, ctx);
     case "boolean":
-      return value ? 1 : 0;
+      return integer(value ? 1 : 0, ctx); // an integer reply GLIDE turned into a boolean: a string with stringNumbers
     case "object":
       if (value === null) return null;
       if (Buffer.isBuffer(value)) return ctx.buffer ? value : value.toString();

@@ -85,7 +85,7 @@ export interface CommandSpec {
   readonly flushesScripts: boolean;
   /** ioredis never auto-pipelines it (not counted in autoPipelineQueueSize) */
   readonly autoPipelined: boolean;
-  /** a counter whose reply is read back as text under stringNumbers (exact-counters.ts) */
+  /** a counter sent as an EVAL so its reply is the server's text (exact-counters.ts) */
   readonly exactCounter: ExactCounter | undefined;
   /** CLIENT UNBLOCK: the id it names may be an ioglide client's, whose blocking connection is another */
   readonly unblocksClient: boolean;

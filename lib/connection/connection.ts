@@ -92,6 +92,7 @@ export class Connection {
     this.env = {
       stringNumbers: !!options.stringNumbers,
       nativeShapes: options.replyMapping === "resp3",
+      stringDoubles: !!options.stringNumbers && options.protocol !== 2,
       formatDouble: formatDoubleG17,
     };
     this.glide = new GlideClients(options, topology, {

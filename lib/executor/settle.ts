@@ -65,7 +65,7 @@ export function pending(call: Call, commandTimeout: number | undefined): Promise
 export function argv(call: Call): (string | Buffer)[] {
   const args = call.args;
   const counter = call.spec.exactCounter;
-  if (counter !== undefined && call.env.stringNumbers && args.length === counter.arity) {
+  if (counter !== undefined && args.length === counter.arity && (counter.always || call.env.stringNumbers)) {
     return exactCounterArgv(call.spec.wireName ?? call.command, args, counter);
   }
   const out = new Array<string | Buffer>(args.length + 1);

@@ -151,6 +151,18 @@ family(
       ],
     ],
     [
+      "integer replies GLIDE turns into booleans, Buffer variants of counters and RESP3 doubles (found by the fuzzer)",
+      async (c) => [
+        await c.sadd("s", "a"),
+        await c.sismember("s", "a"),
+        await c.smismember("s", "a", "b"),
+        await c.incrBuffer("n"),
+        await c.zadd("z", 77.25, "m"),
+        await c.zscoreBuffer("z", "m"),
+        await c.zpopminBuffer("z"),
+      ],
+    ],
+    [
       "counter errors are the server's own (wrong type, overflow, not an integer, arity)",
       (c) =>
         Promise.all(

@@ -41,6 +41,19 @@ family("strings", 1, [
   ["INCRBYFLOAT exponent input", (c) => Promise.all([c.set("k", "5.0e3"), c.incrbyfloat("k", "2.0e2")])],
   ["INCRBYFLOAT large result", (c) => c.incrbyfloat("k", "1e20")],
   ["INCRBYFLOAT on text", (c) => Promise.all([c.set("k", "x"), c.incrbyfloat("k", 1)])],
+  [
+    // The server computes in long double: its text is not a JavaScript double's (found by the fuzzer).
+    "INCRBYFLOAT and HINCRBYFLOAT give the server's own digits",
+    async (c) => [
+      await c.set("k", "999.6"),
+      await c.incrbyfloat("k", 0.5),
+      await c.incrbyfloatBuffer("k", "0.1"),
+      await c.hset("h", "f", "999.6"),
+      await c.hincrbyfloat("h", "f", 0.5),
+      await c.pipeline().incrbyfloat("k", 0.5).exec(),
+      await c.multi().hincrbyfloat("h", "f", 0.5).exec(),
+    ],
+  ],
   ["MSET and MGET", (c) => Promise.all([c.mset("a", "1", "b", "2"), c.mget("a", "b", "missing")])],
   ["MSET with an object", (c) => Promise.all([c.mset({ a: 1, b: "two" }), c.mget(["a", "b"])])],
   [
