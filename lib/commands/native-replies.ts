@@ -11,7 +11,7 @@
  * every command in it has an entry here, or a comment saying the native
  * translation already gives the server's shape.
  */
-import { ReplyShaper, counter, floatIncrement, geoDistance, geoMatchesOf } from "./replies";
+import { COUNTER_SHAPERS, ReplyShaper, floatIncrement, geoDistance, geoMatchesOf } from "./replies";
 import { ShapeContext, hasArg, isRecord, text } from "./reply-values";
 import { mapReply, native, nativeNumber, objectOf } from "./native-values";
 
@@ -170,11 +170,7 @@ export const NATIVE_REPLY_SHAPERS: Record<string, ReplyShaper> = {
   "xgroup createconsumer": integerBooleans,
   "script exists": integerBooleans,
   // counters: the server's text under stringNumbers (exact-counters.ts), a string even for Buffers
-  incr: counter,
-  incrby: counter,
-  decr: counter,
-  decrby: counter,
-  hincrby: counter,
+  ...COUNTER_SHAPERS,
   // the server sends a bulk string; GLIDE parses it into a number
   hincrbyfloat: floatIncrement,
   incrbyfloat: floatIncrement,

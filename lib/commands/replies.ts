@@ -218,13 +218,17 @@ const numsubReply: ReplyShaper = (reply, ctx) => {
 export const counter: ReplyShaper = (reply, ctx) =>
   typeof reply === "string" || Buffer.isBuffer(reply) ? reply.toString() : generic(reply, ctx);
 
-export const REPLY_SHAPERS: Record<string, ReplyShaper> = {
-  // strings (counters)
+/** The counters, shaped alike under both reply mappings. */
+export const COUNTER_SHAPERS: Record<string, ReplyShaper> = {
   incr: counter,
   incrby: counter,
   decr: counter,
   decrby: counter,
   hincrby: counter,
+};
+
+export const REPLY_SHAPERS: Record<string, ReplyShaper> = {
+  ...COUNTER_SHAPERS,
   // pub/sub
   "pubsub numsub": numsubReply,
   "pubsub shardnumsub": numsubReply,
