@@ -29,6 +29,17 @@ function prng(seed) {
   };
 }
 
+/** Scripts returning each kind of reply through Lua's conversions. */
+const LUA = [
+  "return redis.call('GET', KEYS[1])",
+  "return {1, 2.5, 'x', false, true, {ARGV[1]}}",
+  "return redis.call('INCR', KEYS[1])",
+  "return redis.status_reply('FINE')",
+  "return redis.error_reply('MY custom')",
+  "return redis.pcall('HGETALL', KEYS[1])",
+  "redis.call('SET', KEYS[1], ARGV[1]); return ARGV[1]",
+];
+
 /** The client options of a run, by seed. */
 const OPTIONS = [{}, { keyPrefix: "fz:" }, { stringNumbers: true }, { protocol: 2 }, { replyMapping: "resp3" }];
 
@@ -48,6 +59,7 @@ function generator(seed) {
     ])();
   const score = () => pick([() => int(10), () => (int(2000) - 1000) / 8, () => pick(["-inf", "+inf", "1.5", "x"])])();
   const buffer = () => rand() < 0.2;
+  let streamId = 0;
 
   /** [method, ...args]: one call, chosen from the families below. */
   const call = () =>
@@ -112,6 +124,13 @@ function generator(seed) {
       () => ["zrem", key(), member()],
       () => ["zpopmin", key()],
       () => ["zmscore", key(), member(), member()],
+      // scripts (Lua's own conversions of every reply type)
+      () => ["eval", pick(LUA), 1, key(), value()],
+      // streams (ids given, increasing per program)
+      () => ["xadd", key(), `${++streamId}-0`, "f", value()],
+      () => ["xrange", key(), "-", "+"],
+      () => ["xlen", key()],
+      () => ["xread", "COUNT", 2, "STREAMS", key(), "0"],
     ])();
 
   const withBuffers = (c) => (buffer() && !c[0].endsWith("Buffer") ? [`${c[0]}Buffer`, ...c.slice(1)] : c);
