@@ -93,15 +93,9 @@ export function decodeDoubleAsIoredis(text: string): number {
 }
 
 function nativeArray(items: unknown[], ctx: ShapeContext): unknown {
-  if (items.length > 0 && isRecord(items[0]) && items.every(isRecord)) {
-    return objectOf(
-      items.map((r) => [r.key, r.value]),
-      ctx,
-    );
-  }
-  const out: unknown[] = new Array(items.length);
-  for (let i = 0; i < items.length; i++) out[i] = native(items[i], ctx);
-  return out;
+  // GLIDE's records are a RESP3 map (an empty one is indistinguishable from [] here: mapReply knows by command)
+  if (items.length > 0 && isRecord(items[0])) return mapReply(items, ctx);
+  return plainArray(items, ctx);
 }
 
 /**
@@ -132,5 +126,11 @@ export function mapReply(reply: unknown, ctx: ShapeContext): unknown {
       ctx,
     );
   }
-  return native(reply, ctx);
+  return Array.isArray(reply) ? plainArray(reply, ctx) : native(reply, ctx);
+}
+
+function plainArray(items: unknown[], ctx: ShapeContext): unknown[] {
+  const out: unknown[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) out[i] = native(items[i], ctx);
+  return out;
 }

@@ -49,7 +49,8 @@ const FAILOVER_STARTED = new Set([
   "+failover-state-wait-promotion",
   "+promoted-slave",
 ]);
-const FAILOVER_ENDED = new Set(["-failover-abort-not-elected", "-failover-abort-no-good-slave", "+failover-end"]);
+/** A failover that ends without a switch (+failover-end is followed by +switch-master: not here). */
+const FAILOVER_ABORTED = new Set(["-failover-abort-not-elected", "-failover-abort-no-good-slave"]);
 /** A failover normally switches within seconds; a hold never lasts longer than this. */
 const MAX_HOLD_MS = 10000;
 
@@ -265,7 +266,7 @@ export class SentinelWatch {
       }, MAX_HOLD_MS);
       this.holdTimer.unref();
       this.listener.hold();
-    } else if (FAILOVER_ENDED.has(type) && type !== "+failover-end") {
+    } else if (FAILOVER_ABORTED.has(type)) {
       if (this.release()) this.listener.released();
     }
   }

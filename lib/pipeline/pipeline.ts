@@ -239,17 +239,23 @@ export class Pipeline {
     return this.#runInnerTransaction(segment.multiAt, segment.execAt, results);
   }
 
-  /** MULTI ... EXEC inside a pipeline: entries as ioredis gives them (OK, QUEUED, then EXEC's replies). */
-  async #runInnerTransaction(multiAt: number, execAt: number, results: PipelineResult): Promise<void> {
-    const inner = this.#queued.slice(multiAt + 1, execAt);
-    const group = new TransactionGroup(inner.length, (tx) => this.#redis.submitTransaction(tx));
-    inner.forEach((q, i) => {
+  /** The calls of one transaction through the client's chain, collected to go out as one atomic request. */
+  #transactionOf(items: Queued[]): TransactionGroup {
+    const group = new TransactionGroup(items.length, (tx) => this.#redis.submitTransaction(tx));
+    items.forEach((q, i) => {
       const context: CallPlacement = { pipeline: { collect: (call) => group.arrive(i, call) } };
       this.#redis.runCall(q.command, q.args, q.buffer, context).then(
         (value) => group.settledEarly(i, null, value),
         (error: Error) => group.settledEarly(i, error),
       );
     });
+    return group;
+  }
+
+  /** MULTI ... EXEC inside a pipeline: entries as ioredis gives them (OK, QUEUED, then EXEC's replies). */
+  async #runInnerTransaction(multiAt: number, execAt: number, results: PipelineResult): Promise<void> {
+    const inner = this.#queued.slice(multiAt + 1, execAt);
+    const group = this.#transactionOf(inner);
     const entries: Entry[] = [[null, "OK"]];
     const outcome = await group.outcome;
     inner.forEach((_, i) => {
@@ -268,14 +274,7 @@ export class Pipeline {
 
   async #execTransaction(): Promise<PipelineResult | null> {
     const queued = this.#queued;
-    const group = new TransactionGroup(queued.length, (tx) => this.#redis.submitTransaction(tx));
-    queued.forEach((q, i) => {
-      const context: CallPlacement = { pipeline: { collect: (call) => group.arrive(i, call) } };
-      this.#redis.runCall(q.command, q.args, q.buffer, context).then(
-        (value) => group.settledEarly(i, null, value),
-        (error: Error) => group.settledEarly(i, error),
-      );
-    });
+    const group = this.#transactionOf(queued);
     const outcome = await group.outcome;
     // Each command's own callback sees what MULTI answered for it: QUEUED, or its error.
     queued.forEach((q, i) => {
