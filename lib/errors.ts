@@ -36,6 +36,14 @@ export const CONNECTION_CLOSED_ERROR_MSG = "Connection is closed.";
 /** ioredis's refusal of a call while not connected with `enableOfflineQueue: false`. */
 export const OFFLINE_QUEUE_OFF_MSG = "Stream isn't writeable and enableOfflineQueue options is false";
 
+/**
+ * ioredis's rejection of a call its lost connection had half-answered (a
+ * transaction whose EXEC had not come back): it is not resent, it may have run.
+ */
+export function connectionAbortError(name: string, args: unknown[] = []): Error {
+  return Object.assign(new AbortError("Command aborted due to connection close"), { command: { name, args } });
+}
+
 export class MaxRetriesPerRequestError extends AbortError {
   constructor(maxRetriesPerRequest: number) {
     super(

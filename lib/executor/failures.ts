@@ -6,7 +6,7 @@
 import type { Call } from "../chain/call";
 import type { Args } from "../glide";
 import type { CallTracer } from "../tracing";
-import { classifyGlideError, ErrorClass, toIoredisError } from "../errors";
+import { classifyGlideError, connectionAbortError, ErrorClass, toIoredisError } from "../errors";
 import { redirectDecision, RedirectHost, slotNudge } from "./redirects";
 
 export interface FailureHost extends RedirectHost {
@@ -41,8 +41,10 @@ export function fateOf(
   kind: ErrorClass = classifyGlideError(error),
 ): Fate {
   if (call.retry?.(error)) return RETRY_NOW;
-  // A transaction may have run: its connection's failure aborts it, it is never sent twice (as ioredis does).
-  if (kind === "connection" && call.transaction) return { kind: "fail", error: toIoredisError(error) };
+  // A transaction may have run: its connection's failure aborts it with ioredis's AbortError, it is
+  // never sent twice. (ioredis resends one none of whose replies had arrived; GLIDE answers a batch
+  // all at once, so "none arrived" and "EXEC's reply was lost" look the same here.)
+  if (kind === "connection" && call.transaction) return { kind: "fail", error: connectionAbortError("exec") };
   const decision = redirectDecision(host, call, error, sentAlone);
   if (decision !== null) {
     if ("fail" in decision) return { kind: "fail", error: decision.fail };

@@ -6,7 +6,7 @@ const { suite } = require("uvu");
 const assert = require("uvu/assert");
 const net = require("net");
 const { Redis, IORedis, closeAll, sleep, settledWithin } = require("../support/clients");
-const { standaloneAddress } = require("../support/servers");
+const { standaloneAddress, startServer } = require("../support/servers");
 
 const t = suite("retry-accounting");
 t.after(closeAll);
@@ -114,6 +114,56 @@ t(
     }
     assert.equal(observed[0], observed[1]);
     assert.equal(observed[0].single, 1, "resent after the key was fixed");
+  },
+);
+
+t(
+  "a transaction whose connection is killed before EXEC answers rejects with ioredis's AbortError, not resent",
+  async () => {
+    // A server of its own: CLIENT PAUSE WRITE holds the EXEC (its INCR is a write) while the
+    // connection is killed, so the transaction is in flight and never ran.
+    const server = await startServer();
+    try {
+      const observed = [];
+      for (const Client of [Redis, IORedis]) {
+        const name = `victim-${observed.length}`;
+        const c = new Client({ port: server.port, connectionName: name });
+        c.on("error", () => undefined);
+        const admin = new IORedis({ port: server.port });
+        await c.ping();
+        await admin.client("pause", 2000, "write");
+        const k = `tx:${observed.length}`;
+        const tx = settledWithin(c.multi().incr(k).exec(), 5000);
+        await sleep(150);
+        const ids = (await admin.client("list"))
+          .split("\n")
+          .filter((line) => line.includes(` name=${name} `))
+          .map((line) => /id=(\d+)/.exec(line)[1]);
+        for (const id of ids) await admin.client("kill", "id", id);
+        await admin.client("unpause");
+        const got = await tx;
+        const err = got.err;
+        await sleep(100);
+        observed.push({
+          error: err && [err.constructor.name, err.name, err.message, err.command],
+          written: await admin.get(k),
+          after: await c.incr(k),
+        });
+        c.disconnect();
+        admin.disconnect();
+      }
+      assert.equal(observed[0], observed[1]);
+      assert.equal(observed[0].error, [
+        "AbortError",
+        "AbortError",
+        "Command aborted due to connection close",
+        { name: "exec", args: [] },
+      ]);
+      assert.is(observed[0].written, null, "the transaction never ran and was not resent");
+      assert.is(observed[0].after, 1, "the client works after reconnecting");
+    } finally {
+      await server.cleanup();
+    }
   },
 );
 
