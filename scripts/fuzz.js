@@ -2,18 +2,27 @@
 /**
  * The differential fuzzer (test/support/fuzz.js), long runs:
  *
- *   npm run fuzz -- [--seed N] [--ops M] [--runs R]
+ *   npm run fuzz -- [--seed N] [--ops M] [--runs R] [--bad]
  *
  * Starts a server of its own, runs R programs of M steps from seeds N, N+1,
  * ... through ioglide (database 1) and ioredis (database 2), and prints each
  * mismatch with its seed, the step, both outcomes and a shrunk program.
+ * `--bad` is the bad-input mode: half the calls get an argument no command
+ * accepts (undefined, Symbols, functions, cycles, 3 MB strings, NaN, BigInt,
+ * nested arrays, ...); ioglide must settle every call without throwing or
+ * hanging, and differ from ioredis only where COMPATIBILITY.md says it
+ * refuses on purpose. Any unhandled rejection fails the run.
  * Exit code 1 on any mismatch.
  */
 "use strict";
 const Redis = require("..");
 const IORedis = require("ioredis");
 const { startServer } = require("../test/support/servers");
-const { program, compare, shrink } = require("../test/support/fuzz");
+const { program, compare, shrink, printable } = require("../test/support/fuzz");
+
+const bad = process.argv.includes("--bad");
+const unhandled = [];
+process.on("unhandledRejection", (reason) => unhandled.push(reason));
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,7 +37,7 @@ async function main() {
   let mismatches = 0;
   try {
     for (let r = 0; r < runs; r++) {
-      const prog = program(seed + r, ops);
+      const prog = program(seed + r, ops, { bad });
       const mine = new Redis({ port: server.port, db: 1, ...prog.options });
       const theirs = new IORedis({ port: server.port, db: 2, ...prog.options });
       const started = Date.now();
@@ -36,8 +45,11 @@ async function main() {
       if (mismatch) {
         mismatches++;
         const small = await shrink(prog, mismatch, mine, theirs);
-        console.log(`seed ${prog.seed} (options ${JSON.stringify(prog.options)}): mismatch at step ${mismatch.index}`);
-        console.log(JSON.stringify({ shrunk: small.steps, ...small.mismatch }, null, 1));
+        console.log(
+          `seed ${prog.seed}${bad ? " --bad" : ""} (options ${JSON.stringify(prog.options)}): ` +
+            `${mismatch.problem || "mismatch"} at step ${mismatch.index}`,
+        );
+        console.log(printable({ shrunk: small.steps, ...small.mismatch }));
       } else {
         console.log(
           `seed ${prog.seed}: ${ops} steps agree (${JSON.stringify(prog.options)}, ${Date.now() - started} ms)`,
@@ -48,6 +60,10 @@ async function main() {
     }
   } finally {
     await server.cleanup();
+  }
+  if (unhandled.length) {
+    mismatches++;
+    console.log(`${unhandled.length} unhandled rejection(s), the first: ${unhandled[0] && unhandled[0].stack}`);
   }
   console.log(`${runs - mismatches} passed, ${mismatches} failed`);
   process.exit(mismatches ? 1 : 0);

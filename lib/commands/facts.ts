@@ -93,6 +93,35 @@ export const NUDGE_SLOT_ON_ROUTE_ERROR = new Set(["spublish"]);
 /** CLIENT UNBLOCK: its id is aimed at the blocking connection of the ioglide client it names (unblock-targets.ts). */
 export const UNBLOCKS_CLIENT = new Set(["client unblock"]);
 
+/**
+ * Where the command names how many keys follow (EVAL's numkeys, ...): the
+ * commands @ioredis/commands reads a key count from. A count the arguments
+ * cannot hold (Infinity, 1e9) must not reach it: it would loop on it.
+ */
+export const KEY_COUNT_AT: Record<string, number> = {
+  eval: 1,
+  evalsha: 1,
+  eval_ro: 1,
+  evalsha_ro: 1,
+  fcall: 1,
+  fcall_ro: 1,
+  blmpop: 1,
+  bzmpop: 1,
+  zunionstore: 1,
+  zinterstore: 1,
+  zdiffstore: 1,
+  sdiffcard: 0,
+  sintercard: 0,
+  sunioncard: 0,
+  lmpop: 0,
+  zunion: 0,
+  zinter: 0,
+  zmpop: 0,
+  zintercard: 0,
+  zdiff: 0,
+  msetex: 0,
+};
+
 /** Subcommands with facts of their own (a reply shaper, an effect): they get a spec of their own. */
 export const SUBCOMMANDS = [
   "client unblock",

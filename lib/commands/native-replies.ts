@@ -12,7 +12,7 @@
  * translation already gives the server's shape.
  */
 import { COUNTER_SHAPERS, ReplyShaper, floatIncrement, geoDistance, geoMatchesOf } from "./replies";
-import { ShapeContext, hasArg, isRecord, text } from "./reply-values";
+import { OptionsFrom, ShapeContext, afterKeys, hasArg, isRecord, text } from "./reply-values";
 import { mapReply, native, nativeNumber, objectOf } from "./native-values";
 
 /** A (member, score) pair: the server sends [member, score]; GLIDE makes some of them records. */
@@ -28,9 +28,9 @@ const scorePairs: ReplyShaper = (reply, ctx) =>
   Array.isArray(reply) ? reply.map((item) => scorePair(item, ctx)) : native(reply, ctx);
 
 const scorePairsIf =
-  (word: string): ReplyShaper =>
+  (word: string, from: OptionsFrom): ReplyShaper =>
   (reply, ctx) =>
-    hasArg(ctx, word) ? scorePairs(reply, ctx) : native(reply, ctx);
+    hasArg(ctx, word, from) ? scorePairs(reply, ctx) : native(reply, ctx);
 
 /**
  * ZPOPMIN / ZPOPMAX: with a count, pairs; without one the server sends a flat
@@ -80,7 +80,7 @@ const streamsRead: ReplyShaper = (reply, ctx) => {
 
 /** XAUTOCLAIM: [next-id, entries, deleted-ids]. GLIDE: ["0-0", [entry records], []]. */
 const xautoclaim: ReplyShaper = (reply, ctx) => {
-  if (!Array.isArray(reply) || hasArg(ctx, "JUSTID")) return native(reply, ctx);
+  if (!Array.isArray(reply) || hasArg(ctx, "JUSTID", 5)) return native(reply, ctx);
   return reply.map((part, i) => (i === 1 ? streamEntries(part, ctx) : native(part, ctx)));
 };
 
@@ -184,10 +184,10 @@ export const NATIVE_REPLY_SHAPERS: Record<string, ReplyShaper> = {
   // sorted sets (ZSCORE, ZMSCORE, ZINCRBY, ZADD INCR, ZRANK WITHSCORE and
   // BZPOPMIN/MAX are doubles, which `native` keeps as numbers; ZRANGEBYSCORE,
   // ZREVRANGE* and ZRANDMEMBER come as the server's pairs)
-  zrange: scorePairsIf("WITHSCORES"),
-  zunion: scorePairsIf("WITHSCORES"),
-  zinter: scorePairsIf("WITHSCORES"),
-  zdiff: scorePairsIf("WITHSCORES"),
+  zrange: scorePairsIf("WITHSCORES", 3),
+  zunion: scorePairsIf("WITHSCORES", afterKeys),
+  zinter: scorePairsIf("WITHSCORES", afterKeys),
+  zdiff: scorePairsIf("WITHSCORES", afterKeys),
   zpopmin: popScored,
   zpopmax: popScored,
   zmpop: keyAndScorePairs,
@@ -202,7 +202,7 @@ export const NATIVE_REPLY_SHAPERS: Record<string, ReplyShaper> = {
   // streams
   xrange: streamEntries,
   xrevrange: streamEntries,
-  xclaim: (reply, ctx) => (hasArg(ctx, "JUSTID") ? native(reply, ctx) : streamEntries(reply, ctx)),
+  xclaim: (reply, ctx) => (hasArg(ctx, "JUSTID", 5) ? native(reply, ctx) : streamEntries(reply, ctx)),
   xread: streamsRead,
   xreadgroup: streamsRead,
   xautoclaim: xautoclaim,

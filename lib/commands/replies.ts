@@ -10,7 +10,18 @@
  * unit tier checks every shaper against ioredis 6's reply to the same call
  * (regenerate with `npm run capture:replies`).
  */
-import { ShapeContext, double, doubleText, generic, hasArg, isRecord, text } from "./reply-values";
+import {
+  OptionsFrom,
+  ShapeContext,
+  afterKeys,
+  double,
+  doubleText,
+  generic,
+  hasArg,
+  isRecord,
+  text,
+  zaddIncr,
+} from "./reply-values";
 
 export type ReplyShaper = (reply: unknown, ctx: ShapeContext) => unknown;
 
@@ -34,9 +45,9 @@ const withScores: ReplyShaper = (reply, ctx) => {
 
 /** Scores only where the caller asked WITHSCORES (or the command always has them). */
 const scoresIf =
-  (word: string): ReplyShaper =>
+  (word: string, from: OptionsFrom): ReplyShaper =>
   (reply, ctx) =>
-    hasArg(ctx, word) ? withScores(reply, ctx) : generic(reply, ctx);
+    hasArg(ctx, word, from) ? withScores(reply, ctx) : generic(reply, ctx);
 
 /** A single double, or null. GLIDE: a number (ZSCORE, ZINCRBY, ZADD INCR), also on RESP2. */
 const oneDouble: ReplyShaper = (reply, ctx) => (reply === null ? null : double(reply, ctx));
@@ -100,7 +111,7 @@ const streamsRead: ReplyShaper = (reply, ctx) => {
 const xautoclaim: ReplyShaper = (reply, ctx) => {
   if (!Array.isArray(reply)) return generic(reply, ctx);
   const [next, entries, deleted] = reply;
-  const justId = hasArg(ctx, "JUSTID");
+  const justId = hasArg(ctx, "JUSTID", 5);
   const out: unknown[] = [text(next, ctx), justId ? generic(entries, ctx) : streamEntries(entries, ctx)];
   if (reply.length > 2) out.push(generic(deleted, ctx));
   return out;
@@ -237,7 +248,7 @@ export const REPLY_SHAPERS: Record<string, ReplyShaper> = {
   // hashes
   hgetall: hashObject,
   // GLIDE: pairs [["a", "1"]] WITHVALUES
-  hrandfield: (reply, ctx) => (hasArg(ctx, "WITHVALUES") ? flatPairs(reply, ctx) : generic(reply, ctx)),
+  hrandfield: (reply, ctx) => (hasArg(ctx, "WITHVALUES", 2) ? flatPairs(reply, ctx) : generic(reply, ctx)),
   hincrbyfloat: floatIncrement,
   // strings
   incrbyfloat: floatIncrement,
@@ -245,23 +256,23 @@ export const REPLY_SHAPERS: Record<string, ReplyShaper> = {
   zscore: oneDouble,
   zincrby: oneDouble,
   zmscore: doubles,
-  zadd: (reply, ctx) => (hasArg(ctx, "INCR") ? oneDouble(reply, ctx) : generic(reply, ctx)),
-  zrange: scoresIf("WITHSCORES"),
-  zrangebyscore: scoresIf("WITHSCORES"),
-  zrevrange: scoresIf("WITHSCORES"),
-  zrevrangebyscore: scoresIf("WITHSCORES"),
-  zunion: scoresIf("WITHSCORES"),
-  zinter: scoresIf("WITHSCORES"),
-  zdiff: scoresIf("WITHSCORES"),
-  zrandmember: scoresIf("WITHSCORES"),
+  zadd: (reply, ctx) => (zaddIncr(ctx) ? oneDouble(reply, ctx) : generic(reply, ctx)),
+  zrange: scoresIf("WITHSCORES", 3),
+  zrangebyscore: scoresIf("WITHSCORES", 3),
+  zrevrange: scoresIf("WITHSCORES", 3),
+  zrevrangebyscore: scoresIf("WITHSCORES", 3),
+  zunion: scoresIf("WITHSCORES", afterKeys),
+  zinter: scoresIf("WITHSCORES", afterKeys),
+  zdiff: scoresIf("WITHSCORES", afterKeys),
+  zrandmember: scoresIf("WITHSCORES", 2),
   zpopmin: withScores,
   zpopmax: withScores,
   bzpopmin: keyMemberScore,
   bzpopmax: keyMemberScore,
   zmpop: keyAndScoredMembers,
   bzmpop: keyAndScoredMembers,
-  zrank: (reply, ctx) => (hasArg(ctx, "WITHSCORE") ? rankWithScore(reply, ctx) : generic(reply, ctx)),
-  zrevrank: (reply, ctx) => (hasArg(ctx, "WITHSCORE") ? rankWithScore(reply, ctx) : generic(reply, ctx)),
+  zrank: (reply, ctx) => (hasArg(ctx, "WITHSCORE", 2) ? rankWithScore(reply, ctx) : generic(reply, ctx)),
+  zrevrank: (reply, ctx) => (hasArg(ctx, "WITHSCORE", 2) ? rankWithScore(reply, ctx) : generic(reply, ctx)),
   // geo
   geopos: geopos,
   geodist: geoDistance,
@@ -273,7 +284,7 @@ export const REPLY_SHAPERS: Record<string, ReplyShaper> = {
   // streams
   xrange: streamEntries,
   xrevrange: streamEntries,
-  xclaim: (reply, ctx) => (hasArg(ctx, "JUSTID") ? generic(reply, ctx) : streamEntries(reply, ctx)),
+  xclaim: (reply, ctx) => (hasArg(ctx, "JUSTID", 5) ? generic(reply, ctx) : streamEntries(reply, ctx)),
   xread: streamsRead,
   xreadgroup: streamsRead,
   xautoclaim: xautoclaim,

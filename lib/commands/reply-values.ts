@@ -47,9 +47,35 @@ export function isRecord(value: unknown): value is GlideRecord {
   );
 }
 
-/** The call has this word among its arguments (WITHSCORES, JUSTID, ...). */
-export function hasArg(ctx: ShapeContext, word: string): boolean {
-  for (const a of ctx.args) if (a.length === word.length && String(a).toUpperCase() === word) return true;
+/** Where a command's options may start: an index, or one that depends on the call. */
+export type OptionsFrom = number | ((ctx: ShapeContext) => number);
+
+/** ZUNION/ZINTER/ZDIFF numkeys key [key ...] [options]: the options follow the keys. */
+export const afterKeys = (ctx: ShapeContext): number => 1 + (Number(String(ctx.args[0])) || 0);
+
+/** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member ...: INCR among the leading options only. */
+const ZADD_OPTIONS = new Set(["NX", "XX", "GT", "LT", "CH", "INCR"]);
+export function zaddIncr(ctx: ShapeContext): boolean {
+  for (let i = 1; i < ctx.args.length; i++) {
+    const word = String(ctx.args[i]).toUpperCase();
+    if (word === "INCR") return true;
+    if (!ZADD_OPTIONS.has(word)) return false;
+  }
+  return false;
+}
+
+/**
+ * Whether the call has the option `word` (uppercase), looked for from
+ * argument `from` on: the key and the fixed arguments before it are not
+ * options (a member or key named "incr" or "withscores" is not one).
+ */
+export function hasArg(ctx: ShapeContext, word: string, from: OptionsFrom = 1): boolean {
+  const args = ctx.args;
+  if (typeof from === "function") from = from(ctx);
+  for (let i = from; i < args.length; i++) {
+    const a = args[i];
+    if (a.length === word.length && String(a).toUpperCase() === word) return true;
+  }
   return false;
 }
 

@@ -23,6 +23,7 @@ import {
   FLUSHES_SCRIPTS,
   MAY_WRITE,
   NOT_AUTO_PIPELINED,
+  KEY_COUNT_AT,
   NOT_FOR_RECONNECT_ON_ERROR,
   NUDGE_SLOT_ON_ROUTE_ERROR,
   ONE_NODE_ON_CLUSTER,
@@ -83,6 +84,8 @@ export interface CommandSpec {
   readonly selectsDatabase: boolean;
   /** SCRIPT FLUSH: defined scripts go with their source again */
   readonly flushesScripts: boolean;
+  /** the argument that says how many keys follow (EVAL's numkeys), if any */
+  readonly keyCountAt: number | undefined;
   /** ioredis never auto-pipelines it (not counted in autoPipelineQueueSize) */
   readonly autoPipelined: boolean;
   /** a counter sent as an EVAL so its reply is the server's text (exact-counters.ts) */
@@ -170,6 +173,7 @@ function facts(key: string, command: string, known: boolean): CommandSpec {
     unblocksClient: UNBLOCKS_CLIENT.has(key),
     exactCounter: EXACT_COUNTERS[key],
     autoPipelined: !NOT_AUTO_PIPELINED.has(command),
+    keyCountAt: KEY_COUNT_AT[command],
     subcommands: undefined,
     wireName: known ? Buffer.from(command) : undefined,
   };
@@ -178,5 +182,11 @@ function facts(key: string, command: string, known: boolean): CommandSpec {
 /** Argument positions holding keys, per ioredis's own rules (for keyPrefix). */
 export function keyPositions(spec: CommandSpec, args: (string | Buffer)[]): number[] {
   if (!spec.known) return [];
+  if (spec.keyCountAt !== undefined) {
+    // Infinity or 1e9 keys: none taken here, the server refuses the count
+    // ("Number of keys can't be greater than number of args"); ioredis loops until it crashes.
+    const count = Number(String(args[spec.keyCountAt]));
+    if (!(count <= args.length)) return [];
+  }
   return getKeyIndexes(spec.command, args);
 }

@@ -92,7 +92,15 @@ export function normalizeArgs(call: Call, keyPrefix: string | Buffer): boolean {
         }
       }
     }
-    if (prefix) for (const p of positions) strings[p] = prefixed(keyPrefix, strings[p]);
+    if (prefix) {
+      for (const p of positions) {
+        // `hlen([])`: ioredis would prefix the text "undefined"; refused as an undefined key is
+        if (p >= strings.length) {
+          throw new ArgumentError(`ioglide: argument ${p + 1} of '${call.command}' is a key and is missing`);
+        }
+        strings[p] = prefixed(keyPrefix, strings[p]);
+      }
+    }
   }
   call.args = strings;
   // A subcommand with facts of its own (CONFIG GET, SCRIPT FLUSH, ...) gets its own spec.

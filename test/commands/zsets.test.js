@@ -23,6 +23,16 @@ family("sorted-sets", 6, [
     (c) =>
       Promise.all([c.zadd("z", "INCR", 1.5, "a"), c.zadd("z", "INCR", 0.1, "a"), c.zadd("z", "NX", "INCR", 1, "a")]),
   ],
+  [
+    "ZADD: a member or a key spelled like the INCR option is not the option",
+    (c) =>
+      Promise.all([
+        c.zadd("z", 1, "incr"),
+        c.zadd("z", 2, "INCR"),
+        c.zadd("INCR", 3, "c"),
+        c.zadd("z", "CH", 4, "incr"),
+      ]),
+  ],
   ["ZADD an array", (c) => Promise.all([c.zadd("z", [1, "a", 2, "b"]), c.zcard("z")])],
   ["ZADD invalid score", (c) => c.zadd("z", "x", "a")],
   [

@@ -60,6 +60,38 @@ t("undefined or null where a key is needed", async () => {
   assert.is(await g.get(k), "");
 });
 
+t(
+  "a key count no argument list can hold (Infinity, 2^70) with a keyPrefix: the server's refusal, no crash",
+  async () => {
+    // @ioredis/commands loops up to the count to find the keys: ioredis dies there with a keyPrefix.
+    const c = new Redis({ ...require("../support/servers").standaloneAddress(), keyPrefix: "p:" });
+    try {
+      for (const count of [Infinity, 2n ** 70n, "1e9"]) {
+        await rejectsClearly(
+          () => c.eval("return 1", count, "k"),
+          /^ERR value is not an integer or out of range$/,
+        );
+      }
+      assert.equal(await c.eval("return KEYS[1]", 1, "k"), "p:k");
+    } finally {
+      c.disconnect();
+    }
+  },
+);
+
+t("a key missing from its position with a keyPrefix (hlen([])) is refused like an undefined key", async () => {
+  const c = new Redis({ ...require("../support/servers").standaloneAddress(), keyPrefix: "p:" });
+  try {
+    await rejectsClearly(() => c.hlen([]), /^ioglide: argument 1 of 'hlen' is a key and is missing$/);
+    const [[err]] = await c.pipeline().get([]).exec();
+    assert.match(err.message, /argument 1 of 'get' is a key and is missing/);
+    // without a prefix the server refuses the arity, as with ioredis
+    await rejectsClearly(() => g.hlen([]), /^ERR wrong number of arguments for 'hlen' command$/);
+  } finally {
+    c.disconnect();
+  }
+});
+
 t("an unknown command", async () => {
   const err = await rejectsClearly(
     () => g.call("definitelynotacommand", "x"),

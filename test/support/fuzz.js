@@ -43,7 +43,36 @@ const LUA = [
 /** The client options of a run, by seed. */
 const OPTIONS = [{}, { keyPrefix: "fz:" }, { stringNumbers: true }, { protocol: 2 }, { replyMapping: "resp3" }];
 
-function generator(seed) {
+/** A cyclic object: neither side may loop on it. */
+const CYCLE = { name: "cycle" };
+CYCLE.self = CYCLE;
+
+/** Arguments no command accepts, or accepts only as ioredis converts them (bad-input mode). */
+const BAD = [
+  () => undefined,
+  () => null,
+  () => Symbol("s"),
+  () =>
+    function f() {
+      return 1;
+    },
+  () => CYCLE,
+  () => ({ a: 1 }),
+  () => "x".repeat(3 << 20),
+  () => NaN,
+  () => Infinity,
+  () => -0,
+  () => 2n ** 70n,
+  () => true,
+  () => [1, [2, [3]]],
+  () => [],
+  () => new Date(0),
+  () => Buffer.alloc(0),
+  () => "",
+  () => new Map([["f", Symbol("v")]]),
+];
+
+function generator(seed, { bad = false } = {}) {
   const rand = prng(seed);
   const int = (n) => Math.floor(rand() * n);
   const pick = (xs) => xs[int(xs.length)];
@@ -134,41 +163,78 @@ function generator(seed) {
     ])();
 
   const withBuffers = (c) => (buffer() && !c[0].endsWith("Buffer") ? [`${c[0]}Buffer`, ...c.slice(1)] : c);
+  /** Bad-input mode: one argument replaced by (or, one time in four, followed by) a bad value. */
+  const spoil = (c) => {
+    const badValue = pick(BAD)();
+    if (c.length === 1 || rand() < 0.25) return [...c, badValue];
+    const at = 1 + int(c.length - 1);
+    return [...c.slice(0, at), badValue, ...c.slice(at + 1)];
+  };
+  const one = () => (bad && rand() < 0.5 ? spoil(withBuffers(call())) : withBuffers(call()));
   /** One step of a program. */
   const step = () => {
     const r = rand();
-    if (r < 0.6) return { kind: "call", call: withBuffers(call()), callback: rand() < 0.2 };
-    const calls = Array.from({ length: 2 + int(4) }, () => withBuffers(call()));
+    if (r < 0.6) return { kind: "call", call: one(), callback: rand() < 0.2 };
+    const calls = Array.from({ length: 2 + int(4) }, one);
     return { kind: r < 0.85 ? "pipeline" : "multi", calls };
   };
   return { step, options: OPTIONS[seed % OPTIONS.length] };
 }
 
-/** A program of `ops` steps and the client options for it, from `seed`. */
-function program(seed, ops) {
-  const g = generator(seed);
-  return { seed, options: g.options, steps: Array.from({ length: ops }, () => g.step()) };
+/** A program of `ops` steps and the client options for it, from `seed` (`bad`: bad-input mode). */
+function program(seed, ops, { bad = false } = {}) {
+  const g = generator(seed, { bad });
+  return { seed, bad, options: g.options, steps: Array.from({ length: ops }, () => g.step()) };
 }
 
 /** Set-valued replies come in the server's hash order: compared sorted. */
 const UNORDERED = new Set(["smembers", "hkeys", "hvals"]);
 
+/** How long a step may take before it counts as a hang. */
+const STEP_LIMIT_MS = 10000;
+
+/**
+ * One step's outcome ({ ok } or { err }, comparable) and how it ended:
+ * `thrown` if the call threw synchronously, `hang` if it did not settle.
+ */
 async function runStep(client, step) {
-  const invoke = ([method, ...args], chain = client) => chain[method](...args);
-  try {
-    if (step.kind === "call") {
-      if (!step.callback) return { ok: comparable(await invoke(step.call)) };
-      return await new Promise((resolve) =>
-        invoke([...step.call, (err, v) => resolve(err ? { err: comparable(err) } : { ok: comparable(v) })]),
-      );
+  const how = { thrown: false, hang: false };
+  const invoke = ([method, ...args], chain = client) => {
+    try {
+      return chain[method](...args);
+    } catch (err) {
+      how.thrown = true;
+      throw err;
     }
-    let chain = step.kind === "pipeline" ? client.pipeline() : client.multi();
-    for (const c of step.calls) chain = invoke(c, chain);
-    const replies = await chain.exec();
-    return { ok: comparable(replies) };
-  } catch (err) {
-    return { err: comparable(err) };
-  }
+  };
+  const run = async () => {
+    try {
+      if (step.kind === "call") {
+        if (!step.callback) return { ok: comparable(await invoke(step.call)) };
+        return await new Promise((resolve) =>
+          invoke([...step.call, (err, v) => resolve(err ? { err: comparable(err) } : { ok: comparable(v) })]),
+        );
+      }
+      let chain = step.kind === "pipeline" ? client.pipeline() : client.multi();
+      for (const c of step.calls) chain = invoke(c, chain);
+      const replies = await chain.exec();
+      return { ok: comparable(replies) };
+    } catch (err) {
+      // EXECABORT's previousErrors say which call discarded the transaction. Only the first is
+      // compared: GLIDE reports the server's first refusal, ioredis has one per refused command
+      // (docs/COMPATIBILITY.md).
+      return err.previousErrors
+        ? { err: comparable(err), previous: comparable(err.previousErrors.slice(0, 1)) }
+        : { err: comparable(err) };
+    }
+  };
+  let timer;
+  const limit = new Promise((resolve) => {
+    timer = setTimeout(() => ((how.hang = true), resolve({ hang: true })), STEP_LIMIT_MS);
+  });
+  const outcome = await Promise.race([run(), limit]);
+  clearTimeout(timer);
+  return { outcome, how };
 }
 
 const sortIfUnordered = (step, outcome) =>
@@ -185,11 +251,73 @@ async function compare(prog, mine, theirs) {
   await theirs.flushdb();
   for (let i = 0; i < prog.steps.length; i++) {
     const step = prog.steps[i];
-    const a = sortIfUnordered(step, await runStep(mine, step));
-    const b = sortIfUnordered(step, await runStep(theirs, step));
-    if (JSON.stringify(a) !== JSON.stringify(b)) return { index: i, step, ioglide: a, ioredis: b };
+    const mineRan = await runStep(mine, step);
+    const a = sortIfUnordered(step, mineRan.outcome);
+    const unsafe = unsafeOutcome(mineRan);
+    if (unsafe) return { index: i, step, ioglide: a, problem: unsafe };
+    if (crashesIoredis(prog.options, step)) {
+      // only ioglide's safety is checked; both start again from empty
+      await mine.flushdb();
+      await theirs.flushdb();
+      continue;
+    }
+    const b = sortIfUnordered(step, (await runStep(theirs, step)).outcome);
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    if (!prog.bad || !onlyDeliberate(a, b)) return { index: i, step, ioglide: a, ioredis: b };
+    // a deliberate difference (ioglide refused what ioredis sent as text): both start again from empty
+    await mine.flushdb();
+    await theirs.flushdb();
   }
   return null;
+}
+
+/**
+ * With a keyPrefix, ioredis loops over EVAL's key count until the process
+ * dies when the count is Infinity or huge (ioglide lets the server refuse it):
+ * such a step is not run on ioredis.
+ */
+function crashesIoredis(options, step) {
+  if (!options.keyPrefix) return false;
+  const calls = step.kind === "call" ? [step.call] : step.calls;
+  return calls.some(([method, , count]) => {
+    if (method.replace(/Buffer$/, "") !== "eval") return false;
+    try {
+      return Number(String(count)) > 1e6;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** What ioglide must never do, whatever the input: throw, hang, reject without a message. */
+function unsafeOutcome({ outcome, how }) {
+  if (how.thrown) return "ioglide threw synchronously";
+  if (how.hang) return `ioglide did not settle within ${STEP_LIMIT_MS} ms`;
+  if (outcome.err && !outcome.err.message) return "ioglide rejected without a message";
+  return null;
+}
+
+/**
+ * ioglide's refusals that COMPATIBILITY.md lists as deliberate: where ioredis
+ * sends a Symbol, an object or a function as its text, uses '' for a
+ * null/undefined key, or with a keyPrefix the prefix and "undefined" for a
+ * missing key, ioglide rejects the call.
+ */
+const DELIBERATE =
+  /^ioglide: argument \d+ of '[^']+' is (a Symbol|an object|a function|a key and (cannot be null or undefined|is missing))/;
+
+function onlyDeliberate(a, b) {
+  const refused = (x) => x && typeof x === "object" && typeof x.message === "string" && DELIBERATE.test(x.message);
+  if (a.previous && a.previous.some(refused)) return true; // a transaction discarded for a refused call
+  if (a.err) return refused(a.err);
+  if (!Array.isArray(a.ok) || !b.ok || !Array.isArray(b.ok) || a.ok.length !== b.ok.length) return false;
+  // a pipeline: entries agree up to the first refused one; after it, ioredis's wrote what ioglide
+  // refused, so the rest of the pipeline saw different data
+  for (let i = 0; i < a.ok.length; i++) {
+    if (refused(a.ok[i][0])) return true;
+    if (JSON.stringify(a.ok[i]) !== JSON.stringify(b.ok[i])) return false;
+  }
+  return false;
 }
 
 /** A shorter program (steps up to the mismatch, then fewer) that still differs. */
@@ -210,4 +338,30 @@ async function shrink(prog, mismatch, mine, theirs) {
   return { steps, mismatch: found };
 }
 
-module.exports = { program, compare, shrink };
+/** A step's calls as text: bad arguments shown as code (Symbols, functions, cycles, BigInt, ...). */
+function printable(value, seen = new Set()) {
+  if (value === undefined) return "undefined";
+  if (typeof value === "symbol") return value.toString();
+  if (typeof value === "function") return "function";
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
+  if (typeof value === "string")
+    return value.length > 300 ? `"${value.slice(0, 8)}...(${value.length} chars)"` : JSON.stringify(value);
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (seen.has(value)) return "<cycle>";
+  seen.add(value);
+  let text;
+  if (Buffer.isBuffer(value)) text = `Buffer<${value.toString("hex")}>`;
+  else if (value instanceof Date) text = `new Date(${value.getTime()})`;
+  else if (value instanceof Map)
+    text = `new Map([${[...value].map(([k, v]) => `[${printable(k, seen)}, ${printable(v, seen)}]`).join(", ")}])`;
+  else if (Array.isArray(value)) text = `[${value.map((v) => printable(v, seen)).join(", ")}]`;
+  else
+    text = `{ ${Object.entries(value)
+      .map(([k, v]) => `${k}: ${printable(v, seen)}`)
+      .join(", ")} }`;
+  seen.delete(value);
+  return text;
+}
+
+module.exports = { program, compare, shrink, printable };
