@@ -67,10 +67,7 @@ t(
     const c = new Redis({ ...require("../support/servers").standaloneAddress(), keyPrefix: "p:" });
     try {
       for (const count of [Infinity, 2n ** 70n, "1e9"]) {
-        await rejectsClearly(
-          () => c.eval("return 1", count, "k"),
-          /^ERR value is not an integer or out of range$/,
-        );
+        await rejectsClearly(() => c.eval("return 1", count, "k"), /^ERR value is not an integer or out of range$/);
       }
       assert.equal(await c.eval("return KEYS[1]", 1, "k"), "p:k");
     } finally {
