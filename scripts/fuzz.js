@@ -3,6 +3,7 @@
  * The differential fuzzer (test/support/fuzz.js), long runs:
  *
  *   npm run fuzz -- [--seed N] [--ops M] [--runs R] [--bad]
+ *   npm run fuzz -- --faults [--seed N] [--seconds S] [--runs R]
  *
  * Starts a server of its own, runs R programs of M steps from seeds N, N+1,
  * ... through ioglide (database 1) and ioredis (database 2), and prints each
@@ -12,6 +13,11 @@
  * nested arrays, ...); ioglide must settle every call without throwing or
  * hanging, and differ from ioredis only where COMPATIBILITY.md says it
  * refuses on purpose. Any unhandled rejection fails the run.
+ * `--faults` runs test/support/faults.js instead: S seconds of writes
+ * through ioglide while the server is killed, restarted, put to sleep and
+ * its connections killed at random; every call must settle, every
+ * acknowledged write must be on the server, events must follow ioredis's
+ * order. The same run through ioredis is printed beside it for reference.
  * Exit code 1 on any mismatch.
  */
 "use strict";
@@ -19,6 +25,7 @@ const Redis = require("..");
 const IORedis = require("ioredis");
 const { startServer } = require("../test/support/servers");
 const { program, compare, shrink, printable } = require("../test/support/fuzz");
+const { faultRun } = require("../test/support/faults");
 
 const bad = process.argv.includes("--bad");
 const unhandled = [];
@@ -29,7 +36,43 @@ function arg(name, fallback) {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
+async function faults() {
+  const seed = arg("seed", Date.now() % 100000);
+  const seconds = arg("seconds", 30);
+  const runs = arg("runs", 1);
+  const server = await startServer({ extraArgs: ["--appendonly", "yes", "--appendfsync", "always"] });
+  let failed = 0;
+  try {
+    for (let r = 0; r < runs; r++) {
+      for (const [name, Client] of [
+        ["ioglide", Redis],
+        ["ioredis", IORedis],
+      ]) {
+        const makeClient = () => new Client({ port: server.port, maxRetriesPerRequest: null });
+        const { figures, problems } = await faultRun({ seed: seed + r, seconds, server, makeClient });
+        const { calls, resolved, rejected, hung, ackedLost, faults: injected, errors } = figures;
+        console.log(
+          `seed ${seed + r} ${name}: ${calls} calls (${resolved} resolved, ${rejected} rejected, ${hung} hung), ` +
+            `${ackedLost} acknowledged writes lost; faults ${JSON.stringify(injected)}` +
+            (rejected ? `; errors ${JSON.stringify(errors)}` : ""),
+        );
+        for (const p of problems) console.log(`  ${name === "ioglide" ? "PROBLEM" : "(ioredis)"} ${p}`);
+        if (name === "ioglide" && problems.length) failed++;
+      }
+    }
+  } finally {
+    await server.cleanup();
+  }
+  if (unhandled.length) {
+    failed++;
+    console.log(`${unhandled.length} unhandled rejection(s), the first: ${unhandled[0] && unhandled[0].stack}`);
+  }
+  console.log(`${runs - Math.min(failed, runs)} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
 async function main() {
+  if (process.argv.includes("--faults")) return faults();
   const seed = arg("seed", Date.now() % 100000);
   const ops = arg("ops", 1000);
   const runs = arg("runs", 1);

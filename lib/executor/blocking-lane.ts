@@ -8,8 +8,15 @@
  * - Each waits until every write its client issued before it has been
  *   answered on the ordered lane, so it observes those writes.
  * - The connection is opened on first use and closed with the client.
+ * - Each goes as a one-call Batch. A single command with a blocking timeout
+ *   gets GLIDE's own deadline (that timeout + 0.5 s), after which GLIDE
+ *   rejects it and drops a late reply: a server stalled longer (DEBUG SLEEP,
+ *   a restart) made `blpop(k, 0.1)` fail with "Command timed out" where
+ *   ioredis waits, and a value popped late was lost. A Batch has no such
+ *   deadline (ioglide's request timeout is none). A call a cluster
+ *   redirected goes alone, so GLIDE follows the redirect itself.
  */
-import { BYTES_DECODER, GlideHandle, STRING_DECODER } from "../glide";
+import { Batch, BYTES_DECODER, GlideHandle, NO_TIMEOUT_MS, STRING_DECODER } from "../glide";
 import type { Call } from "../chain/call";
 import { classifyGlideError } from "../errors";
 import { fateOf, FailureHost } from "./failures";
@@ -25,6 +32,8 @@ export interface BlockingLaneHost extends FailureHost {
   canBlock(): boolean;
   connectionLost(error: Error): void;
   readonly commandTimeout: number | undefined;
+  /** a Batch (standalone) or ClusterBatch (cluster) */
+  newBatch(atomic: boolean): Batch;
 }
 
 export class BlockingLane {
@@ -69,9 +78,16 @@ export class BlockingLane {
     if (this.current !== call) return; // requeued meanwhile
     if (this.host.tracer.active) this.host.tracer.sent(call);
     try {
-      const value = await glide.customCommand(argv(call), {
-        decoder: call.decodeAsBytes ? BYTES_DECODER : STRING_DECODER,
-      });
+      const decoder = call.decodeAsBytes ? BYTES_DECODER : STRING_DECODER;
+      let value: unknown;
+      if (call.redirects > 0) {
+        // A cluster moved its slot: alone, GLIDE follows MOVED and refreshes its slot map itself.
+        value = await glide.customCommand(argv(call), { decoder });
+      } else {
+        const batch = this.host.newBatch(false);
+        batch.customCommand(argv(call));
+        value = (await glide.exec(batch, true, { decoder, timeout: NO_TIMEOUT_MS }))?.[0] ?? null;
+      }
       if (this.current !== call) return;
       succeed(call, value);
       this.done();
@@ -84,7 +100,7 @@ export class BlockingLane {
     if (this.current !== call) return;
     const kind = classifyGlideError(err);
     const error = err as Error;
-    const fate = fateOf(this.host, call, error, true, kind);
+    const fate = fateOf(this.host, call, error, call.redirects > 0, kind);
     if (fate.kind === "fail") {
       fail(call, fate.error);
       if (kind === "connection") this.host.connectionLost(error);

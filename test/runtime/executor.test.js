@@ -130,6 +130,36 @@ t("no timeout the user did not ask for: a slow server and a long script succeed"
   assert.ok(ran > 400, `the script ran ${ran} ms`);
 });
 
+t("a blocking call with a short timeout outlasts a stalled server, as on ioredis (no GLIDE deadline)", async () => {
+  // GLIDE gives a single BLPOP 0.1 a deadline of 0.6 s and then drops its reply; ioredis waits.
+  const { startServer } = require("../support/servers");
+  const { Redis, IORedis } = require("../support/clients");
+  const server = await startServer();
+  try {
+    const observed = [];
+    for (const Client of [Redis, IORedis]) {
+      const c = new Client({ port: server.port });
+      const admin = new IORedis({ port: server.port });
+      await c.ping();
+      const k = `stall:${observed.length}`;
+      await c.blpop(k, 0.01); // ioglide's blocking connection is open before the stall
+      const popped = settledWithin(
+        sleep(50).then(() => c.blpop(k, 0.1)),
+        5000,
+      );
+      await admin.call("debug", "sleep", "1.2"); // the BLPOP waits in the server's input buffer meanwhile
+      const got = await popped;
+      observed.push(got.err ? { err: got.err.message } : got);
+      c.disconnect();
+      admin.disconnect();
+    }
+    assert.equal(observed[0], observed[1]);
+    assert.equal(observed[0], { ok: null });
+  } finally {
+    await server.cleanup();
+  }
+});
+
 t("commandTimeout: the call rejects with ioredis's error, later calls work", async () => {
   const c = glide({ commandTimeout: 100 });
   const d = oracle({ commandTimeout: 100 });

@@ -407,6 +407,7 @@ module.exports = {
   clusterAddresses,
   freePort,
   cli,
+  cliBinary,
   serverBinary,
   waitFor,
 };

@@ -1,0 +1,201 @@
+"use strict";
+/**
+ * Fault injection for the fuzzer: a write-heavy random workload through one
+ * client while the server is disturbed at random moments (seeded):
+ *
+ *   kill     CLIENT KILL of every normal and pub/sub connection
+ *   sleep    DEBUG SLEEP of 0.1-0.8 s (the server stops answering)
+ *   restart  SIGTERM and start again (same port, AOF with fsync always)
+ *   crash    SIGKILL and start again
+ *
+ * What must hold, whatever the faults:
+ *   - every call settles (resolves or rejects with an Error) within 30 s;
+ *   - every acknowledged write is on the server at the end: each worker's
+ *     counter is at least its acknowledged INCRs, its log list holds every
+ *     acknowledged RPUSH (a resent call may have run twice: at least once);
+ *   - the client's events follow ioredis's state machine (below);
+ *   - no unhandled rejection (the caller watches the process).
+ *
+ * The same run through ioredis gives the reference figures beside ioglide's.
+ */
+const { execFile } = require("child_process");
+const { cliBinary } = require("./servers");
+
+const SETTLE_LIMIT_MS = 30000;
+const FAULTS = ["kill", "sleep", "restart", "crash"];
+
+/**
+ * ioredis's connection events, as its state machine emits them: which event
+ * may follow which ("start" before the first). 'error' may come anywhere and
+ * is not part of the sequence.
+ */
+const NEXT = {
+  start: ["connect", "close"],
+  connect: ["ready", "close"],
+  ready: ["close"],
+  close: ["reconnecting", "end"],
+  reconnecting: ["connect", "close"],
+  end: [],
+};
+
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function cliAsync(port, ...args) {
+  return new Promise((resolve) =>
+    execFile(cliBinary(), ["-h", "127.0.0.1", "-p", String(port), ...args], { timeout: 10000 }, (err, out) =>
+      resolve(err ? null : String(out).trim()),
+    ),
+  );
+}
+
+/** The first event that breaks ioredis's state machine, or null. */
+function eventGrammarBreak(events) {
+  let state = "start";
+  for (let i = 0; i < events.length; i++) {
+    if (!NEXT[state].includes(events[i])) return `'${events[i]}' after '${state}' (event ${i})`;
+    state = events[i];
+  }
+  return null;
+}
+
+/**
+ * One run: `makeClient()` gives a connected client, `server` is a handle from
+ * startServer() (started with AOF, fsync always). Returns the figures and the
+ * list of problems (empty when everything held).
+ */
+async function faultRun({ seed, seconds, server, makeClient, workers = 6 }) {
+  const rand = prng(seed);
+  // the faults come from a stream of their own: the same schedule whatever the workload draws
+  const faultRand = prng(seed ^ 0x5eed);
+  const client = makeClient();
+  const events = [];
+  for (const e of Object.keys(NEXT).filter((x) => x !== "start")) client.on(e, () => events.push(e));
+  client.on("error", () => undefined);
+  const tag = `fault:${seed}:${Math.random().toString(36).slice(2, 8)}`;
+  const acked = Array.from({ length: workers }, () => ({ incr: 0, log: [] }));
+  const figures = { calls: 0, resolved: 0, rejected: 0, hung: 0, faults: {}, errors: {} };
+  const problems = [];
+
+  /** A call's settlement, bounded: a hang is recorded, never waited for forever. */
+  async function settle(promise, label) {
+    figures.calls++;
+    let timer;
+    const limit = new Promise((resolve) => (timer = setTimeout(() => resolve({ hang: true }), SETTLE_LIMIT_MS)));
+    const outcome = await Promise.race([
+      promise.then(
+        (value) => ({ value }),
+        (error) => ({ error }),
+      ),
+      limit,
+    ]);
+    clearTimeout(timer);
+    if (outcome.hang) figures.hung++;
+    else if (outcome.error) {
+      figures.rejected++;
+      const message = outcome.error instanceof Error ? outcome.error.message : `not an Error: ${outcome.error}`;
+      const kind = `${label}: ${message}`;
+      figures.errors[kind] = (figures.errors[kind] || 0) + 1;
+    } else figures.resolved++;
+    return outcome;
+  }
+
+  let running = true;
+  const work = async (w) => {
+    const counter = `${tag}:ctr:${w}`;
+    const log = `${tag}:log:${w}`;
+    for (let n = 0; running; n++) {
+      const r = rand();
+      const id = `${w}-${n}`;
+      if (r < 0.3) {
+        if ("value" in (await settle(client.incr(counter), "incr"))) acked[w].incr++;
+      } else if (r < 0.55) {
+        if ("value" in (await settle(client.rpush(log, id), "rpush"))) acked[w].log.push(id);
+      } else if (r < 0.7) {
+        const o = await settle(client.pipeline().incr(counter).rpush(log, id).exec(), "pipeline");
+        if (o.value) {
+          if (!o.value[0][0]) acked[w].incr++;
+          if (!o.value[1][0]) acked[w].log.push(id);
+        }
+      } else if (r < 0.8) {
+        const o = await settle(client.multi().incr(counter).rpush(log, id).exec(), "multi");
+        if (o.value && !o.value[0][0] && !o.value[1][0]) (acked[w].incr++, acked[w].log.push(id));
+      } else if (r < 0.9) {
+        await settle(rand() < 0.5 ? client.get(counter) : client.lrange(log, -3, -1), "read");
+      } else {
+        await settle(client.blpop(`${tag}:empty:${w}`, 0.1), "blpop");
+      }
+    }
+  };
+
+  const injector = async () => {
+    await sleep(300);
+    while (running) {
+      await sleep(200 + faultRand() * 1300);
+      if (!running) break;
+      const fault = FAULTS[Math.floor(faultRand() * FAULTS.length)];
+      figures.faults[fault] = (figures.faults[fault] || 0) + 1;
+      if (fault === "kill") {
+        await cliAsync(server.port, "CLIENT", "KILL", "TYPE", "normal");
+        await cliAsync(server.port, "CLIENT", "KILL", "TYPE", "pubsub");
+      } else if (fault === "sleep") {
+        await cliAsync(server.port, "DEBUG", "SLEEP", (0.1 + faultRand() * 0.7).toFixed(2));
+      } else {
+        if (fault === "restart") await server.stop();
+        else await server.kill("SIGKILL");
+        await sleep(faultRand() * 500);
+        await server.start();
+      }
+    }
+  };
+
+  const started = Date.now();
+  const loops = [...Array.from({ length: workers }, (_, w) => work(w)), injector()];
+  await sleep(seconds * 1000);
+  running = false;
+  await Promise.all(loops);
+  figures.ms = Date.now() - started;
+
+  // What the server holds (the last fault may have left it restarting: wait for it).
+  let lost = 0;
+  for (let attempt = 0; attempt < 50 && (await cliAsync(server.port, "PING")) !== "PONG"; attempt++) await sleep(200);
+  for (let w = 0; w < workers; w++) {
+    const counter = Number(await cliAsync(server.port, "GET", `${tag}:ctr:${w}`)) || 0;
+    if (counter < acked[w].incr) {
+      lost += acked[w].incr - counter;
+      problems.push(`worker ${w}: counter ${counter} < ${acked[w].incr} acknowledged INCRs`);
+    }
+    const logged = new Set(((await cliAsync(server.port, "LRANGE", `${tag}:log:${w}`, "0", "-1")) || "").split("\n"));
+    const missing = acked[w].log.filter((id) => !logged.has(id));
+    if (missing.length) {
+      lost += missing.length;
+      problems.push(`worker ${w}: ${missing.length} acknowledged RPUSHes missing (first ${missing[0]})`);
+    }
+  }
+  figures.ackedLost = lost;
+  if (figures.hung) problems.push(`${figures.hung} calls did not settle within ${SETTLE_LIMIT_MS} ms`);
+
+  // Events: the client must be usable again, and quit ends it with 'end'.
+  const after = await settle(client.ping(), "ping");
+  if (after.value !== "PONG") problems.push(`after the faults, PING gave ${JSON.stringify(after)}`);
+  await client.quit().catch(() => client.disconnect());
+  await sleep(50);
+  figures.events = events.length;
+  const broken = eventGrammarBreak(events);
+  if (broken) problems.push(`events out of ioredis's order: ${broken}; sequence ${events.join(" ")}`);
+  if (events[events.length - 1] !== "end")
+    problems.push(`the last event was '${events[events.length - 1]}', not 'end'`);
+  return { figures, problems };
+}
+
+module.exports = { faultRun, eventGrammarBreak };
