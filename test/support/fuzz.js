@@ -172,11 +172,29 @@ function generator(seed, { bad = false } = {}) {
   };
   const one = () => (bad && rand() < 0.5 ? spoil(withBuffers(call())) : withBuffers(call()));
   /** One step of a program. */
+  /** A scan stream of every kind, with MATCH/COUNT/TYPE options. */
+  const scan = () => {
+    const options = { match: pick([undefined, "k*", "*", "k1*", "*:h"]), count: pick([undefined, 1, 10, 100]) };
+    const method = pick(["scanStream", "scanStream", "hscanStream", "sscanStream", "zscanStream"]);
+    if (method === "scanStream" && rand() < 0.3) options.type = pick(["string", "hash", "zset"]);
+    if (method !== "scanStream") options.match = pick([undefined, "*", "a*"]);
+    return { kind: "scan", method, key: method === "scanStream" ? undefined : key(), options };
+  };
+  /** A subscribe (channel or pattern), payloads published to it, the deliveries, an unsubscribe. */
+  const pubsub = () => ({
+    kind: "pubsub",
+    channel: pick(["news", "news.eu", "ü"]),
+    pattern: pick([null, "news*", "n?ws.*"]),
+    payloads: Array.from({ length: 1 + int(3) }, value),
+  });
   const step = () => {
     const r = rand();
-    if (r < 0.6) return { kind: "call", call: one(), callback: rand() < 0.2 };
-    const calls = Array.from({ length: 2 + int(4) }, one);
-    return { kind: r < 0.85 ? "pipeline" : "multi", calls };
+    if (r < 0.55) return { kind: "call", call: one(), callback: rand() < 0.2 };
+    if (r < 0.9) {
+      const calls = Array.from({ length: 2 + int(4) }, one);
+      return { kind: r < 0.78 ? "pipeline" : "multi", calls };
+    }
+    return r < 0.96 ? scan() : pubsub();
   };
   return { step, options: OPTIONS[seed % OPTIONS.length] };
 }
@@ -189,6 +207,53 @@ function program(seed, ops, { bad = false } = {}) {
 
 /** Set-valued replies come in the server's hash order: compared sorted. */
 const UNORDERED = new Set(["smembers", "hkeys", "hvals"]);
+
+/** Everything a scan stream finds, in a comparable order (pairs kept together for HSCAN/ZSCAN). */
+async function scanAll(client, { method, key, options }) {
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const stream = key === undefined ? client[method](given) : client[method](key, given);
+  const found = [];
+  for await (const batch of stream) found.push(...batch);
+  const items = method === "hscanStream" || method === "zscanStream" ? pairs(found) : found;
+  return items.map((x) => JSON.stringify(comparable(x))).sort();
+}
+
+const pairs = (flat) => Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
+
+/** Each client's subscriber connection (made on its first pub/sub step, closed after the program). */
+const subscribers = new Map();
+
+/**
+ * Subscribe, publish, collect the deliveries, unsubscribe. Pub/sub is not per
+ * database: each side's channels carry its database number, taken out again
+ * before comparing.
+ */
+async function pubsubRound(client, step) {
+  const side = `fz${client.options.db}:`;
+  const untag = (name) => String(name).split(side).join("");
+  let sub = subscribers.get(client);
+  if (!sub) subscribers.set(client, (sub = client.duplicate()));
+  const got = [];
+  const onMessage = (channel, message) => got.push(["message", untag(channel), message.toString("hex")]);
+  const onPmessage = (pattern, channel, message) =>
+    got.push(["pmessage", untag(pattern), untag(channel), message.toString("hex")]);
+  sub.on("messageBuffer", onMessage);
+  sub.on("pmessageBuffer", onPmessage);
+  try {
+    const topic = side + (step.pattern || step.channel);
+    const subscribed = step.pattern ? await sub.psubscribe(topic) : await sub.subscribe(topic);
+    const receivers = [];
+    for (const payload of step.payloads) receivers.push(await client.publish(side + step.channel, payload));
+    const expected = receivers.reduce((a, b) => a + Number(b), 0); // strings under stringNumbers
+    for (const end = Date.now() + 2000; got.length < expected && Date.now() < end;)
+      await new Promise((r) => setTimeout(r, 2));
+    const unsubscribed = step.pattern ? await sub.punsubscribe(topic) : await sub.unsubscribe(topic);
+    return comparable({ subscribed, receivers, got, unsubscribed });
+  } finally {
+    sub.off("messageBuffer", onMessage);
+    sub.off("pmessageBuffer", onPmessage);
+  }
+}
 
 /** How long a step may take before it counts as a hang. */
 const STEP_LIMIT_MS = 10000;
@@ -209,6 +274,8 @@ async function runStep(client, step) {
   };
   const run = async () => {
     try {
+      if (step.kind === "scan") return { ok: await scanAll(client, step) };
+      if (step.kind === "pubsub") return { ok: await pubsubRound(client, step) };
       if (step.kind === "call") {
         if (!step.callback) return { ok: comparable(await invoke(step.call)) };
         return await new Promise((resolve) =>
@@ -247,6 +314,18 @@ const sortIfUnordered = (step, outcome) =>
  * on two databases), step by step. Returns the first mismatch or null.
  */
 async function compare(prog, mine, theirs) {
+  try {
+    return await compareSteps(prog, mine, theirs);
+  } finally {
+    for (const client of [mine, theirs]) {
+      const sub = subscribers.get(client);
+      subscribers.delete(client);
+      if (sub) sub.disconnect();
+    }
+  }
+}
+
+async function compareSteps(prog, mine, theirs) {
   await mine.flushdb();
   await theirs.flushdb();
   for (let i = 0; i < prog.steps.length; i++) {
@@ -278,7 +357,7 @@ async function compare(prog, mine, theirs) {
  */
 function crashesIoredis(options, step) {
   if (!options.keyPrefix) return false;
-  const calls = step.kind === "call" ? [step.call] : step.calls;
+  const calls = step.kind === "call" ? [step.call] : step.calls || [];
   return calls.some(([method, , count]) => {
     if (method.replace(/Buffer$/, "") !== "eval") return false;
     try {
@@ -364,4 +443,4 @@ function printable(value, seen = new Set()) {
   return text;
 }
 
-module.exports = { program, compare, shrink, printable };
+module.exports = { program, compare, shrink, printable, runStep };
