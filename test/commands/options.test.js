@@ -247,6 +247,21 @@ family("deliberate differences", 14, [
     },
   ],
   [
+    "a key missing from its position, with a keyPrefix",
+    async (c) => {
+      const prefixed = c.duplicate({ keyPrefix: "p:" });
+      try {
+        return await prefixed.hlen([]);
+      } finally {
+        prefixed.disconnect();
+      }
+    },
+    {
+      differs: "ioredis sends the key '<prefix>undefined'; ioglide rejects the call",
+      expect: rejected(/argument 1 of 'hlen' is a key and is missing/),
+    },
+  ],
+  [
     "a string read of non-UTF-8 data in one request with a write, on a client that never sent binary",
     async (c) => {
       const fresh = c.duplicate();
