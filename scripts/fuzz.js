@@ -3,7 +3,7 @@
  * The differential fuzzer (test/support/fuzz.js), long runs:
  *
  *   npm run fuzz -- [--seed N] [--ops M] [--runs R] [--bad]
- *   npm run fuzz -- --faults [--seed N] [--seconds S] [--runs R]
+ *   npm run fuzz -- --faults [--cluster] [--seed N] [--seconds S] [--runs R]
  *
  * Starts a server of its own, runs R programs of M steps from seeds N, N+1,
  * ... through ioglide (database 1) and ioredis (database 2), and prints each
@@ -18,14 +18,16 @@
  * its connections killed at random; every call must settle, every
  * acknowledged write must be on the server, events must follow ioredis's
  * order. The same run through ioredis is printed beside it for reference.
+ * With `--cluster`, on a 3-master cluster with replicas: CLUSTER FAILOVER,
+ * CLIENT KILL and DEBUG SLEEP of random nodes, through Redis.Cluster.
  * Exit code 1 on any mismatch.
  */
 "use strict";
 const Redis = require("..");
 const IORedis = require("ioredis");
-const { startServer } = require("../test/support/servers");
+const { startServer, startCluster } = require("../test/support/servers");
 const { program, compare, shrink, printable } = require("../test/support/fuzz");
-const { faultRun } = require("../test/support/faults");
+const { faultRun, standaloneTarget, clusterTarget } = require("../test/support/faults");
 
 const bad = process.argv.includes("--bad");
 const unhandled = [];
@@ -40,7 +42,11 @@ async function faults() {
   const seed = arg("seed", Date.now() % 100000);
   const seconds = arg("seconds", 30);
   const runs = arg("runs", 1);
-  const server = await startServer({ extraArgs: ["--appendonly", "yes", "--appendfsync", "always"] });
+  const cluster = process.argv.includes("--cluster");
+  const aof = ["--appendonly", "yes", "--appendfsync", "always"];
+  const server = cluster ? null : await startServer({ extraArgs: aof });
+  const nodes = cluster ? await startCluster({ extraArgs: aof }) : null;
+  const target = cluster ? clusterTarget(nodes.nodes) : standaloneTarget(server);
   let failed = 0;
   try {
     for (let r = 0; r < runs; r++) {
@@ -48,8 +54,19 @@ async function faults() {
         ["ioglide", Redis],
         ["ioredis", IORedis],
       ]) {
-        const makeClient = () => new Client({ port: server.port, maxRetriesPerRequest: null });
-        const { figures, problems } = await faultRun({ seed: seed + r, seconds, server, makeClient });
+        const makeClient = () =>
+          cluster
+            ? new Client.Cluster([{ host: "127.0.0.1", port: nodes.nodes[0].port }], {
+                redisOptions: { maxRetriesPerRequest: null },
+              })
+            : new Client({ port: server.port, maxRetriesPerRequest: null });
+        const { figures, problems } = await faultRun({
+          seed: seed + r,
+          seconds,
+          target,
+          makeClient,
+          checkEvents: !cluster,
+        });
         const { calls, resolved, rejected, hung, ackedLost, faults: injected, errors } = figures;
         console.log(
           `seed ${seed + r} ${name}: ${calls} calls (${resolved} resolved, ${rejected} rejected, ${hung} hung), ` +
@@ -61,7 +78,8 @@ async function faults() {
       }
     }
   } finally {
-    await server.cleanup();
+    if (server) await server.cleanup();
+    if (nodes) await nodes.cleanup();
   }
   if (unhandled.length) {
     failed++;

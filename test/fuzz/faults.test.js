@@ -7,7 +7,7 @@ const { suite } = require("uvu");
 const assert = require("uvu/assert");
 const Redis = require("../..");
 const { startServer } = require("../support/servers");
-const { faultRun } = require("../support/faults");
+const { faultRun, standaloneTarget } = require("../support/faults");
 
 const t = suite("faults");
 let server;
@@ -26,7 +26,7 @@ t("seed 42, 12 s of restarts, crashes, DEBUG SLEEP and CLIENT KILL: nothing hang
   const { figures, problems } = await faultRun({
     seed: 42,
     seconds: 12,
-    server,
+    target: standaloneTarget(server),
     makeClient: () => new Redis({ port: server.port, maxRetriesPerRequest: null }),
   });
   assert.equal(problems, []);

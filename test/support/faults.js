@@ -1,12 +1,18 @@
 "use strict";
 /**
  * Fault injection for the fuzzer: a write-heavy random workload through one
- * client while the server is disturbed at random moments (seeded):
+ * client while the server is disturbed at random moments (seeded). On a
+ * standalone server (standaloneTarget):
  *
  *   kill     CLIENT KILL of every normal and pub/sub connection
  *   sleep    DEBUG SLEEP of 0.1-0.8 s (the server stops answering)
  *   restart  SIGTERM and start again (same port, AOF with fsync always)
  *   crash    SIGKILL and start again
+ *
+ * On a cluster (clusterTarget): `failover` (CLUSTER FAILOVER on a replica,
+ * which swaps it with its master without losing a write), and `kill` and
+ * `sleep` on a node picked at random. (A SIGKILLed master loses what it had
+ * not yet replicated, whatever the client: not injected there.)
  *
  * What must hold, whatever the faults:
  *   - every call settles (resolves or rejects with an Error) within 30 s;
@@ -22,7 +28,6 @@ const { execFile } = require("child_process");
 const { cliBinary } = require("./servers");
 
 const SETTLE_LIMIT_MS = 30000;
-const FAULTS = ["kill", "sleep", "restart", "crash"];
 
 /**
  * ioredis's connection events, as its state machine emits them: which event
@@ -51,12 +56,75 @@ function prng(seed) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** redis-cli against one node (`-c` follows a cluster's redirects); null when it failed. */
 function cliAsync(port, ...args) {
   return new Promise((resolve) =>
-    execFile(cliBinary(), ["-h", "127.0.0.1", "-p", String(port), ...args], { timeout: 10000 }, (err, out) =>
+    execFile(cliBinary(), ["-c", "-h", "127.0.0.1", "-p", String(port), ...args], { timeout: 10000 }, (err, out) =>
       resolve(err ? null : String(out).trim()),
     ),
   );
+}
+
+/** Wait until the node answers PING (after a restart or a sleep). */
+async function answering(port) {
+  for (let attempt = 0; attempt < 50 && (await cliAsync(port, "PING")) !== "PONG"; attempt++) await sleep(200);
+}
+
+/** A standalone server (startServer(), AOF with fsync always): its faults, and how to read it. */
+function standaloneTarget(server) {
+  return {
+    faults: {
+      async kill() {
+        await cliAsync(server.port, "CLIENT", "KILL", "TYPE", "normal");
+        await cliAsync(server.port, "CLIENT", "KILL", "TYPE", "pubsub");
+      },
+      async sleep(rand) {
+        await cliAsync(server.port, "DEBUG", "SLEEP", (0.1 + rand() * 0.7).toFixed(2));
+      },
+      async restart(rand) {
+        await server.stop();
+        await sleep(rand() * 500);
+        await server.start();
+      },
+      async crash(rand) {
+        await server.kill("SIGKILL");
+        await sleep(rand() * 500);
+        await server.start();
+      },
+    },
+    async read(...args) {
+      await answering(server.port);
+      return cliAsync(server.port, ...args);
+    },
+  };
+}
+
+/** A cluster (startCluster()'s nodes): graceful failovers, and kills and sleeps of one node. */
+function clusterTarget(nodes) {
+  const pickNode = (rand) => nodes[Math.floor(rand() * nodes.length)];
+  return {
+    faults: {
+      async failover(rand) {
+        const replicas = [];
+        for (const n of nodes) if (((await cliAsync(n.port, "ROLE")) || "").startsWith("slave")) replicas.push(n);
+        if (!replicas.length) return;
+        const chosen = replicas[Math.floor(rand() * replicas.length)];
+        await cliAsync(chosen.port, "CLUSTER", "FAILOVER");
+        for (let i = 0; i < 50 && !((await cliAsync(chosen.port, "ROLE")) || "").startsWith("master"); i++)
+          await sleep(100);
+      },
+      async kill(rand) {
+        await cliAsync(pickNode(rand).port, "CLIENT", "KILL", "TYPE", "normal");
+      },
+      async sleep(rand) {
+        await cliAsync(pickNode(rand).port, "DEBUG", "SLEEP", (0.1 + rand() * 0.4).toFixed(2));
+      },
+    },
+    async read(...args) {
+      for (const n of nodes) await answering(n.port);
+      return cliAsync(nodes[0].port, ...args);
+    },
+  };
 }
 
 /** The first event that breaks ioredis's state machine, or null. */
@@ -70,11 +138,13 @@ function eventGrammarBreak(events) {
 }
 
 /**
- * One run: `makeClient()` gives a connected client, `server` is a handle from
- * startServer() (started with AOF, fsync always). Returns the figures and the
- * list of problems (empty when everything held).
+ * One run: `makeClient()` gives a client, `target` is standaloneTarget() or
+ * clusterTarget(). Returns the figures and the list of problems (empty when
+ * everything held). `checkEvents: false` for a cluster client, whose events
+ * are not the single connection's state machine.
  */
-async function faultRun({ seed, seconds, server, makeClient, workers = 6 }) {
+async function faultRun({ seed, seconds, target, makeClient, workers = 6, checkEvents = true }) {
+  const FAULTS = Object.keys(target.faults);
   const rand = prng(seed);
   // the faults come from a stream of their own: the same schedule whatever the workload draws
   const faultRand = prng(seed ^ 0x5eed);
@@ -112,8 +182,9 @@ async function faultRun({ seed, seconds, server, makeClient, workers = 6 }) {
 
   let running = true;
   const work = async (w) => {
-    const counter = `${tag}:ctr:${w}`;
-    const log = `${tag}:log:${w}`;
+    // one hash slot per worker, so its MULTI is valid on a cluster
+    const counter = `{${tag}:${w}}:ctr`;
+    const log = `{${tag}:${w}}:log`;
     for (let n = 0; running; n++) {
       const r = rand();
       const id = `${w}-${n}`;
@@ -133,7 +204,7 @@ async function faultRun({ seed, seconds, server, makeClient, workers = 6 }) {
       } else if (r < 0.9) {
         await settle(rand() < 0.5 ? client.get(counter) : client.lrange(log, -3, -1), "read");
       } else {
-        await settle(client.blpop(`${tag}:empty:${w}`, 0.1), "blpop");
+        await settle(client.blpop(`{${tag}:${w}}:empty`, 0.1), "blpop");
       }
     }
   };
@@ -145,17 +216,7 @@ async function faultRun({ seed, seconds, server, makeClient, workers = 6 }) {
       if (!running) break;
       const fault = FAULTS[Math.floor(faultRand() * FAULTS.length)];
       figures.faults[fault] = (figures.faults[fault] || 0) + 1;
-      if (fault === "kill") {
-        await cliAsync(server.port, "CLIENT", "KILL", "TYPE", "normal");
-        await cliAsync(server.port, "CLIENT", "KILL", "TYPE", "pubsub");
-      } else if (fault === "sleep") {
-        await cliAsync(server.port, "DEBUG", "SLEEP", (0.1 + faultRand() * 0.7).toFixed(2));
-      } else {
-        if (fault === "restart") await server.stop();
-        else await server.kill("SIGKILL");
-        await sleep(faultRand() * 500);
-        await server.start();
-      }
+      await target.faults[fault](faultRand);
     }
   };
 
@@ -166,16 +227,15 @@ async function faultRun({ seed, seconds, server, makeClient, workers = 6 }) {
   await Promise.all(loops);
   figures.ms = Date.now() - started;
 
-  // What the server holds (the last fault may have left it restarting: wait for it).
+  // What the server holds (the last fault may have left it restarting: read waits for it).
   let lost = 0;
-  for (let attempt = 0; attempt < 50 && (await cliAsync(server.port, "PING")) !== "PONG"; attempt++) await sleep(200);
   for (let w = 0; w < workers; w++) {
-    const counter = Number(await cliAsync(server.port, "GET", `${tag}:ctr:${w}`)) || 0;
+    const counter = Number(await target.read("GET", `{${tag}:${w}}:ctr`)) || 0;
     if (counter < acked[w].incr) {
       lost += acked[w].incr - counter;
       problems.push(`worker ${w}: counter ${counter} < ${acked[w].incr} acknowledged INCRs`);
     }
-    const logged = new Set(((await cliAsync(server.port, "LRANGE", `${tag}:log:${w}`, "0", "-1")) || "").split("\n"));
+    const logged = new Set(((await target.read("LRANGE", `{${tag}:${w}}:log`, "0", "-1")) || "").split("\n"));
     const missing = acked[w].log.filter((id) => !logged.has(id));
     if (missing.length) {
       lost += missing.length;
@@ -191,11 +251,13 @@ async function faultRun({ seed, seconds, server, makeClient, workers = 6 }) {
   await client.quit().catch(() => client.disconnect());
   await sleep(50);
   figures.events = events.length;
-  const broken = eventGrammarBreak(events);
-  if (broken) problems.push(`events out of ioredis's order: ${broken}; sequence ${events.join(" ")}`);
+  if (checkEvents) {
+    const broken = eventGrammarBreak(events);
+    if (broken) problems.push(`events out of ioredis's order: ${broken}; sequence ${events.join(" ")}`);
+  }
   if (events[events.length - 1] !== "end")
     problems.push(`the last event was '${events[events.length - 1]}', not 'end'`);
   return { figures, problems };
 }
 
-module.exports = { faultRun, eventGrammarBreak };
+module.exports = { faultRun, eventGrammarBreak, standaloneTarget, clusterTarget };

@@ -155,6 +155,9 @@ function generator(seed, { bad = false } = {}) {
       () => ["zmscore", key(), member(), member()],
       // scripts (Lua's own conversions of every reply type)
       () => ["eval", pick(LUA), 1, key(), value()],
+      // defined commands (SCRIPTS below), a fixed and a per-call key count
+      () => ["fzSwap", key(), value()],
+      () => ["fzCount", 2, key(), key(), pick(["a", "b", "c"])],
       // streams (ids given, increasing per program)
       () => ["xadd", key(), `${++streamId}-0`, "f", value()],
       () => ["xrange", key(), "-", "+"],
@@ -194,7 +197,10 @@ function generator(seed, { bad = false } = {}) {
       const calls = Array.from({ length: 2 + int(4) }, one);
       return { kind: r < 0.78 ? "pipeline" : "multi", calls };
     }
-    return r < 0.96 ? scan() : pubsub();
+    if (r < 0.95) return scan();
+    if (r < 0.97) return pubsub();
+    // WATCH a key, maybe change it from another connection, then a transaction
+    return { kind: "watch", key: key(), interfere: rand() < 0.5, calls: Array.from({ length: 1 + int(3) }, one) };
   };
   return { step, options: OPTIONS[seed % OPTIONS.length] };
 }
@@ -222,6 +228,21 @@ const pairs = (flat) => Array.from({ length: flat.length / 2 }, (_, i) => [flat[
 
 /** Each client's subscriber connection (made on its first pub/sub step, closed after the program). */
 const subscribers = new Map();
+/** Each client's second connection, which changes WATCHed keys (closed after the program). */
+const helpers = new Map();
+function helperOf(client) {
+  if (!helpers.has(client)) helpers.set(client, client.duplicate());
+  return helpers.get(client);
+}
+
+/** Scripts every program's clients define (defineCommand), called from the generator. */
+const SCRIPTS = {
+  fzSwap: {
+    numberOfKeys: 1,
+    lua: "local old = redis.call('GET', KEYS[1]); redis.call('SET', KEYS[1], ARGV[1]); return old",
+  },
+  fzCount: { lua: "local n = 0 for _, k in ipairs(KEYS) do n = n + redis.call('EXISTS', k) end return {n, ARGV[1]}" },
+};
 
 /**
  * Subscribe, publish, collect the deliveries, unsubscribe. Pub/sub is not per
@@ -276,6 +297,13 @@ async function runStep(client, step) {
     try {
       if (step.kind === "scan") return { ok: await scanAll(client, step) };
       if (step.kind === "pubsub") return { ok: await pubsubRound(client, step) };
+      if (step.kind === "watch") {
+        await client.watch(step.key);
+        if (step.interfere) await helperOf(client).set(step.key, "changed"); // EXEC then gives null
+        let chain = client.multi();
+        for (const c of step.calls) chain = invoke(c, chain);
+        return { ok: comparable(await chain.exec()) };
+      }
       if (step.kind === "call") {
         if (!step.callback) return { ok: comparable(await invoke(step.call)) };
         return await new Promise((resolve) =>
@@ -318,14 +346,19 @@ async function compare(prog, mine, theirs) {
     return await compareSteps(prog, mine, theirs);
   } finally {
     for (const client of [mine, theirs]) {
-      const sub = subscribers.get(client);
-      subscribers.delete(client);
-      if (sub) sub.disconnect();
+      for (const side of [subscribers, helpers]) {
+        const extra = side.get(client);
+        side.delete(client);
+        if (extra) extra.disconnect();
+      }
     }
   }
 }
 
 async function compareSteps(prog, mine, theirs) {
+  for (const client of [mine, theirs]) {
+    for (const [name, definition] of Object.entries(SCRIPTS)) if (!client[name]) client.defineCommand(name, definition);
+  }
   await mine.flushdb();
   await theirs.flushdb();
   for (let i = 0; i < prog.steps.length; i++) {
@@ -358,10 +391,12 @@ async function compareSteps(prog, mine, theirs) {
 function crashesIoredis(options, step) {
   if (!options.keyPrefix) return false;
   const calls = step.kind === "call" ? [step.call] : step.calls || [];
-  return calls.some(([method, , count]) => {
-    if (method.replace(/Buffer$/, "") !== "eval") return false;
+  return calls.some(([method, ...args]) => {
+    const name = method.replace(/Buffer$/, "");
+    const at = name === "eval" ? 1 : name === "fzCount" ? 0 : -1; // where the key count is
+    if (at < 0) return false;
     try {
-      return Number(String(count)) > 1e6;
+      return Number(String(args[at])) > 1e6;
     } catch {
       return false;
     }
