@@ -127,7 +127,11 @@ async function main() {
     pubsubSubscriptions: { channelsAndPatterns: {}, callback: woke },
   });
   await glSub.subscribe(new Set([channel]), 5000);
-  const roundTrip = (publish) => () => new Promise((resolve) => ((wake = resolve), publish()));
+  const roundTrip = (publish) => () =>
+    new Promise((resolve) => {
+      wake = resolve;
+      publish().catch(() => undefined);
+    });
 
   const workloads = {
     get50: {

@@ -14,7 +14,7 @@
  * Per-command exceptions (where GLIDE converts a reply by command name into
  * something that is not the server's RESP3 shape) are in native-replies.ts.
  */
-import { ShapeContext, isRecord } from "./reply-values";
+import { ShapeContext, isRecord, setOwn } from "./reply-values";
 
 /** The default translation, applied recursively. */
 export function native(value: unknown, ctx: ShapeContext): unknown {
@@ -110,10 +110,7 @@ export function objectOf(
   const obj: Record<string, unknown> = {};
   for (const [k, v] of entries) {
     const key = Buffer.isBuffer(k) ? k.toString() : String(k);
-    const shaped = value(v, ctx);
-    if (key in obj)
-      Object.defineProperty(obj, key, { value: shaped, configurable: true, enumerable: true, writable: true });
-    else obj[key] = shaped;
+    setOwn(obj, key, value(v, ctx));
   }
   return obj;
 }

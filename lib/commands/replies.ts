@@ -19,6 +19,7 @@ import {
   generic,
   hasArg,
   isRecord,
+  setOwn,
   text,
   zaddIncr,
 } from "./reply-values";
@@ -56,19 +57,30 @@ const oneDouble: ReplyShaper = (reply, ctx) => (reply === null ? null : double(r
 const doubles: ReplyShaper = (reply, ctx) =>
   Array.isArray(reply) ? reply.map((v) => (v === null ? null : double(v, ctx))) : generic(reply, ctx);
 
+function hashFromFlat(flat: unknown): unknown {
+  if (!Array.isArray(flat)) return flat;
+  const obj: Record<string, unknown> = {};
+  for (let i = 0; i < flat.length; i += 2) setOwn(obj, String(flat[i]), flat[i + 1]);
+  return obj;
+}
+
 /**
  * HGETALL: ioredis builds an object (and guards keys like __proto__). GLIDE:
  * records [{key: field, value}] ([] for a missing key), also on RESP2.
  */
 const hashObject: ReplyShaper = (reply, ctx) => {
-  const flat = generic(reply, ctx);
-  if (!Array.isArray(flat)) return flat;
+  if (!Array.isArray(reply)) return hashFromFlat(generic(reply, ctx));
+  // straight from GLIDE's records, no flat array in between
   const obj: Record<string, unknown> = {};
-  for (let i = 0; i < flat.length; i += 2) {
-    const key = String(flat[i]);
-    const value = flat[i + 1];
-    if (key in obj) Object.defineProperty(obj, key, { value, configurable: true, enumerable: true, writable: true });
-    else obj[key] = value;
+  for (let i = 0; i < reply.length; i++) {
+    const item = reply[i];
+    if (!isRecord(item)) return hashFromFlat(generic(reply, ctx));
+    const { key, value } = item;
+    setOwn(
+      obj,
+      typeof key === "string" ? key : String(generic(key, ctx)),
+      typeof value === "string" && !ctx.buffer ? value : generic(value, ctx),
+    );
   }
   return obj;
 };
