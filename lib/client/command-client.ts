@@ -298,6 +298,11 @@ export abstract class CommandClient<
     return this.#executor.submitTransaction(transaction);
   }
 
+  /** @internal a transaction was refused before it was sent: its WATCHes go, as the server's EXECABORT drops them */
+  transactionDiscarded(): void {
+    this.#executor.dropWatches();
+  }
+
   /** @internal a pipeline must keep a promise for this command (middleware or a script may retry it) */
   needsPromise(command: string): boolean {
     return this.#chains.middleware.length > 0 || this.#scripts.has(command);

@@ -6,7 +6,8 @@
  * collecting it. It also closes gracefully: what was sent is answered before
  * the connection goes (disconnect, quit), as with ioredis's socket end().
  */
-import type { Call } from "../chain/call";
+import { Call } from "../chain/call";
+import { specFor } from "../commands/spec";
 import type { Connection } from "../connection/connection";
 import type { GlideHandle } from "../glide";
 import type { SocketViewHost } from "../connection/socket-view";
@@ -93,12 +94,19 @@ export class Executor implements SocketViewHost {
     return this.ordered.submit(transaction);
   }
 
+  /** A transaction was refused before it went out: UNWATCH, as the server's EXECABORT would have. */
+  dropWatches(): void {
+    const unwatch = new Call("unwatch", [], false, specFor("unwatch"), this.connection.env);
+    this.execute(unwatch).catch(() => undefined);
+  }
+
   /** multi({ pipeline: false }): calls answer "QUEUED" until exec() (lib/executor/transactions.ts). */
   startManualTransaction(): Promise<"OK"> {
     if (this.#manualTransaction) return Promise.reject(new SimpleError("ERR MULTI calls can not be nested"));
     this.#manualTransaction = new ManualTransaction(
       (tx) => this.submitTransaction(tx),
       () => (this.#manualTransaction = undefined),
+      () => this.dropWatches(),
     );
     return Promise.resolve("OK");
   }

@@ -52,15 +52,25 @@ export class TransactionGroup {
   readonly outcome: Promise<TransactionOutcome>;
   private finish!: (o: TransactionOutcome) => void;
 
+  /**
+   * `discarded`: told when the transaction ends without being sent (a bad
+   * argument refused it, or no call was left to send). The server drops the
+   * client's WATCHes at EXEC and at EXECABORT; they must go here too, or a
+   * later transaction fails on a stale WATCH.
+   */
   constructor(
     size: number,
     private readonly send: (transaction: Call) => Promise<unknown>,
+    private readonly discarded: () => void = () => undefined,
   ) {
     this.arrived = new Array(size);
     this.early = new Array(size);
     this.remaining = size;
     this.outcome = new Promise((resolve) => (this.finish = resolve));
-    if (size === 0) this.finish({ kind: "exec", replies: [] });
+    if (size === 0) {
+      this.discarded();
+      this.finish({ kind: "exec", replies: [] });
+    }
   }
 
   /** The executor hands over call `index` (its promise settles when EXEC answers). */
@@ -92,13 +102,16 @@ export class TransactionGroup {
       return;
     }
     if (earlyErrors.length > 0) {
-      // As if the server had refused them while queueing: nothing runs.
+      // As if the server had refused them while queueing: nothing runs, and the WATCHes go.
+      this.discarded();
       const error = execAbortError(earlyErrors);
       for (const call of calls) fail(call, error);
       this.finish({ kind: "aborted", error, errors: Array.from(this.early, (e) => e?.outcome.error ?? null) });
       return;
     }
     if (calls.length === 0) {
+      // Nothing to send, but EXEC would have run and dropped the WATCHes.
+      this.discarded();
       this.finish({ kind: "exec", replies: Array.from(this.early, (e) => e!.outcome) });
       return;
     }
@@ -172,6 +185,7 @@ export class ManualTransaction {
   constructor(
     private readonly send: (transaction: Call) => Promise<unknown>,
     private readonly done: () => void,
+    private readonly discarded: () => void,
   ) {}
 
   /** A call made while the transaction is open: EXEC and DISCARD end it, others are queued. */
@@ -190,7 +204,7 @@ export class ManualTransaction {
 
   private async exec(): Promise<unknown> {
     this.done();
-    const group = new TransactionGroup(this.calls.length, this.send);
+    const group = new TransactionGroup(this.calls.length, this.send, this.discarded);
     this.calls.forEach((call, i) => group.arrive(i, call));
     const outcome = await group.outcome;
     if (outcome.kind === "watch-failed") return null;

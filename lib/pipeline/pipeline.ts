@@ -43,6 +43,8 @@ export interface PipelineHost {
   ): Promise<unknown>;
   needsPromise(command: string): boolean;
   submitTransaction(transaction: Call): Promise<unknown>;
+  /** a transaction was refused before it was sent: drop the WATCHes, as the server would */
+  transactionDiscarded(): void;
   /** a multi().exec() of `size` commands, traced on ioredis:batch */
   traceBatch<T>(size: number, exec: () => Promise<T>): Promise<T>;
   definedCommandNames(): string[];
@@ -241,7 +243,11 @@ export class Pipeline {
 
   /** The calls of one transaction through the client's chain, collected to go out as one atomic request. */
   #transactionOf(items: Queued[]): TransactionGroup {
-    const group = new TransactionGroup(items.length, (tx) => this.#redis.submitTransaction(tx));
+    const group = new TransactionGroup(
+      items.length,
+      (tx) => this.#redis.submitTransaction(tx),
+      () => this.#redis.transactionDiscarded(),
+    );
     items.forEach((q, i) => {
       const context: CallPlacement = { pipeline: { collect: (call) => group.arrive(i, call) } };
       this.#redis.runCall(q.command, q.args, q.buffer, context).then(

@@ -3,7 +3,7 @@
 // crash, a hang or an unhandled rejection.
 const { suite } = require("uvu");
 const assert = require("uvu/assert");
-const { Redis, glide, closeAll, key, settledWithin } = require("../support/clients");
+const { Redis, glide, oracle, closeAll, key, settledWithin } = require("../support/clients");
 
 const t = suite("bad-input");
 let g;
@@ -87,6 +87,39 @@ t("a key missing from its position with a keyPrefix (hlen([])) is refused like a
   } finally {
     c.disconnect();
   }
+});
+
+t("a transaction refused for a bad argument drops the WATCHes, as the server's EXECABORT does", async () => {
+  // ioredis sends the Symbol as text and EXEC runs; ioglide refuses the call and the transaction.
+  // Either way the WATCH is gone: the next transaction must not fail on it.
+  const observed = [];
+  for (const c of [glide(), oracle()]) {
+    const other = oracle();
+    const watched = key();
+    const k = key();
+    await c.watch(watched);
+    await c
+      .multi()
+      .set(k, Symbol("s"))
+      .exec()
+      .catch(() => undefined);
+    await other.set(watched, "changed after the transaction"); // would fail a stale WATCH
+    observed.push(await c.multi().set(k, "v").get(k).exec());
+    const manual = c.duplicate();
+    await manual.watch(watched);
+    await manual.multi({ pipeline: false });
+    await manual.set(key(), Symbol("s")).catch(() => undefined);
+    await manual.exec().catch(() => undefined);
+    await other.set(watched, "changed again");
+    observed.push(await manual.multi().get(k).exec());
+    manual.disconnect();
+  }
+  assert.equal(observed[0], [
+    [null, "OK"],
+    [null, "v"],
+  ]);
+  assert.equal(observed[0], observed[2]);
+  assert.equal(observed[1], observed[3]);
 });
 
 t("an unknown command", async () => {

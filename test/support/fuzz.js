@@ -47,6 +47,9 @@ const OPTIONS = [{}, { keyPrefix: "fz:" }, { stringNumbers: true }, { protocol: 
 const CYCLE = { name: "cycle" };
 CYCLE.self = CYCLE;
 
+/** One 3 MB string shared by every program (a new one per step exhausted the heap on long runs). */
+const HUGE = "x".repeat(3 << 20);
+
 /** Arguments no command accepts, or accepts only as ioredis converts them (bad-input mode). */
 const BAD = [
   () => undefined,
@@ -58,7 +61,7 @@ const BAD = [
     },
   () => CYCLE,
   () => ({ a: 1 }),
-  () => "x".repeat(3 << 20),
+  () => HUGE,
   () => NaN,
   () => Infinity,
   () => -0,
