@@ -21,6 +21,7 @@ const IORedis = require("ioredis");
 const glideModule = require("@valkey/valkey-glide");
 const Redis = require("..");
 const { startServer } = require("../test/support/servers");
+const { closedLoop } = require("./measure");
 
 const { GlideClient, Batch, Logger, Script } = glideModule;
 const argv = process.argv.slice(2);
@@ -67,20 +68,6 @@ function post(session, method, params) {
   return new Promise((resolve, reject) =>
     session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))),
   );
-}
-
-async function closedLoop(concurrency, ms, fn) {
-  let ops = 0;
-  const end = Date.now() + ms;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < end) {
-        await fn();
-        ops++;
-      }
-    }),
-  );
-  return ops;
 }
 
 async function main() {
@@ -181,7 +168,7 @@ async function main() {
     await closedLoop(w.c, 500, w[pick]); // warm-up
     glideCalls.n = 0;
     await post(session, "Profiler.start");
-    const ops = await closedLoop(w.c, SECONDS * 1000, w[pick]);
+    const ops = (await closedLoop(w.c, SECONDS * 1000, w[pick])) * SECONDS; // closedLoop gives ops/s
     const { profile } = await post(session, "Profiler.stop");
     const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
     const owners = {};

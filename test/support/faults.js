@@ -26,6 +26,7 @@
  */
 const { execFile } = require("child_process");
 const { cliBinary } = require("./servers");
+const { prng } = require("./fuzz");
 
 const SETTLE_LIMIT_MS = 30000;
 
@@ -42,17 +43,6 @@ const NEXT = {
   reconnecting: ["connect", "close"],
   end: [],
 };
-
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -481,4 +481,4 @@ function printable(value, seen = new Set()) {
   return text;
 }
 
-module.exports = { program, compare, shrink, printable, runStep };
+module.exports = { program, compare, shrink, printable, runStep, prng };
