@@ -21,7 +21,7 @@ const IORedis = require("ioredis");
 const glideModule = require("@valkey/valkey-glide");
 const Redis = require("..");
 const { startServer } = require("../test/support/servers");
-const { closedLoop } = require("./measure");
+const { closedLoop, seedBenchData, SCRIPT, MGET_KEYS } = require("./measure");
 
 const { GlideClient, Batch, Logger, Script } = glideModule;
 const argv = process.argv.slice(2);
@@ -32,7 +32,6 @@ const opt = (name, dflt) => {
 const SECONDS = Number(opt("seconds", 4));
 const CLIENT = opt("client", "ioglide");
 const ONLY = opt("only", "") ? opt("only", "").split(",") : null;
-const VALUE16 = "v".repeat(16);
 
 /** Calls into GLIDE's public API, counted at the prototype (both clients share BaseClient). */
 const glideCalls = { n: 0 };
@@ -79,15 +78,8 @@ async function main() {
   const glide = await GlideClient.createClient({ addresses: [{ host, port }], requestTimeout: 30000 });
   await ioglide.ping();
   await ioredis.ping();
-  await ioredis.set("bench:k16", VALUE16);
-  const mgetKeys = Array.from({ length: 100 }, (_, i) => `bench:m:${i}`);
-  await ioredis.mset(...mgetKeys.flatMap((k) => [k, VALUE16]));
-  const hash = {};
-  for (let i = 0; i < 100; i++) hash[`field:${i}`] = `value:${i}`;
-  await ioredis.hset("bench:h100", hash);
-  const SCRIPT = "return redis.call('GET', KEYS[1])";
-  ioglide.defineCommand("benchGet", { numberOfKeys: 1, lua: SCRIPT });
-  ioredis.defineCommand("benchGet", { numberOfKeys: 1, lua: SCRIPT });
+  await seedBenchData(ioredis, [ioglide, ioredis]);
+  const mgetKeys = MGET_KEYS;
   const glideScript = new Script(SCRIPT);
   const pipelineOf = (client) => () => {
     const p = client.pipeline();

@@ -17,6 +17,7 @@ const IORedis = require("ioredis");
 const { GlideClient, Batch, Logger, Script } = require("@valkey/valkey-glide");
 const Redis = require("..");
 const { startServer } = require("../test/support/servers");
+const { seedBenchData, SCRIPT, MGET_KEYS, VALUE16 } = require("./measure");
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -26,8 +27,6 @@ const opt = (name, dflt) => {
 const ROUNDS = Number(opt("rounds", 3));
 const MS = Number(opt("ms", 1000));
 const ONLY = opt("only", "") ? opt("only", "").split(",") : null;
-
-const VALUE16 = "v".repeat(16);
 
 /** Closed loop: `concurrency` workers, each awaiting its call before the next; ops/s. */
 async function closedLoop(concurrency, ms, fn) {
@@ -73,18 +72,8 @@ async function main() {
   await ioglide.ping();
   await ioredis.ping();
 
-  // data
-  await ioredis.set("bench:k16", VALUE16);
-  const mgetKeys = Array.from({ length: 100 }, (_, i) => `bench:m:${i}`);
-  await ioredis.mset(...mgetKeys.flatMap((k) => [k, VALUE16]));
-  const hash = {};
-  for (let i = 0; i < 100; i++) hash[`field:${i}`] = `value:${i}`;
-  await ioredis.del("bench:h100");
-  await ioredis.hset("bench:h100", hash);
-
-  const SCRIPT = "return redis.call('GET', KEYS[1])";
-  ioglide.defineCommand("benchGet", { numberOfKeys: 1, lua: SCRIPT });
-  ioredis.defineCommand("benchGet", { numberOfKeys: 1, lua: SCRIPT });
+  await seedBenchData(ioredis, [ioglide, ioredis]);
+  const mgetKeys = MGET_KEYS;
   const glideScript = new Script(SCRIPT);
 
   const pipelineOf = (client) => () => {
