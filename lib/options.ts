@@ -192,8 +192,13 @@ export function assertSupported(options: ResolvedOptions): void {
     if (!Array.isArray(options.sentinels) || options.sentinels.length === 0)
       throw new Error("Requires at least one sentinel to connect to.");
     if (!options.name) throw new Error("Requires the name of master.");
+    // Measured on GLIDE 2.5.2: a replica alone is refused ("No primary node found"); a replica beside its
+    // master with readFrom "preferReplica" gets single read commands only (every batch goes to the master,
+    // and writes succeed there, where ioredis's replica answers READONLY).
     if (options.role === "slave")
-      fail('role "slave" with sentinels (GLIDE\'s standalone client refuses a replica: "No primary node found")');
+      fail(
+        'role "slave" with sentinels (GLIDE\'s standalone client will not connect to a replica alone: "No primary node found")',
+      );
   }
   if (options.Connector) fail("a custom Connector (GLIDE owns the connection)");
   if (options.path) fail("Unix socket paths (GLIDE connects over TCP only)");

@@ -26,6 +26,7 @@ import { ServerWatch } from "./liveness";
 import { handshake } from "./handshake";
 import { afterClose } from "./retry-policy";
 import { StatusWaiters } from "./status-waiters";
+import { FailoverFollower } from "./failover-follower";
 import { traceConnect } from "../tracing";
 import { realClearTimeout, realNextTick, realSetTimeout } from "../timers";
 
@@ -79,6 +80,8 @@ export class Connection {
   private socketOpened = false;
   /** connect() promises and whenReady() waiters */
   private readonly waiters: StatusWaiters;
+  /** Sentinel: failovers of the master, followed while the client lives */
+  private readonly failovers: FailoverFollower;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -89,6 +92,13 @@ export class Connection {
     this.waiters = new StatusWaiters(topology.kind === "cluster");
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
+    this.failovers = new FailoverFollower(topology.failovers, {
+      get ready() {
+        return self.status === "ready";
+      },
+      relocate: () => this.relocated(),
+      resume: () => this.events.ready(),
+    });
     this.env = {
       stringNumbers: !!options.stringNumbers,
       nativeShapes: options.replyMapping === "resp3",
@@ -149,32 +159,7 @@ export class Connection {
   }
 
   canSend(): boolean {
-    return this.status === "ready" && this.glide.main !== null && !this.failoverHeld;
-  }
-
-  /** Sentinel: a failover of the master is under way; nothing new is sent until it switches (sentinel.ts). */
-  private failoverHeld = false;
-  private watchingFailovers = false;
-
-  /** Sentinel: follow the master's failovers, from the first connection on. */
-  private watchFailovers(): void {
-    const failovers = this.topology.failovers;
-    if (!failovers || this.watchingFailovers) return;
-    this.watchingFailovers = true;
-    failovers.watch({
-      hold: () => {
-        this.failoverHeld = true;
-      },
-      moved: () => {
-        this.failoverHeld = false;
-        if (this.status === "ready") this.relocated();
-        else this.events.ready(); // a reconnect is under way: it asks the sentinels again
-      },
-      released: () => {
-        this.failoverHeld = false;
-        if (this.status === "ready") this.events.ready(); // what waited goes
-      },
-    });
+    return this.status === "ready" && this.glide.main !== null && !this.failovers.held;
   }
 
   /**
@@ -186,13 +171,6 @@ export class Connection {
     this.events.interrupted();
     this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: false });
     this.onClose();
-  }
-
-  private stopWatchingFailovers(): void {
-    if (!this.watchingFailovers) return;
-    this.watchingFailovers = false;
-    this.failoverHeld = false;
-    this.topology.failovers?.close();
   }
 
   get isCluster(): boolean {
@@ -375,7 +353,7 @@ export class Connection {
     this.setStatus("ready");
     this.retryAttempts = 0;
     this.heartbeat.start();
-    this.watchFailovers();
+    this.failovers.start();
     this.watch.arm();
     this.events.ready();
   }
@@ -433,7 +411,7 @@ export class Connection {
 
   private end(message = CONNECTION_CLOSED_ERROR_MSG, cause?: Error): void {
     this.unregisterUnblockTarget();
-    this.stopWatchingFailovers();
+    this.failovers.stop();
     this.setStatus("end", undefined, cause);
     this.events.flush(cause ?? new Error(message));
     this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: false });

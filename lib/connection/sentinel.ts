@@ -13,7 +13,8 @@
  *   server that is not (or no longer) a primary is refused by GLIDE itself
  *   ("No primary node found"), which counts as a failed attempt.
  * - Failovers: every sentinel is subscribed to (+try-failover, +switch-master
- *   and the events between). Once a failover of our master starts, writes are
+ *   and the events between), over one connection per sentinel shared by the
+ *   process's clients (sentinel-feed.ts). Once a failover of our master starts, writes are
  *   held (the client sends nothing new, as while offline) so that none lands
  *   on a master about to be demoted; on +switch-master the connection moves
  *   to the new master and what waited goes there. A failover that ends
@@ -23,6 +24,7 @@ import { PlainConnection } from "./plain-connection";
 import type { ResolvedOptions } from "../options";
 import { realSetTimeout } from "../timers";
 import { CONNECTION_CLOSED_ERROR_MSG } from "../errors";
+import { followSentinel } from "./sentinel-feed";
 
 export interface SentinelAddress {
   host: string;
@@ -56,7 +58,8 @@ const MAX_HOLD_MS = 10000;
 
 export class SentinelWatch {
   private readonly sentinels: SentinelAddress[];
-  private readonly subscriptions: PlainConnection[] = [];
+  /** stops following each sentinel's events (sentinel-feed.ts: shared by the process's clients) */
+  private unfollow: (() => void)[] = [];
   private listener: FailoverListener | undefined;
   private holdTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -217,31 +220,7 @@ export class SentinelWatch {
   private subscribe(s: SentinelAddress): void {
     if (this.closed) return;
     const name = String(this.options.name);
-    const connection: PlainConnection = new PlainConnection(this.sentinelOptions(s), false, {
-      connected: () => {
-        connection
-          .handshake()
-          .then(() => connection.send(["PSUBSCRIBE", "+*", "-*"]))
-          .catch(() => connection.destroy());
-      },
-      push: (reply) => {
-        if (!Array.isArray(reply) || reply[0] !== "pmessage") return false;
-        this.onEvent(String(reply[2]), String(reply[3]), name);
-        return true;
-      },
-      error: () => undefined,
-      closed: () => {
-        const i = this.subscriptions.indexOf(connection);
-        if (i >= 0) this.subscriptions.splice(i, 1);
-        if (this.closed) return;
-        // As ioredis's sentinelReconnectStrategy (default: a minute; the other sentinels still report).
-        const strategy = this.options.sentinelReconnectStrategy as
-          ((times: number) => number | null | void) | undefined;
-        const delay = typeof strategy === "function" ? strategy(1) : 60000;
-        if (typeof delay === "number") realSetTimeout(() => this.subscribe(s), delay).unref();
-      },
-    });
-    this.subscriptions.push(connection);
+    this.unfollow.push(followSentinel(this.sentinelOptions(s), (type, message) => this.onEvent(type, message, name)));
   }
 
   /** A sentinel event: "<type> <instance details>"; the master's name is the second word for these. */
@@ -305,6 +284,6 @@ export class SentinelWatch {
     this.closed = true;
     this.release();
     this.listener = undefined;
-    for (const c of this.subscriptions.splice(0)) c.destroy();
+    for (const stop of this.unfollow.splice(0)) stop();
   }
 }

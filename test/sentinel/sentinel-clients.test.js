@@ -63,6 +63,33 @@ t("duplicate() keeps the sentinel options and finds the same master", async () =
   assert.is(await port(copy), setup.masterPort());
 });
 
+/** Pub/sub connections each sentinel holds now (CLIENT LIST's psub count), in sentinel order. */
+function sentinelSubscriptions() {
+  return setup.sentinels.map((s) => (setup.sentinelCli(s.port, "client", "list").match(/ psub=[1-9]/g) || []).length);
+}
+
+t(
+  "idle cost: the process's Sentinel clients share one subscription per sentinel; it closes with the last",
+  async () => {
+    // The earlier tests' clients end first; then no client of this process follows the sentinels.
+    for (const c of opened.splice(0)) if (c.status !== "end") c.disconnect();
+    await waitFor(() => sentinelSubscriptions().every((n) => n === 0), 3000);
+    const clients = [make(Redis), make(Redis), make(Redis)];
+    await Promise.all(clients.map((c) => c.ping()));
+    clients.push(clients[0].duplicate());
+    opened.push(clients[3]);
+    await clients[3].ping();
+    await waitFor(() => sentinelSubscriptions().every((n) => n === 1), 3000);
+    await sleep(200);
+    assert.equal(sentinelSubscriptions(), [1, 1, 1], "four clients, one subscription per sentinel");
+    await Promise.all(clients.slice(1).map((c) => c.quit()));
+    await sleep(200);
+    assert.equal(sentinelSubscriptions(), [1, 1, 1], "still followed for the client that remains");
+    await clients[0].quit();
+    await waitFor(() => sentinelSubscriptions().every((n) => n === 0), 3000);
+  },
+);
+
 t("subscriptions and a blocking call move to the new master with the client", async () => {
   const c = make(Redis);
   const sub = make(Redis);
