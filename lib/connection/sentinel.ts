@@ -210,11 +210,16 @@ export class SentinelWatch {
     return this.listener !== undefined;
   }
 
-  /** Follow failovers (subscribing to every sentinel); `listener` is told. */
+  /**
+   * Follow failovers (subscribing to the sentinels, the one that answered
+   * first, at most sentinelMaxConnections of them, as ioredis's
+   * failoverDetector); `listener` is told.
+   */
   watch(listener: FailoverListener): void {
     this.closed = false;
     this.listener = listener;
-    for (const s of this.sentinels) this.subscribe(s);
+    const max = Number(this.options.sentinelMaxConnections ?? 10);
+    for (const s of this.sentinels.slice(0, max > 0 ? max : this.sentinels.length)) this.subscribe(s);
   }
 
   private subscribe(s: SentinelAddress): void {

@@ -87,6 +87,15 @@ t(
     assert.equal(sentinelSubscriptions(), [1, 1, 1], "still followed for the client that remains");
     await clients[0].quit();
     await waitFor(() => sentinelSubscriptions().every((n) => n === 0), 3000);
+    // sentinelMaxConnections bounds how many sentinels are followed, as ioredis's failoverDetector.
+    const bounded = make(Redis, { sentinelMaxConnections: 2 });
+    await bounded.ping();
+    await sleep(300);
+    assert.is(
+      sentinelSubscriptions().reduce((a, b) => a + b, 0),
+      2,
+    );
+    await bounded.quit();
   },
 );
 
