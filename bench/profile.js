@@ -3,7 +3,7 @@
  * Where the JavaScript thread's time goes, per workload: a CPU profile of one
  * contender running one bench workload, summed by who owns the code.
  *
- *   node bench/profile.js [--only pipeline,mget,...] [--client ioglide|glide|ioredis] [--seconds S]
+ *   node bench/profile.js [--only pipeline,mget,...] [--client ioglide|glide|ioredis] [--seconds S] [--owner ioglide]
  *
  * For each workload: ops/s, GLIDE requests per operation (calls into GLIDE's
  * public methods, counted at its prototype), and the JS thread's samples by
@@ -12,7 +12,8 @@
  * collection, and idle (the thread waiting for replies: GLIDE's Rust core
  * and the server run elsewhere). Then the ten functions with most self time.
  * The workloads are bench/run.js's, run alone (no interleaving), one after
- * the other, on a server of its own.
+ * the other, on a server of its own. `--owner O` lists the top functions of
+ * that owner only (where ioglide's own share goes, say).
  */
 "use strict";
 const inspector = require("inspector");
@@ -32,6 +33,7 @@ const opt = (name, dflt) => {
 const SECONDS = Number(opt("seconds", 4));
 const CLIENT = opt("client", "ioglide");
 const ONLY = opt("only", "") ? opt("only", "").split(",") : null;
+const OWNER = opt("owner", null);
 
 /** Calls into GLIDE's public API, counted at the prototype (both clients share BaseClient). */
 const glideCalls = { n: 0 };
@@ -172,7 +174,7 @@ async function main() {
       owners[owner] = (owners[owner] || 0) + 1;
       total++;
       const fn = `${node.callFrame.functionName || "(anonymous)"} ${path.basename(node.callFrame.url || "")}:${node.callFrame.lineNumber + 1}`;
-      self.set(fn, (self.get(fn) || 0) + 1);
+      if (!OWNER || owner === OWNER) self.set(fn, (self.get(fn) || 0) + 1);
     }
     const share = Object.entries(owners)
       .sort((a, b) => b[1] - a[1])
@@ -182,7 +184,7 @@ async function main() {
       `\n${name} (c=${w.c}): ${Math.round(ops / SECONDS)} ops/s, ${(glideCalls.n / ops).toFixed(3)} GLIDE calls per op`,
     );
     console.log(`  JS thread: ${share}`);
-    const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
+    const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, OWNER ? 25 : 10);
     for (const [fn, n] of top) console.log(`    ${((100 * n) / total).toFixed(1).padStart(5)}%  ${fn}`);
   }
   session.disconnect();

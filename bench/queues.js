@@ -4,6 +4,7 @@
  *
  *   npm run bench:queues                         # 5,000 jobs, concurrency 10, 3 rounds
  *   node bench/queues.js --jobs 5000 --concurrency 10 --rounds 5
+ *   node bench/queues.js --relay-us 100          # a remote server: 100 us added each way (bench/relay.js)
  */
 const IORedis = require("ioredis");
 const Redis = require("..");
@@ -18,13 +19,18 @@ const opt = (name, dflt) => {
 const JOBS = opt("jobs", 5000);
 const CONCURRENCY = opt("concurrency", 10);
 const ROUNDS = opt("rounds", 3);
+const RELAY_US = opt("relay-us", 0);
 const { median } = require("./measure");
+const { startRelay } = require("./relay");
 
 async function main() {
   const server = process.env.BENCH_SERVER ? null : await startServer();
-  const [host, port] = process.env.BENCH_SERVER ? process.env.BENCH_SERVER.split(":") : ["127.0.0.1", server.port];
+  let [host, port] = process.env.BENCH_SERVER ? process.env.BENCH_SERVER.split(":") : ["127.0.0.1", server.port];
+  const relay = RELAY_US > 0 ? await startRelay(host, Number(port), RELAY_US) : null;
+  if (relay) ({ host, port } = relay);
   const results = { bull: { ioglide: [], ioredis: [] }, bullmq: { ioglide: [], ioredis: [] } };
-  console.log(`Bull and BullMQ, ${JOBS} jobs at concurrency ${CONCURRENCY}, ${ROUNDS} interleaved rounds\n`);
+  const where = relay ? `, through a relay adding ${RELAY_US} us each way` : "";
+  console.log(`Bull and BullMQ, ${JOBS} jobs at concurrency ${CONCURRENCY}, ${ROUNDS} interleaved rounds${where}\n`);
   for (let round = 0; round < ROUNDS; round++) {
     const order =
       round % 2 === 0
@@ -56,6 +62,7 @@ async function main() {
       `| ${lib === "bull" ? "Bull 4" : "BullMQ"} | ${io.toFixed(0)} | ${ig.toFixed(0)} | ${(ig / io).toFixed(2)}x |`,
     );
   }
+  if (relay) relay.stop();
   if (server) await server.cleanup();
 }
 

@@ -1,10 +1,11 @@
 "use strict";
 /**
- * ioglide vs raw GLIDE vs ioredis, interleaved in one process.
+ * ioglide vs raw GLIDE vs ioredis vs node-redis, interleaved in one process.
  *
  *   npm run bench                      # 3 rounds x 1 s per point
  *   node bench/run.js --rounds 5 --ms 2000 --only get,set
  *   BENCH_SERVER=host:port node bench/run.js   # use an existing server
+ *   node bench/run.js --relay-us 100           # a remote server: 100 us added each way (bench/relay.js)
  *
  * Every point runs each contender for the same time, the contenders in a
  * rotating order, each round; the table shows medians (ops/s) and ratios.
@@ -15,9 +16,11 @@ const { fork } = require("child_process");
 const path = require("path");
 const IORedis = require("ioredis");
 const { GlideClient, Batch, Logger, Script } = require("@valkey/valkey-glide");
+const NodeRedis = require("redis");
 const Redis = require("..");
 const { startServer } = require("../test/support/servers");
 const { seedBenchData, SCRIPT, MGET_KEYS, VALUE16 } = require("./measure");
+const { startRelay } = require("./relay");
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -27,6 +30,7 @@ const opt = (name, dflt) => {
 const ROUNDS = Number(opt("rounds", 3));
 const MS = Number(opt("ms", 1000));
 const ONLY = opt("only", "") ? opt("only", "").split(",") : null;
+const RELAY_US = Number(opt("relay-us", 0));
 
 /** Closed loop: `concurrency` workers, each awaiting its call before the next; ops/s. */
 async function closedLoop(concurrency, ms, fn) {
@@ -65,16 +69,22 @@ async function main() {
     port = server.port;
   }
   port = Number(port);
+  const relay = RELAY_US > 0 ? await startRelay(host, port, RELAY_US) : null;
+  if (relay) ({ host, port } = relay);
 
   const ioglide = new Redis({ host, port });
   const ioredis = new IORedis({ host, port });
   const glide = await GlideClient.createClient({ addresses: [{ host, port }], requestTimeout: 30000 });
+  const nodeRedis = NodeRedis.createClient({ socket: { host, port } });
+  await nodeRedis.connect();
   await ioglide.ping();
   await ioredis.ping();
 
   await seedBenchData(ioredis, [ioglide, ioredis]);
   const mgetKeys = MGET_KEYS;
   const glideScript = new Script(SCRIPT);
+  // node-redis's scripts are EVALSHA of a loaded script too.
+  const sha = await nodeRedis.scriptLoad(SCRIPT);
 
   const pipelineOf = (client) => () => {
     const p = client.pipeline();
@@ -89,6 +99,7 @@ async function main() {
       io: () => ioredis.get("bench:k16"),
       ig: () => ioglide.get("bench:k16"),
       gl: () => glide.get("bench:k16"),
+      nr: () => nodeRedis.get("bench:k16"),
     },
     {
       name: "get",
@@ -97,6 +108,7 @@ async function main() {
       io: () => ioredis.get("bench:k16"),
       ig: () => ioglide.get("bench:k16"),
       gl: () => glide.get("bench:k16"),
+      nr: () => nodeRedis.get("bench:k16"),
     },
     {
       name: "get",
@@ -105,6 +117,7 @@ async function main() {
       io: () => ioredis.get("bench:k16"),
       ig: () => ioglide.get("bench:k16"),
       gl: () => glide.get("bench:k16"),
+      nr: () => nodeRedis.get("bench:k16"),
     },
     {
       name: "set",
@@ -113,6 +126,7 @@ async function main() {
       io: () => ioredis.set("bench:s", VALUE16),
       ig: () => ioglide.set("bench:s", VALUE16),
       gl: () => glide.set("bench:s", VALUE16),
+      nr: () => nodeRedis.set("bench:s", VALUE16),
     },
     {
       name: "set",
@@ -121,6 +135,7 @@ async function main() {
       io: () => ioredis.set("bench:s", VALUE16),
       ig: () => ioglide.set("bench:s", VALUE16),
       gl: () => glide.set("bench:s", VALUE16),
+      nr: () => nodeRedis.set("bench:s", VALUE16),
     },
     {
       name: "set",
@@ -129,6 +144,7 @@ async function main() {
       io: () => ioredis.set("bench:s", VALUE16),
       ig: () => ioglide.set("bench:s", VALUE16),
       gl: () => glide.set("bench:s", VALUE16),
+      nr: () => nodeRedis.set("bench:s", VALUE16),
     },
     {
       name: "pipeline",
@@ -141,6 +157,11 @@ async function main() {
         for (let i = 0; i < 100; i++) b.get("bench:k16");
         return glide.exec(b, false);
       },
+      nr: () => {
+        const m = nodeRedis.multi();
+        for (let i = 0; i < 100; i++) m.get("bench:k16");
+        return m.execAsPipeline();
+      },
     },
     {
       name: "mget",
@@ -149,6 +170,7 @@ async function main() {
       io: () => ioredis.mget(mgetKeys),
       ig: () => ioglide.mget(mgetKeys),
       gl: () => glide.mget(mgetKeys),
+      nr: () => nodeRedis.mGet(mgetKeys),
     },
     {
       name: "evalsha",
@@ -157,6 +179,7 @@ async function main() {
       io: () => ioredis.benchGet("bench:k16"),
       ig: () => ioglide.benchGet("bench:k16"),
       gl: () => glide.invokeScript(glideScript, { keys: ["bench:k16"] }),
+      nr: () => nodeRedis.evalSha(sha, { keys: ["bench:k16"] }),
     },
     {
       name: "hgetall",
@@ -165,6 +188,7 @@ async function main() {
       io: () => ioredis.hgetall("bench:h100"),
       ig: () => ioglide.hgetall("bench:h100"),
       gl: () => glide.hgetall("bench:h100"),
+      nr: () => nodeRedis.hGetAll("bench:h100"),
     },
   ].filter((w) => !ONLY || ONLY.includes(w.name));
 
@@ -206,8 +230,20 @@ async function main() {
       (cb) => ((glideCb = cb), glSub.subscribe(new Set([channel]), 5000)),
       () => glide.publish("m", channel),
     );
-    await Promise.all([ig.ready, io.ready, gl.ready]);
-    return { ig: ig.run, io: io.run, gl: gl.run, close: () => (igSub.disconnect(), ioSub.disconnect(), glSub.close()) };
+    const nrSub = nodeRedis.duplicate();
+    await nrSub.connect();
+    const nr = make(
+      (cb) => nrSub.subscribe(channel, cb),
+      () => nodeRedis.publish(channel, "m"),
+    );
+    await Promise.all([ig.ready, io.ready, gl.ready, nr.ready]);
+    return {
+      ig: ig.run,
+      io: io.run,
+      gl: gl.run,
+      nr: nr.run,
+      close: () => (igSub.disconnect(), ioSub.disconnect(), glSub.close(), nrSub.destroy()),
+    };
   };
   const rt = !ONLY || ONLY.includes("pubsub") ? await roundTrip() : null;
   if (rt)
@@ -218,16 +254,20 @@ async function main() {
       io: rt.io,
       ig: rt.ig,
       gl: rt.gl,
+      nr: rt.nr,
     });
 
-  const contenders = ["ioglide", "glide", "ioredis"];
-  const results = new Map(workloads.map((w) => [w.label, { ioglide: [], glide: [], ioredis: [] }]));
-  console.log(`ioglide vs raw GLIDE vs ioredis: ${ROUNDS} rounds x ${MS} ms per point, server ${host}:${port}\n`);
+  const contenders = ["ioglide", "glide", "ioredis", "node-redis"];
+  const KEY = { ioglide: "ig", glide: "gl", ioredis: "io", "node-redis": "nr" };
+  const results = new Map(workloads.map((w) => [w.label, Object.fromEntries(contenders.map((c) => [c, []]))]));
+  const where = relay ? `through a relay adding ${RELAY_US} us each way` : `server ${host}:${port}`;
+  console.log(`ioglide vs raw GLIDE vs ioredis vs node-redis: ${ROUNDS} rounds x ${MS} ms per point, ${where}\n`);
   for (let round = 0; round < ROUNDS; round++) {
     for (const w of workloads) {
-      const order = contenders.slice(round % 3).concat(contenders.slice(0, round % 3));
+      const shift = round % contenders.length;
+      const order = contenders.slice(shift).concat(contenders.slice(0, shift));
       for (const who of order) {
-        const fn = who === "ioglide" ? w.ig : who === "glide" ? w.gl : w.io;
+        const fn = w[KEY[who]];
         if (!fn) continue;
         const r = await closedLoop(w.c, MS, fn);
         results.get(w.label)[who].push(r.rate);
@@ -236,24 +276,23 @@ async function main() {
     process.stdout.write(`  round ${round + 1}/${ROUNDS} done\n`);
   }
 
-  const rows = [];
-  for (const w of workloads) {
-    const r = results.get(w.label);
-    const m = {
-      ioglide: r.ioglide.length ? median(r.ioglide) : NaN,
-      glide: median(r.glide),
-      ioredis: median(r.ioredis),
-    };
-    rows.push([w.label, m.ioredis, m.glide, m.ioglide, m.ioglide / m.ioredis, m.ioglide / m.glide]);
-  }
   const fmt = (n) => (Number.isNaN(n) ? "n/a" : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0));
   const ratio = (n) => (Number.isNaN(n) ? "n/a" : `${n.toFixed(2)}x`);
-  console.log("\n| workload | ioredis ops/s | raw GLIDE ops/s | ioglide ops/s | ioglide / ioredis | ioglide / GLIDE |");
-  console.log("|---|---:|---:|---:|---:|---:|");
-  for (const [label, io, gl, ig, a, b] of rows)
-    console.log(`| ${label} | ${fmt(io)} | ${fmt(gl)} | ${fmt(ig)} | ${ratio(a)} | ${ratio(b)} |`);
+  console.log(
+    "\n| workload | ioredis ops/s | raw GLIDE ops/s | node-redis ops/s | ioglide ops/s | ioglide / ioredis | ioglide / GLIDE | node-redis / ioredis |",
+  );
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+  for (const w of workloads) {
+    const r = results.get(w.label);
+    const m = Object.fromEntries(contenders.map((c) => [c, r[c].length ? median(r[c]) : NaN]));
+    console.log(
+      `| ${w.label} | ${fmt(m.ioredis)} | ${fmt(m.glide)} | ${fmt(m["node-redis"])} | ${fmt(m.ioglide)} | ` +
+        `${ratio(m.ioglide / m.ioredis)} | ${ratio(m.ioglide / m.glide)} | ${ratio(m["node-redis"] / m.ioredis)} |`,
+    );
+  }
 
   if (rt) rt.close();
+  nodeRedis.destroy();
   ioglide.disconnect();
   ioredis.disconnect();
   glideScript.release();
@@ -276,6 +315,7 @@ async function main() {
       console.log(`| ${who} | ${r.ok} | ${r.failed} | ${r.ms} ms | ${(r.rss / 1048576).toFixed(0)} MB |`);
     }
   }
+  if (relay) relay.stop();
   if (server) await server.cleanup();
 }
 

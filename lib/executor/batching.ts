@@ -7,8 +7,15 @@ import type { Fifo } from "./fifo";
 
 /** Largest auto-pipelined batch; bigger bursts go out as several (larger ones raised peak RSS on 100k-call bursts, no faster). */
 export const MAX_BATCH = 250;
-/** Requests outstanding at once on one lane (GLIDE keeps order below 50). */
-export const WINDOW = 2;
+/**
+ * Requests outstanding at once on one lane (GLIDE keeps order below 50). A
+ * call that finds the window full waits for a slot, about a round trip
+ * divided by the window: 4 rather than 2 took Bull and BullMQ at concurrency
+ * 10 from 0.72/0.75x to 0.79/0.90x ioredis through a 0.1 ms relay, and
+ * 0.63/0.58x to 0.80/0.73x on a local server, GET/SET and batches unchanged
+ * within noise (bench/README.md).
+ */
+export const WINDOW = 4;
 /** Smallest batch worth a request of its own when spreading calls over free slots. */
 export const MIN_SHARE = 4;
 
