@@ -21,6 +21,12 @@ async function client() {
     await c.ping();
     return { get: (k) => c.get(k), close: () => c.disconnect() };
   }
+  if (who === "node-redis") {
+    const c = require("redis").createClient({ socket: { host, port } });
+    await c.connect();
+    return { get: (k) => c.get(k), close: () => c.destroy() };
+  }
+  if (who !== "glide") throw new Error(`unknown contender ${who}`);
   const { GlideClient, Logger } = require("@valkey/valkey-glide");
   Logger.init("off");
   const c = await GlideClient.createClient({ addresses: [{ host, port }] }); // GLIDE's defaults, as a user gets them

@@ -41,12 +41,17 @@ async function runBull({ Client, host, port, jobs, concurrency, onProgress }) {
   return ms;
 }
 
-/** Run `jobs` jobs through a BullMQ queue; returns elapsed ms. */
-async function runBullMQ({ Client, host, port, jobs, concurrency, onProgress }) {
+/**
+ * Run `jobs` jobs through a BullMQ queue; returns elapsed ms. The connections
+ * are `new Client(...)`, or what `connect({ host, port })` gives (BullMQ's own
+ * GLIDE adapter, say).
+ */
+async function runBullMQ({ Client, connect, host, port, jobs, concurrency, onProgress }) {
   const { Queue, Worker } = require("bullmq");
   const name = `bench-bullmq-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const queueConn = new Client({ host, port, maxRetriesPerRequest: null });
-  const workerConn = new Client({ host, port, maxRetriesPerRequest: null });
+  const open = () => (connect ? connect({ host, port }) : new Client({ host, port, maxRetriesPerRequest: null }));
+  const queueConn = open();
+  const workerConn = open();
   const queue = new Queue(name, { connection: queueConn });
   let done = 0;
   let resolveDone;
@@ -70,9 +75,18 @@ async function runBullMQ({ Client, host, port, jobs, concurrency, onProgress }) 
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
   await Promise.all(
-    [queueConn, workerConn].map((c) => (c.status === "end" ? undefined : c.quit().catch(() => c.disconnect()))),
+    [queueConn, workerConn].map((c) =>
+      c.status === "end" ? undefined : Promise.resolve(c.quit()).catch(() => c.disconnect()),
+    ),
   );
   return ms;
 }
 
-module.exports = { runBull, runBullMQ };
+/** BullMQ's own GLIDE adapter (bullmq's createValkeyGlideClient over a GLIDE client), as its docs set it up. */
+function bullmqGlideConnection({ host, port }) {
+  const { createValkeyGlideClient } = require("bullmq");
+  const { GlideClient } = require("@valkey/valkey-glide");
+  return createValkeyGlideClient(GlideClient.createClient({ addresses: [{ host, port }] }));
+}
+
+module.exports = { runBull, runBullMQ, bullmqGlideConnection };

@@ -9,7 +9,7 @@
 const IORedis = require("ioredis");
 const Redis = require("..");
 const { startServer } = require("../test/support/servers");
-const { runBull, runBullMQ } = require("./queue-workload");
+const { runBull, runBullMQ, bullmqGlideConnection } = require("./queue-workload");
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -28,38 +28,41 @@ async function main() {
   let [host, port] = process.env.BENCH_SERVER ? process.env.BENCH_SERVER.split(":") : ["127.0.0.1", server.port];
   const relay = RELAY_US > 0 ? await startRelay(host, Number(port), RELAY_US) : null;
   if (relay) ({ host, port } = relay);
-  const results = { bull: { ioglide: [], ioredis: [] }, bullmq: { ioglide: [], ioredis: [] } };
+  // Bull runs on ioglide and ioredis; BullMQ also on its own GLIDE adapter.
+  const contenders = [
+    { who: "ioglide", libs: ["bull", "bullmq"], Client: Redis },
+    { who: "ioredis", libs: ["bull", "bullmq"], Client: IORedis },
+    { who: "glide-adapter", libs: ["bullmq"], connect: bullmqGlideConnection },
+  ];
+  const results = { bull: {}, bullmq: {} };
   const where = relay ? `, through a relay adding ${RELAY_US} us each way` : "";
   console.log(`Bull and BullMQ, ${JOBS} jobs at concurrency ${CONCURRENCY}, ${ROUNDS} interleaved rounds${where}\n`);
   for (let round = 0; round < ROUNDS; round++) {
-    const order =
-      round % 2 === 0
-        ? [
-            ["ioglide", Redis],
-            ["ioredis", IORedis],
-          ]
-        : [
-            ["ioredis", IORedis],
-            ["ioglide", Redis],
-          ];
+    const shift = round % contenders.length;
+    const order = contenders.slice(shift).concat(contenders.slice(0, shift));
     for (const [lib, run] of [
       ["bull", runBull],
       ["bullmq", runBullMQ],
     ]) {
-      for (const [who, Client] of order) {
-        const ms = await run({ Client, host, port: Number(port), jobs: JOBS, concurrency: CONCURRENCY });
-        results[lib][who].push((JOBS / ms) * 1000);
+      for (const { who, libs, Client, connect } of order) {
+        if (!libs.includes(lib)) continue;
+        const ms = await run({ Client, connect, host, port: Number(port), jobs: JOBS, concurrency: CONCURRENCY });
+        (results[lib][who] ??= []).push((JOBS / ms) * 1000);
       }
     }
     console.log(`  round ${round + 1}/${ROUNDS} done`);
   }
-  console.log("\n| library | ioredis jobs/s | ioglide jobs/s | ioglide / ioredis |");
-  console.log("|---|---:|---:|---:|");
+  console.log(
+    "\n| library | ioredis jobs/s | ioglide jobs/s | ioglide / ioredis | BullMQ's GLIDE adapter jobs/s | adapter / ioredis |",
+  );
+  console.log("|---|---:|---:|---:|---:|---:|");
   for (const lib of ["bull", "bullmq"]) {
     const io = median(results[lib].ioredis);
     const ig = median(results[lib].ioglide);
+    const ad = results[lib]["glide-adapter"] ? median(results[lib]["glide-adapter"]) : NaN;
+    const adapter = Number.isNaN(ad) ? "n/a | n/a" : `${ad.toFixed(0)} | ${(ad / io).toFixed(2)}x`;
     console.log(
-      `| ${lib === "bull" ? "Bull 4" : "BullMQ"} | ${io.toFixed(0)} | ${ig.toFixed(0)} | ${(ig / io).toFixed(2)}x |`,
+      `| ${lib === "bull" ? "Bull 4" : "BullMQ"} | ${io.toFixed(0)} | ${ig.toFixed(0)} | ${(ig / io).toFixed(2)}x | ${adapter} |`,
     );
   }
   if (relay) relay.stop();

@@ -278,10 +278,11 @@ async function main() {
 
   const fmt = (n) => (Number.isNaN(n) ? "n/a" : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0));
   const ratio = (n) => (Number.isNaN(n) ? "n/a" : `${n.toFixed(2)}x`);
-  console.log(
-    "\n| workload | ioredis ops/s | raw GLIDE ops/s | node-redis ops/s | ioglide ops/s | ioglide / ioredis | ioglide / GLIDE | node-redis / ioredis |",
-  );
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+  if (workloads.length > 0)
+    console.log(
+      "\n| workload | ioredis ops/s | raw GLIDE ops/s | node-redis ops/s | ioglide ops/s | ioglide / ioredis | ioglide / GLIDE | node-redis / ioredis |",
+    );
+  if (workloads.length > 0) console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
   for (const w of workloads) {
     const r = results.get(w.label);
     const m = Object.fromEntries(contenders.map((c) => [c, r[c].length ? median(r[c]) : NaN]));
