@@ -96,8 +96,16 @@ export class OrderedLane {
     if (call.spec.mayWrite || call.transaction) this.lastWriteSeq = call.seq;
     this.queue.push(call);
     // Nothing out and nothing waiting: send now (one call in flight gains a tick of latency);
-    // calls that follow in this tick queue behind it and go together.
-    if (this.outstanding.length === 0 && this.queue.length === 1 && !this.scheduled && this.host.canSend())
+    // calls that follow in this tick queue behind it and go together. Not a pipeline's first
+    // command: a pipeline goes out as one request, as ioredis writes it at once (its first
+    // command failing alone would be resent after the rest had run: reconnectOnError's 2).
+    if (
+      this.outstanding.length === 0 &&
+      this.queue.length === 1 &&
+      !this.scheduled &&
+      call.pipeline === undefined &&
+      this.host.canSend()
+    )
       this.flush();
     else this.kick();
     return promise;

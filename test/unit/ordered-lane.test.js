@@ -84,6 +84,18 @@ test("a call alone goes out at once; calls of the same tick go together as one b
   assert.deepStrictEqual(await Promise.all([first, ...rest]), ["re:a", "re:b", "re:c", "re:d"]);
 });
 
+test("a pipeline's commands go out as one request, its first one included", async () => {
+  const { lane, fake } = makeLane();
+  const calls = ["a", "b", "c"].map((k) => Object.assign(call("incr", k), { pipeline: {} }));
+  const replies = calls.map((c) => lane.submit(c));
+  assert.strictEqual(fake.requests.length, 0, "nothing sent before the pipeline's tick ends");
+  await tick();
+  assert.strictEqual(fake.requests.length, 1);
+  assert.deepStrictEqual(fake.requests[0].names, ["incr", "incr", "incr"]);
+  fake.reply(0);
+  assert.deepStrictEqual(await Promise.all(replies), ["re:a", "re:b", "re:c"]);
+});
+
 test(`at most ${WINDOW} requests out; the rest wait, in order`, async () => {
   const { lane, fake } = makeLane();
   const replies = [];
