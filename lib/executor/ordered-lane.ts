@@ -11,8 +11,8 @@
  *   transaction commands) are "barriers": sent alone, with nothing else out.
  * - Speed. Calls queued while requests are out (or issued in the same tick)
  *   go together as one non-atomic Batch (raiseOnError=false): per-call replies
- *   and errors, one GLIDE round trip. With two requests out, JavaScript builds
- *   and decodes one batch while GLIDE and the server work on the other. This
+ *   and errors, one GLIDE round trip. With several requests out, JavaScript
+ *   builds and decodes one batch while GLIDE and the server work on others. This
  *   also makes GLIDE's inflight limit irrelevant: the rest wait here, in O(1).
  * - Offline queue. While the connection is not ready nothing is sent; calls
  *   wait (ioredis's offline queue) until it is, or until flushed.
