@@ -71,11 +71,6 @@ class Feed {
     this.connection = null;
     connection?.destroy();
   }
-
-  /** Whether a connection to the sentinel is open or opening (for tests and the idle-cost check). */
-  get connected(): boolean {
-    return this.connection !== null;
-  }
 }
 
 const feeds = new Map<string, Feed>();
@@ -100,22 +95,11 @@ function feedKey(o: ResolvedOptions): string {
  */
 export function followSentinel(sentinelOptions: ResolvedOptions, listener: SentinelEventListener): () => void {
   const key = feedKey(sentinelOptions);
-  let feed = feeds.get(key);
-  if (!feed) {
-    feed = new Feed(key, sentinelOptions);
-    feeds.set(key, feed);
-  }
-  const followed = feed;
-  followed.listeners.add(listener);
+  const feed = feeds.get(key) ?? new Feed(key, sentinelOptions);
+  feeds.set(key, feed);
+  feed.listeners.add(listener);
   return () => {
-    if (!followed.listeners.delete(listener)) return;
-    if (followed.listeners.size === 0) followed.close();
+    if (!feed.listeners.delete(listener)) return;
+    if (feed.listeners.size === 0) feed.close();
   };
-}
-
-/** How many sentinel subscriptions this process holds open (one per sentinel followed). */
-export function openSentinelFeeds(): number {
-  let n = 0;
-  for (const feed of feeds.values()) if (feed.connected) n++;
-  return n;
 }
