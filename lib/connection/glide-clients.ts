@@ -4,7 +4,7 @@
  * use, or with the main one for a blocking connection). Closing them bumps
  * the generation, so whatever a closed one reports later is ignored.
  */
-import type { GlideHandle } from "../glide";
+import { closeGlide, GlideHandle } from "../glide";
 import type { ResolvedOptions } from "../options";
 import type { Topology } from "./topology";
 import { SecondaryClient } from "./secondary-client";
@@ -74,11 +74,11 @@ export class GlideClients {
     if (this.main && !this.topology.standalone) {
       return verify(this.main, this.topology, this.options.connectTimeout);
     }
-    this.main?.close();
+    if (this.main) closeGlide(this.main);
     this.main = null;
     const client = await this.topology.createMain();
     if (stale()) {
-      client.close();
+      closeGlide(client);
       return undefined;
     }
     this.main = client;
@@ -109,7 +109,7 @@ export class GlideClients {
     const blocking = this.blocking.peek();
     if (blocking && blockingIdle) {
       this.blocking.take();
-      blocking.then((c) => c.close(), noop);
+      blocking.then(closeGlide, noop);
     } else if (blocking) {
       blocking.then((c) => c.customCommand(["SELECT", String(db)]), noop).catch(noop);
     }

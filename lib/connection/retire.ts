@@ -5,7 +5,7 @@
  * socket is gone at once. So what the server would otherwise keep seeing is
  * undone first.
  */
-import type { GlideHandle } from "../glide";
+import { closeGlide, GlideHandle, releaseGlide } from "../glide";
 import { sleepUnref } from "../timers";
 
 const noop = (): void => undefined;
@@ -28,14 +28,16 @@ export interface RetiringClients {
 export async function retireLive(clients: RetiringClients, deadlineMs: number): Promise<void> {
   const { main, blocking, blockedId, subscriber } = clients;
   const bounded = (p: Promise<unknown>) => Promise.race([p.catch(noop), sleepUnref(deadlineMs)]);
+  // ioredis's disconnect() lets the process exit at once: these last steps do not hold it.
+  for (const client of [main, subscriber]) if (client) releaseGlide(client);
   const steps: Promise<unknown>[] = [];
-  blocking?.close();
+  if (blocking) closeGlide(blocking);
   if (main && blocking && blockedId) steps.push(bounded(main.customCommand(["CLIENT", "KILL", "ID", blockedId])));
-  if (subscriber) steps.push(bounded(leaveChannels(subscriber)).then(() => subscriber.close()));
+  if (subscriber) steps.push(bounded(leaveChannels(subscriber)).then(() => closeGlide(subscriber)));
   // The name may come from the options or from a CLIENT SETNAME the application sent: clear it either way.
   if (main) steps.push(bounded(main.customCommand(["CLIENT", "SETNAME", ""])));
   await Promise.all(steps);
-  main?.close();
+  if (main) closeGlide(main);
 }
 
 /**
@@ -44,8 +46,8 @@ export async function retireLive(clients: RetiringClients, deadlineMs: number): 
  * GLIDE reconnects it during its linger.
  */
 export function retireLost(clients: RetiringClients): void {
-  clients.main?.close();
-  clients.blocking?.close();
+  if (clients.main) closeGlide(clients.main);
+  if (clients.blocking) closeGlide(clients.blocking);
   if (clients.subscriber) void forgetChannels(clients.subscriber);
 }
 
@@ -60,7 +62,7 @@ function forgetChannels(client: GlideHandle): Promise<void> {
     sub.punsubscribeLazy(null),
     sub.sunsubscribeLazy?.(null),
   ]).catch(noop);
-  return Promise.race([forget, sleepUnref(200)]).then(() => client.close());
+  return Promise.race([forget, sleepUnref(200)]).then(() => closeGlide(client));
 }
 
 function leaveChannels(client: GlideHandle): Promise<unknown> {

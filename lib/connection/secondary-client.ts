@@ -3,7 +3,7 @@
  * (SELECT, resubscriptions), forgotten if opening fails (the next use tries
  * again), and closed if the connection moved on while they were opening.
  */
-import { ConnectionError, GlideHandle } from "../glide";
+import { closeGlide, ConnectionError, GlideHandle } from "../glide";
 
 export class SecondaryClient {
   private client: Promise<GlideHandle> | null = null;
@@ -28,7 +28,7 @@ export class SecondaryClient {
       this.client = opening;
       opening.then(
         (client) => {
-          if (!stillCurrent()) client.close();
+          if (!stillCurrent()) closeGlide(client);
         },
         () => undefined,
       );

@@ -9,7 +9,7 @@
  * while it holds channels, it reconnects by itself (as GLIDE's subscriber
  * does) and subscribes them again; `close()` ends it for good.
  */
-import type { GlideHandle } from "../glide";
+import { closeGlide, GlideHandle } from "../glide";
 import type { ResolvedOptions } from "../options";
 import { CONNECTION_CLOSED_ERROR_MSG } from "../errors";
 import { PlainConnection } from "./plain-connection";
@@ -83,7 +83,7 @@ export class StandaloneSubscriber implements GlideHandle {
 
   close(errorMessage?: string): void {
     this.shards.close();
-    this.glide.close(errorMessage);
+    closeGlide(this.glide, errorMessage);
   }
 }
 

@@ -64,6 +64,29 @@ export function quietGlideLogger(): void {
   Logger.init((level as "error" | "warn" | "info" | "debug" | "trace" | "off") || "off");
 }
 
+/**
+ * Close a GLIDE client so that it never holds the process. GLIDE's close()
+ * ends its JS<->Rust socket, but the Rust side keeps its end open while any
+ * request is still pending there, and a request sent just as the server died
+ * waits for a reconnect with no deadline (requestTimeout is NO_TIMEOUT_MS).
+ * Measured on 2.5.2: disconnect() and then the server killed left the
+ * process alive in 4 runs of 6, where ioredis exits.
+ */
+export function closeGlide(client: GlideHandle, errorMessage?: string): void {
+  client.close(errorMessage);
+  releaseGlide(client);
+}
+
+/**
+ * The client no longer counts for Node's event loop (a client being retired
+ * finishes its last steps only if the process lives on, as an ioredis socket
+ * that is ending). The socket is GLIDE's private field, used only if present:
+ * the direct-call release has none.
+ */
+export function releaseGlide(client: GlideHandle): void {
+  (client as unknown as { socket?: { unref?(): void } }).socket?.unref?.();
+}
+
 export async function createStandalone(config: GlideClientConfiguration): Promise<GlideHandle> {
   return (await glide.GlideClient.createClient(config)) as unknown as GlideHandle;
 }

@@ -153,6 +153,77 @@ t("after its server is lost, a process that disconnects its clients exits by its
   );
 });
 
+/**
+ * A process that calls `how` (disconnect or quit) while its server is frozen
+ * (SIGSTOP, by the parent) or, in the same tick, kills its server: how long
+ * until it exits by itself?
+ */
+function exitAfterStop(library, server, how, { freeze }) {
+  const stop = `Promise.resolve(r.${how}()).catch(() => {});`;
+  const script = `
+    const Redis = require(${JSON.stringify(library)});
+    const r = new Redis({ port: ${server.port}, retryStrategy: () => 100 });
+    r.on("error", () => {});
+    r.get("k").then(() => {
+      const go = () => {
+        const t = Date.now();
+        process.on("exit", () => console.log(JSON.stringify({ exitedAfter: Date.now() - t, status: r.status })));
+        ${stop}
+        ${freeze ? "" : `process.kill(${server.child.pid}, "SIGKILL");`}
+      };
+      ${freeze ? `process.send("ready"); process.once("message", go);` : "go();"}
+    });`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
+  if (freeze)
+    child.once("message", () => {
+      server.child.kill("SIGSTOP");
+      child.send("go");
+    });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  const exited = new Promise((resolve) =>
+    child.once("exit", () => resolve(out.trim() ? JSON.parse(out.trim()) : { exitedAfter: Infinity })),
+  );
+  return Promise.race([
+    exited,
+    sleep(5000).then(() => (child.kill(), { exitedAfter: "still running after 5 s" })),
+  ]).finally(() => server.child.kill("SIGCONT"));
+}
+
+/**
+ * GLIDE's Rust side keeps a closed client's socket open while a request is
+ * still pending there (the CLIENT SETNAME "" of the close, sent to a frozen
+ * server or just as the server died, waits with no deadline): that socket held
+ * the process for ever. A frozen server makes it certain; a killed one, a race.
+ */
+const scenarios = [
+  { how: "disconnect", freeze: true, runs: 1 },
+  { how: "disconnect", freeze: false, runs: 5 },
+  { how: "quit", freeze: false, runs: 5 },
+];
+for (const { how, freeze, runs } of scenarios) {
+  const when = freeze ? "while its server is frozen" : "as its server dies";
+  t(`a process that calls ${how}() ${when} exits by itself (within 1 s, ${runs} run(s))`, async () => {
+    const server = await startServer();
+    const libraries = { ioglide: path.resolve(__dirname, "../.."), ioredis: require.resolve("ioredis") };
+    const seen = { ioglide: [], ioredis: [] };
+    try {
+      for (let run = 0; run < runs; run++) {
+        for (const [name, lib] of Object.entries(libraries)) {
+          seen[name].push((await exitAfterStop(lib, server, how, { freeze })).exitedAfter);
+          await server.restart();
+        }
+      }
+    } finally {
+      await server.cleanup();
+    }
+    assert.ok(
+      seen.ioglide.every((ms) => ms < 1000),
+      `ioglide exited after ${JSON.stringify(seen.ioglide)} ms, ioredis after ${JSON.stringify(seen.ioredis)} ms`,
+    );
+  });
+}
+
 t("subscribe() after disconnect() rejects as ioredis's does, and opens nothing", async () => {
   const seen = {};
   for (const [name, make] of Object.entries(makers)) {
