@@ -4,6 +4,7 @@
  * contender running one bench workload, summed by who owns the code.
  *
  *   node bench/profile.js [--only pipeline,mget,...] [--client ioglide|glide|ioredis] [--seconds S] [--owner ioglide]
+ *   node bench/profile.js --only bull,bullmq [--jobs 3000] --client ioglide|ioredis
  *
  * For each workload: ops/s, GLIDE requests per operation (calls into GLIDE's
  * public methods, counted at its prototype), and the JS thread's samples by
@@ -13,7 +14,9 @@
  * and the server run elsewhere). Then the ten functions with most self time.
  * The workloads are bench/run.js's, run alone (no interleaving), one after
  * the other, on a server of its own. `--owner O` lists the top functions of
- * that owner only (where ioglide's own share goes, say).
+ * that owner only (where ioglide's own share goes, say). `--only bull` or
+ * `bullmq`: a queue's jobs are added, then their processing at concurrency
+ * 10 is profiled (bench/queue-workload.js; these run only when named).
  */
 "use strict";
 const inspector = require("inspector");
@@ -23,6 +26,7 @@ const glideModule = require("@valkey/valkey-glide");
 const Redis = require("..");
 const { startServer } = require("../test/support/servers");
 const { closedLoop, seedBenchData, SCRIPT, MGET_KEYS } = require("./measure");
+const { runBull, runBullMQ } = require("./queue-workload");
 
 const { GlideClient, Batch, Logger, Script } = glideModule;
 const argv = process.argv.slice(2);
@@ -34,6 +38,7 @@ const SECONDS = Number(opt("seconds", 4));
 const CLIENT = opt("client", "ioglide");
 const ONLY = opt("only", "") ? opt("only", "").split(",") : null;
 const OWNER = opt("owner", null);
+const QUEUE_JOBS = Number(opt("jobs", 3000));
 
 /** Calls into GLIDE's public API, counted at the prototype (both clients share BaseClient). */
 const glideCalls = { n: 0 };
@@ -61,8 +66,33 @@ function ownerOf(frame) {
     return CLIENT === "ioredis" ? "ioredis" : "ioglide";
   if (url.startsWith(`file://${root}/built/`) || url.startsWith(`${root}/built/`)) return "ioglide";
   if (url.includes("/bench/")) return "bench loop";
+  if (url.includes("/node_modules/bull/") || url.includes("/node_modules/bullmq/")) return "queue library";
   if (url.startsWith("node:") || url === "") return "node/v8";
   return "other";
+}
+
+/** One workload's profile: the JS thread's samples by owner, then the top functions (of OWNER, if given). */
+function report(title, ops, profile) {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const owners = {};
+  const self = new Map();
+  let total = 0;
+  for (const id of profile.samples) {
+    const node = byNode.get(id);
+    const owner = ownerOf(node.callFrame);
+    owners[owner] = (owners[owner] || 0) + 1;
+    total++;
+    const fn = `${node.callFrame.functionName || "(anonymous)"} ${path.basename(node.callFrame.url || "")}:${node.callFrame.lineNumber + 1}`;
+    if (!OWNER || owner === OWNER) self.set(fn, (self.get(fn) || 0) + 1);
+  }
+  const share = Object.entries(owners)
+    .sort((a, b) => b[1] - a[1])
+    .map(([o, n]) => `${o} ${((100 * n) / total).toFixed(0)}%`)
+    .join(", ");
+  console.log(`\n${title}, ${(glideCalls.n / ops).toFixed(3)} GLIDE calls per op`);
+  console.log(`  JS thread: ${share}`);
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, OWNER ? 25 : 10);
+  for (const [fn, n] of top) console.log(`    ${((100 * n) / total).toFixed(1).padStart(5)}%  ${fn}`);
 }
 
 function post(session, method, params) {
@@ -164,28 +194,30 @@ async function main() {
     await post(session, "Profiler.start");
     const ops = (await closedLoop(w.c, SECONDS * 1000, w[pick])) * SECONDS; // closedLoop gives ops/s
     const { profile } = await post(session, "Profiler.stop");
-    const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
-    const owners = {};
-    const self = new Map();
-    let total = 0;
-    for (const id of profile.samples) {
-      const node = byNode.get(id);
-      const owner = ownerOf(node.callFrame);
-      owners[owner] = (owners[owner] || 0) + 1;
-      total++;
-      const fn = `${node.callFrame.functionName || "(anonymous)"} ${path.basename(node.callFrame.url || "")}:${node.callFrame.lineNumber + 1}`;
-      if (!OWNER || owner === OWNER) self.set(fn, (self.get(fn) || 0) + 1);
-    }
-    const share = Object.entries(owners)
-      .sort((a, b) => b[1] - a[1])
-      .map(([o, n]) => `${o} ${((100 * n) / total).toFixed(0)}%`)
-      .join(", ");
-    console.log(
-      `\n${name} (c=${w.c}): ${Math.round(ops / SECONDS)} ops/s, ${(glideCalls.n / ops).toFixed(3)} GLIDE calls per op`,
-    );
-    console.log(`  JS thread: ${share}`);
-    const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, OWNER ? 25 : 10);
-    for (const [fn, n] of top) console.log(`    ${((100 * n) / total).toFixed(1).padStart(5)}%  ${fn}`);
+    report(`${name} (c=${w.c}): ${Math.round(ops / SECONDS)} ops/s`, ops, profile);
+  }
+  // Queues: the jobs are added first, the processing is profiled (bench/queue-workload.js).
+  for (const [name, run] of [
+    ["bull", runBull],
+    ["bullmq", runBullMQ],
+  ]) {
+    if (!ONLY || !ONLY.includes(name) || CLIENT === "glide") continue;
+    const jobs = QUEUE_JOBS;
+    const Client = CLIENT === "ioglide" ? Redis : IORedis;
+    const ms = await run({
+      Client,
+      host,
+      port,
+      jobs,
+      concurrency: 10,
+      addFirst: true,
+      onStart: async () => {
+        glideCalls.n = 0;
+        await post(session, "Profiler.start");
+      },
+    });
+    const { profile } = await post(session, "Profiler.stop");
+    report(`${name} (${jobs} jobs, concurrency 10): ${Math.round((jobs / ms) * 1000)} jobs/s`, jobs, profile);
   }
   session.disconnect();
   ioglide.disconnect();

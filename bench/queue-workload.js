@@ -6,8 +6,12 @@
  * Used by bench/queues.js and by the demo.
  */
 
-/** Run `jobs` jobs through a Bull queue; returns elapsed ms. */
-async function runBull({ Client, host, port, jobs, concurrency, onProgress }) {
+/**
+ * Run `jobs` jobs through a Bull queue; returns elapsed ms. `addFirst`: all
+ * jobs are added before the worker starts, and only the processing is timed
+ * (`onStart` is called as it begins).
+ */
+async function runBull({ Client, host, port, jobs, concurrency, onProgress, addFirst, onStart }) {
   const Queue = require("bull");
   const clients = [];
   const createClient = (type, opts) => {
@@ -27,12 +31,17 @@ async function runBull({ Client, host, port, jobs, concurrency, onProgress }) {
       if (done === jobs) resolve();
     });
   });
+  const add = async () => {
+    for (let i = 0; i < jobs; i += 1000) {
+      await q.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, (_, j) => ({ data: { i: i + j } })));
+    }
+  };
+  if (addFirst) await add();
+  if (onStart) await onStart();
   q.process(concurrency, async (job) => job.data.i * 2);
   await q.isReady();
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < jobs; i += 1000) {
-    await q.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, (_, j) => ({ data: { i: i + j } })));
-  }
+  if (!addFirst) await add();
   await finished;
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   await q.obliterate({ force: true }).catch(() => undefined);
@@ -44,9 +53,9 @@ async function runBull({ Client, host, port, jobs, concurrency, onProgress }) {
 /**
  * Run `jobs` jobs through a BullMQ queue; returns elapsed ms. The connections
  * are `new Client(...)`, or what `connect({ host, port })` gives (BullMQ's own
- * GLIDE adapter, say).
+ * GLIDE adapter, say). `addFirst` and `onStart` as for runBull.
  */
-async function runBullMQ({ Client, connect, host, port, jobs, concurrency, onProgress }) {
+async function runBullMQ({ Client, connect, host, port, jobs, concurrency, onProgress, addFirst, onStart }) {
   const { Queue, Worker } = require("bullmq");
   const name = `bench-bullmq-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const open = () => (connect ? connect({ host, port }) : new Client({ host, port, maxRetriesPerRequest: null }));
@@ -56,6 +65,15 @@ async function runBullMQ({ Client, connect, host, port, jobs, concurrency, onPro
   let done = 0;
   let resolveDone;
   const finished = new Promise((resolve) => (resolveDone = resolve));
+  const add = async () => {
+    for (let i = 0; i < jobs; i += 1000) {
+      await queue.addBulk(
+        Array.from({ length: Math.min(1000, jobs - i) }, (_, j) => ({ name: "j", data: { i: i + j } })),
+      );
+    }
+  };
+  if (addFirst) await add();
+  if (onStart) await onStart();
   const worker = new Worker(name, async (job) => job.data.i * 2, { connection: workerConn, concurrency });
   worker.on("completed", () => {
     done++;
@@ -64,11 +82,7 @@ async function runBullMQ({ Client, connect, host, port, jobs, concurrency, onPro
   });
   await worker.waitUntilReady();
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < jobs; i += 1000) {
-    await queue.addBulk(
-      Array.from({ length: Math.min(1000, jobs - i) }, (_, j) => ({ name: "j", data: { i: i + j } })),
-    );
-  }
+  if (!addFirst) await add();
   await finished;
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   await worker.close();

@@ -103,6 +103,7 @@ export abstract class CommandClient<
       opened: () => this.#onNewConnection(),
       ready: () => this.#executor.resume(),
       interrupted: () => this.#executor.requeueInFlight(),
+      dropped: () => this.#executor.settleInFlight(),
       flush: (error) => this.#executor.rejectAll(error),
       message: (msg) => this.#pubSubRouter.deliver(msg as PubSubMessage),
       sentinelError: (error) => this.emit("sentinelError", error),

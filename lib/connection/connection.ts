@@ -28,6 +28,7 @@ import { afterClose } from "./retry-policy";
 import { StatusWaiters } from "./status-waiters";
 import { FailoverFollower } from "./failover-follower";
 import { traceConnect } from "../tracing";
+import type { CloseHow } from "./glide-clients";
 import { realClearTimeout, realNextTick, realSetTimeout } from "../timers";
 
 export type Status = "wait" | "connecting" | "connect" | "ready" | "close" | "reconnecting" | "end";
@@ -46,6 +47,12 @@ export interface ConnectionEvents {
   ready(): void;
   /** the connection was lost or replaced: calls in flight go again on the next one */
   interrupted(): void;
+  /**
+   * the connection dropped (the same server stays): calls in flight settle
+   * on the GLIDE client they went to, which sends them again on its own
+   * reconnect; resolves once none is left there
+   */
+  dropped(): Promise<void>;
   /** calls waiting for the connection fail with `error` (maxRetriesPerRequest, a refused AUTH, the end) */
   flush(error: Error): void;
   /** a pub/sub message from the subscriber connection */
@@ -384,8 +391,9 @@ export class Connection {
     // GLIDE subscriber that reconnects during its linger resubscribes anyway: measured, a second
     // one would be counted twice by PUBLISH.)
     if (this.topology.standalone) {
-      this.events.interrupted();
-      this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: true });
+      // The main client stays open until what it holds has settled (OrderedLane.settleInFlight).
+      const settled = this.events.dropped();
+      this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: true, mainUntil: settled });
     }
     this.onClose();
   }
@@ -423,7 +431,7 @@ export class Connection {
    * seeing is undone first (retire.ts); `blockedId`: a call is blocked on
    * that connection.
    */
-  private closeGlide(how: { live: boolean; blockedId: string | undefined; keepSubscriber: boolean }): Promise<void> {
+  private closeGlide(how: CloseHow): Promise<void> {
     this.heartbeat.stop();
     this.watch.disarm();
     this.heartbeat.forget();

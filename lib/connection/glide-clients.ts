@@ -22,6 +22,18 @@ export interface GlideClientsHost {
   subscriberOpened(client: GlideHandle, id: string | undefined): Promise<void>;
 }
 
+/** How to close a generation of GLIDE clients (GlideClients.close). */
+export interface CloseHow {
+  /** the server is there: what it would keep seeing is undone first (retire.ts) */
+  live: boolean;
+  /** CLIENT ID of the blocking connection when a call is blocked on it */
+  blockedId: string | undefined;
+  /** the subscriber stays (GLIDE resubscribes it) */
+  keepSubscriber: boolean;
+  /** the main client closes once this settles (calls still out on it: OrderedLane.settleInFlight) */
+  mainUntil?: Promise<void>;
+}
+
 export class GlideClients {
   main: GlideHandle | null = null;
   /** bumped whenever the clients are closed; async steps of an older generation stop */
@@ -120,7 +132,7 @@ export class GlideClients {
    * undone first (retire.ts); `blockedId`: a call is blocked on that
    * connection; `keepSubscriber`: the subscriber stays (GLIDE resubscribes it).
    */
-  close(how: { live: boolean; blockedId: string | undefined; keepSubscriber: boolean }): Promise<void> {
+  close(how: CloseHow): Promise<void> {
     this.generation++;
     const main = this.main;
     const blocking = this.blocking.take();
@@ -132,7 +144,7 @@ export class GlideClients {
       const clients = { main, blocking: b, blockedId: how.blockedId, subscriber: s };
       if (how.live && this.topology.standalone)
         return retireLive(clients, Number(this.options.disconnectTimeout ?? 2000));
-      retireLost(clients);
+      retireLost(clients, how.mainUntil);
     });
   }
 }

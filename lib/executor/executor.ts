@@ -170,6 +170,21 @@ export class Executor implements SocketViewHost {
     this.blocking.kick();
   }
 
+  /**
+   * The connection dropped: what is out on the ordered lane settles on the
+   * client it went to (OrderedLane.settleInFlight); a blocked call goes again
+   * on the next connection. Resolves once nothing is out on the old client.
+   */
+  settleInFlight(): Promise<void> {
+    if (this.options.autoResendUnfulfilledCommands === false) {
+      // They fail now ("Connection is closed."), as requeueInFlight says.
+      this.requeueInFlight();
+      return Promise.resolve();
+    }
+    this.blocking.requeueCurrent();
+    return this.ordered.settleInFlight();
+  }
+
   /** The connection was lost: calls in flight go again on the next one. */
   requeueInFlight(): void {
     this.ordered.requeueInFlight();

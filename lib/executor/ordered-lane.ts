@@ -54,6 +54,8 @@ interface Request {
   readonly calls: Call[];
   done: boolean;
   readonly sentAt: number;
+  /** sent on a client the connection has since left (settleInFlight): it settles there */
+  orphan?: boolean;
 }
 
 export class OrderedLane {
@@ -79,6 +81,9 @@ export class OrderedLane {
   private readonly held = new HeldCalls((calls) => this.requeue(calls));
   /** armed while requests are out and socketTimeout is set: re-armed by every reply */
   private socketTimer: NodeJS.Timeout | null = null;
+  /** requests out on a client the connection has left; nothing new is sent before they settle */
+  private orphans = 0;
+  private orphanWaiters: (() => void)[] = [];
 
   constructor(private readonly host: LaneHost) {}
 
@@ -146,7 +151,7 @@ export class OrderedLane {
   }
 
   private roomToSend(): boolean {
-    if (this.barrierOut || this.queue.peek()!.seq > this.sendUpTo) return false;
+    if (this.barrierOut || this.orphans > 0 || this.queue.peek()!.seq > this.sendUpTo) return false;
     if (this.outstanding.length >= WINDOW && this.activeRequests() >= WINDOW) return false;
     const next = this.queue.peek()!.spec;
     // A barrier goes alone; CLIENT (SETNAME, ...) need not wait for what is already out, only hold back what follows.
@@ -270,12 +275,13 @@ export class OrderedLane {
     if (isDecodingError(err)) return this.onUndecodable(request);
     const kind = classifyGlideError(err);
     const error = err as Error;
-    if (kind === "connection") {
+    if (kind === "connection" || (request.orphan && kind === "closed")) {
       // The connection (on a cluster, one node's) failed: each call's fate, then the connection is told
-      // (after this request is done: a reconnect requeues what is still out).
-      for (const call of request.calls) this.failed(call, error, request.calls.length === 1, kind);
+      // (after this request is done: a reconnect requeues what is still out). An orphan's client was
+      // left already: its failure, or its closing, is not news about the connection in use now.
+      for (const call of request.calls) this.failed(call, error, request.calls.length === 1, "connection");
       this.complete(request);
-      this.host.connectionLost(error);
+      if (!request.orphan) this.host.connectionLost(error);
       return;
     } else if (kind === "reply" && request.calls.length === 1 && !request.calls[0].transaction) {
       // A single command's own error (GLIDE rejects the request instead of returning it).
@@ -336,6 +342,7 @@ export class OrderedLane {
     const i = this.outstanding.indexOf(request);
     if (i >= 0) this.outstanding.splice(i, 1);
     if (request.calls[0].spec.barrier) this.barrierOut = false;
+    if (request.orphan && this.orphans > 0 && --this.orphans === 0) this.releaseOrphans();
     if (this.socketTimer !== null) {
       // Data came back: as ioredis, the clock restarts while more is expected.
       clearTimeout(this.socketTimer);
@@ -348,7 +355,8 @@ export class OrderedLane {
     const ms = this.host.socketTimeout!;
     this.socketTimer = realSetTimeout(() => {
       this.socketTimer = null;
-      if (this.outstanding.length === 0) return;
+      // Orphans wait for their old client's reconnect: no news about the connection in use now.
+      if (this.outstanding.length === this.orphans) return;
       this.host.socketTimedOut(new Error(`Socket timeout. Expecting data, but didn't receive any in ${ms}ms.`));
     }, ms);
   }
@@ -375,10 +383,42 @@ export class OrderedLane {
   rejectAll(error: Error): void {
     for (const call of this.queue.drain()) fail(call, error);
     for (const request of this.outstanding) for (const call of request.calls) fail(call, error);
+    this.releaseOrphans();
     this.held.failAll(error);
     this.completed = this.submitted;
     for (const w of this.drainWaiters) w.resolve();
     this.drainWaiters = [];
+  }
+
+  /**
+   * The connection dropped, but GLIDE still holds what was sent: it sends a
+   * request again on its own reconnect (a CLIENT KILL under load: every call
+   * exactly once on raw GLIDE), so sending it here as well ran it twice
+   * (measured: each of the 50 calls in flight, on every kill). So the
+   * requests out stay out and settle on the client they went to: a reply,
+   * or an error whose fate failures.ts decides (a connection error resends
+   * the call on the next connection). Nothing new is sent before they have,
+   * so nothing overtakes them. Resolves once none is left (the old client
+   * may then be closed); at once when nothing was out.
+   */
+  settleInFlight(): Promise<void> {
+    let orphans = 0;
+    for (const request of this.outstanding) {
+      request.orphan = true;
+      orphans++;
+    }
+    this.orphans = orphans;
+    if (orphans === 0) return Promise.resolve();
+    return new Promise((resolve) => this.orphanWaiters.push(resolve));
+  }
+
+  /** No orphan is left to wait for (they settled, failed, or were taken back). */
+  private releaseOrphans(): void {
+    this.orphans = 0;
+    const waiters = this.orphanWaiters;
+    this.orphanWaiters = [];
+    for (const resolve of waiters) resolve();
+    this.kick();
   }
 
   /**
@@ -396,6 +436,7 @@ export class OrderedLane {
     }
     this.outstanding = [];
     this.barrierOut = false;
+    this.releaseOrphans();
     if (this.host.resendOnReconnect) this.queue.unshiftAll(unsettled);
     else for (const call of unsettled) fail(call, new Error(CONNECTION_CLOSED_ERROR_MSG));
   }

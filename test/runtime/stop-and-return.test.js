@@ -224,6 +224,59 @@ for (const { how, freeze, runs } of scenarios) {
   });
 }
 
+/**
+ * 50 callers RPUSH unique ids while the server kills the connection
+ * (CLIENT KILL, and LLEN in the same MULTI: the log's length at the kill).
+ * Every call must be answered and logged; a call may run twice only as
+ * ioredis's autoResendUnfulfilledCommands allows: run before the kill, its
+ * reply lost, sent again. Both runs after the kill means two clients sent it
+ * (GLIDE sends what it holds again on its own reconnect): that ran every call
+ * in flight twice, on every kill.
+ */
+async function killUnderLoad(make) {
+  const server = await startServer();
+  const admin = oracle({ port: server.port });
+  try {
+    const r = make({ port: server.port, retryStrategy: () => 50 });
+    r.on("error", () => {});
+    await once(r, "ready");
+    let id = 0;
+    let stop = false;
+    let failed = 0;
+    const workers = Array.from({ length: 50 }, async () => {
+      while (!stop) {
+        const mine = String(++id);
+        await r.rpush("log", mine).catch(() => failed++);
+      }
+    });
+    await sleep(200);
+    const [, [, atKill]] = await admin.multi().client("KILL", "TYPE", "normal", "SKIPME", "yes").llen("log").exec();
+    await sleep(700);
+    stop = true;
+    await Promise.all(workers);
+    const log = await admin.lrange("log", 0, -1);
+    const positions = new Map();
+    log.forEach((x, i) => positions.set(x, (positions.get(x) || []).concat(i)));
+    let missing = 0;
+    for (let i = 1; i <= id; i++) if (!positions.has(String(i))) missing++;
+    const twiceAfterKill = [...positions.values()].filter((p) => p.length > 1 && p[0] >= atKill).length;
+    r.disconnect();
+    return { failed, missing, twiceAfterKill };
+  } finally {
+    admin.disconnect();
+    await server.cleanup();
+  }
+}
+
+t("a connection killed under load: every call answered and run, none run twice after the kill (3 kills)", async () => {
+  const seen = { ioglide: [], ioredis: [] };
+  for (let run = 0; run < 3; run++)
+    for (const [name, make] of Object.entries(makers)) seen[name].push(await killUnderLoad(make));
+  const clean = { failed: 0, missing: 0, twiceAfterKill: 0 };
+  assert.equal(seen.ioredis, [clean, clean, clean], "the oracle");
+  assert.equal(seen.ioglide, [clean, clean, clean]);
+});
+
 t("subscribe() after disconnect() rejects as ioredis's does, and opens nothing", async () => {
   const seen = {};
   for (const [name, make] of Object.entries(makers)) {

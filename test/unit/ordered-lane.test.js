@@ -226,6 +226,58 @@ test("requeueInFlight: outstanding calls go back in front; late replies of the o
   assert.deepStrictEqual(await Promise.all([a, b]), ["fresh-a", "fresh-b"]);
 });
 
+test("settleInFlight: what is out settles on its old client, and nothing new goes before it has", async () => {
+  const { lane, fake, events } = makeLane();
+  const a = lane.submit(call("incr", "a"));
+  const b = [lane.submit(call("incr", "b")), lane.submit(call("incr", "c"))];
+  await tick();
+  assert.strictEqual(fake.requests.length, 2);
+  let settled = false;
+  const done = lane.settleInFlight().then(() => (settled = true));
+  const later = lane.submit(call("incr", "d"));
+  await tick();
+  assert.strictEqual(fake.requests.length, 2, "the new call waits for the old requests");
+  // GLIDE sent the first again on its own reconnect and answered it; the batch failed with the connection.
+  fake.reply(0, ["1"]);
+  await tick();
+  assert.strictEqual(settled, false);
+  fake.requests[1].refuse(new glide.ConnectionError("Broken pipe"));
+  await done;
+  assert.strictEqual(events.lost.length, 0, "an old client's failure is not news about the new connection");
+  await tick();
+  assert.strictEqual(fake.requests.length, 3, "then the batch's calls and the new one go, in issue order");
+  assert.deepStrictEqual(
+    fake.requests[2].commands.map((c) => c[1]),
+    ["b", "c", "d"],
+  );
+  fake.reply(2);
+  assert.strictEqual(await a, "1", "answered once, by the old client");
+  assert.deepStrictEqual(await Promise.all([...b, later]), ["re:b", "re:c", "re:d"]);
+});
+
+test("settleInFlight: an old request closed with its client goes again; nothing out resolves at once", async () => {
+  const { lane, fake, events } = makeLane();
+  await lane.settleInFlight();
+  const a = lane.submit(call("incr", "a"));
+  const done = lane.settleInFlight();
+  fake.requests[0].refuse(new glide.ClosingError(""));
+  await done;
+  assert.strictEqual(events.lost.length, 0);
+  await tick();
+  assert.strictEqual(fake.requests.length, 2);
+  fake.reply(1);
+  assert.strictEqual(await a, "re:a");
+});
+
+test("settleInFlight: rejectAll fails the old requests' calls and stops the wait", async () => {
+  const { lane } = makeLane();
+  const a = lane.submit(call("incr", "a"));
+  const done = lane.settleInFlight();
+  lane.rejectAll(new Error("MaxRetriesPerRequest"));
+  await done;
+  await assert.rejects(a, /MaxRetriesPerRequest/);
+});
+
 test("a server error fails only its own call in a batch", async () => {
   const { lane, fake } = makeLane();
   lane.submit(call("get", "first"));
