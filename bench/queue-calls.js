@@ -150,7 +150,7 @@ async function main() {
         serverCpu: Math.round(serverCpuPerJob),
         clientCpu: Math.round(clientCpuPerJob),
         threads,
-        busy: Math.round((serverCpuPerJob + clientCpuPerJob) / (ms * 1000 / JOBS) * 50),
+        busy: Math.round(((serverCpuPerJob + clientCpuPerJob) / ((ms * 1000) / JOBS)) * 50),
         top,
       });
       admin.disconnect();

@@ -104,6 +104,7 @@ export abstract class CommandClient<
       ready: () => this.#executor.resume(),
       interrupted: () => this.#executor.requeueInFlight(),
       dropped: () => this.#executor.settleInFlight(),
+      abandonDropped: () => this.#executor.abandonDropped(),
       flush: (error) => this.#executor.rejectAll(error),
       message: (msg) => this.#pubSubRouter.deliver(msg as PubSubMessage),
       sentinelError: (error) => this.emit("sentinelError", error),

@@ -53,6 +53,8 @@ export interface ConnectionEvents {
    * reconnect; resolves once none is left there
    */
   dropped(): Promise<void>;
+  /** what dropped() left out goes again on the next connection after all */
+  abandonDropped(): void;
   /** calls waiting for the connection fail with `error` (maxRetriesPerRequest, a refused AUTH, the end) */
   flush(error: Error): void;
   /** a pub/sub message from the subscriber connection */
@@ -64,6 +66,8 @@ export interface ConnectionEvents {
 }
 
 const noop = (): void => undefined;
+/** How long calls left on a dropped connection's client may keep the next connection waiting (takeBackDroppedCalls). */
+const ORPHAN_PATIENCE_MS = 5000;
 
 export class Connection {
   status: Status = "wait";
@@ -83,6 +87,8 @@ export class Connection {
   private connectionEpoch = 0;
   private manuallyClosing = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /** calls still out on the client the last drop left, and the server it talks to (takeBackDroppedCalls) */
+  private droppedCalls: { from: string; settled: boolean } | null = null;
   /** the current attempt got past its first tick (ioredis's socket exists from then on) */
   private socketOpened = false;
   /** connect() promises and whenReady() waiters */
@@ -356,6 +362,7 @@ export class Connection {
     if (stale() || this.status !== "connect") return;
     await this.events.beforeReady(this.glide.main!).catch(noop);
     if (stale() || this.status !== "connect") return;
+    this.takeBackDroppedCalls();
     this.events.opened();
     this.setStatus("ready");
     this.retryAttempts = 0;
@@ -393,9 +400,35 @@ export class Connection {
     if (this.topology.standalone) {
       // The main client stays open until what it holds has settled (OrderedLane.settleInFlight).
       const settled = this.events.dropped();
+      const dropped = { from: this.addressKey(), settled: false };
+      void settled.then(() => (dropped.settled = true));
+      this.droppedCalls = dropped;
       this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: true, mainUntil: settled });
     }
     this.onClose();
+  }
+
+  private addressKey(): string {
+    const server = this.topology.standalone;
+    return server ? `${server.host}:${server.port}` : "";
+  }
+
+  /**
+   * A new connection is about to be ready while calls are still out on the
+   * client a drop left (lost()). They settle there only while that client can
+   * send them again to the same server: if this connection went elsewhere
+   * (Sentinel named another master), or they are still out
+   * ORPHAN_PATIENCE_MS after it is ready (GLIDE retries its connection at
+   * least every 2 s), they go again on this one.
+   */
+  private takeBackDroppedCalls(): void {
+    const dropped = this.droppedCalls;
+    this.droppedCalls = null;
+    if (!dropped || dropped.settled) return;
+    if (dropped.from !== this.addressKey()) return this.events.abandonDropped();
+    realSetTimeout(() => {
+      if (!dropped.settled) this.events.abandonDropped();
+    }, ORPHAN_PATIENCE_MS).unref();
   }
 
   /** ioredis's close handler: 'close', then 'reconnecting' per retryStrategy, or 'end'. */

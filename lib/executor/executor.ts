@@ -185,6 +185,11 @@ export class Executor implements SocketViewHost {
     return this.ordered.settleInFlight();
   }
 
+  /** What settleInFlight left out goes again on the next connection after all. */
+  abandonDropped(): void {
+    this.ordered.abandonOrphans();
+  }
+
   /** The connection was lost: calls in flight go again on the next one. */
   requeueInFlight(): void {
     this.ordered.requeueInFlight();

@@ -412,6 +412,27 @@ export class OrderedLane {
     return new Promise((resolve) => this.orphanWaiters.push(resolve));
   }
 
+  /**
+   * The requests still out on the old client go again on the next connection
+   * (it goes to another server, or they waited too long): their calls go
+   * back in front, in issue order, and whatever the old client reports later
+   * is ignored.
+   */
+  abandonOrphans(): void {
+    if (this.orphans === 0) return;
+    const back: Call[] = [];
+    for (const request of this.outstanding) {
+      if (!request.orphan) continue;
+      request.done = true;
+      for (const call of request.calls) if (!call.settled) back.push(call);
+    }
+    this.outstanding = this.outstanding.filter((r) => !r.orphan);
+    this.barrierOut = this.outstanding.some((r) => r.calls[0].spec.barrier);
+    this.putBack(back);
+    this.advanceCompleted();
+    this.releaseOrphans();
+  }
+
   /** No orphan is left to wait for (they settled, failed, or were taken back). */
   private releaseOrphans(): void {
     this.orphans = 0;

@@ -269,6 +269,26 @@ test("settleInFlight: an old request closed with its client goes again; nothing 
   assert.strictEqual(await a, "re:a");
 });
 
+test("abandonOrphans: what is still out on the old client goes again, first, and its late replies are ignored", async () => {
+  const { lane, fake } = makeLane();
+  const a = lane.submit(call("incr", "a"));
+  const done = lane.settleInFlight();
+  const b = lane.submit(call("incr", "b"));
+  await tick();
+  assert.strictEqual(fake.requests.length, 1);
+  lane.abandonOrphans();
+  await done;
+  await tick();
+  assert.strictEqual(fake.requests.length, 2);
+  assert.deepStrictEqual(
+    fake.requests[1].commands.map((c) => c[1]),
+    ["a", "b"],
+  );
+  fake.reply(0, ["late"]);
+  fake.reply(1);
+  assert.deepStrictEqual(await Promise.all([a, b]), ["re:a", "re:b"]);
+});
+
 test("settleInFlight: rejectAll fails the old requests' calls and stops the wait", async () => {
   const { lane } = makeLane();
   const a = lane.submit(call("incr", "a"));
