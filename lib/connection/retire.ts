@@ -5,7 +5,7 @@
  * socket is gone at once. So what the server would otherwise keep seeing is
  * undone first.
  */
-import { closeGlide, GlideHandle, releaseGlide } from "../glide";
+import { closeGlide, GlideHandle } from "../glide";
 import { sleepUnref } from "../timers";
 
 const noop = (): void => undefined;
@@ -28,8 +28,6 @@ export interface RetiringClients {
 export async function retireLive(clients: RetiringClients, deadlineMs: number): Promise<void> {
   const { main, blocking, blockedId, subscriber } = clients;
   const bounded = (p: Promise<unknown>) => Promise.race([p.catch(noop), sleepUnref(deadlineMs)]);
-  // ioredis's disconnect() lets the process exit at once: these last steps do not hold it.
-  for (const client of [main, subscriber]) if (client) releaseGlide(client);
   const steps: Promise<unknown>[] = [];
   if (blocking) closeGlide(blocking);
   if (main && blocking && blockedId) steps.push(bounded(main.customCommand(["CLIENT", "KILL", "ID", blockedId])));
@@ -48,10 +46,8 @@ export async function retireLive(clients: RetiringClients, deadlineMs: number): 
  */
 export function retireLost(clients: RetiringClients, mainUntil?: Promise<void>): void {
   const main = clients.main;
-  if (main && mainUntil) {
-    releaseGlide(main);
-    void mainUntil.then(() => closeGlide(main));
-  } else if (main) closeGlide(main);
+  if (main && mainUntil) void mainUntil.then(() => closeGlide(main));
+  else if (main) closeGlide(main);
   if (clients.blocking) closeGlide(clients.blocking);
   if (clients.subscriber) void forgetChannels(clients.subscriber);
 }

@@ -78,12 +78,11 @@ export function closeGlide(client: GlideHandle, errorMessage?: string): void {
 }
 
 /**
- * The client no longer counts for Node's event loop (a client being retired
- * finishes its last steps only if the process lives on, as an ioredis socket
- * that is ending). The socket is GLIDE's private field, used only if present:
- * the direct-call release has none.
+ * A closed client no longer counts for Node's event loop. The socket is
+ * GLIDE's private field, used only if present: the direct-call release has
+ * none.
  */
-export function releaseGlide(client: GlideHandle): void {
+function releaseGlide(client: GlideHandle): void {
   (client as unknown as { socket?: { unref?(): void } }).socket?.unref?.();
 }
 

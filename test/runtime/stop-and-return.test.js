@@ -203,7 +203,8 @@ const scenarios = [
 ];
 for (const { how, freeze, runs } of scenarios) {
   const when = freeze ? "while its server is frozen" : "as its server dies";
-  t(`a process that calls ${how}() ${when} exits by itself (within 1 s, ${runs} run(s))`, async () => {
+  // Within disconnectTimeout (2 s, ioredis's too: its process took 2.0 s with a frozen server) and a second.
+  t(`a process that calls ${how}() ${when} exits by itself (within 3 s, ${runs} run(s))`, async () => {
     const server = await startServer();
     const libraries = { ioglide: path.resolve(__dirname, "../.."), ioredis: require.resolve("ioredis") };
     const seen = { ioglide: [], ioredis: [] };
@@ -218,7 +219,7 @@ for (const { how, freeze, runs } of scenarios) {
       await server.cleanup();
     }
     assert.ok(
-      seen.ioglide.every((ms) => ms < 1000),
+      seen.ioglide.every((ms) => ms < 3000),
       `ioglide exited after ${JSON.stringify(seen.ioglide)} ms, ioredis after ${JSON.stringify(seen.ioredis)} ms`,
     );
   });
