@@ -29,6 +29,7 @@ import { StatusWaiters } from "./status-waiters";
 import { FailoverFollower } from "./failover-follower";
 import { traceConnect } from "../tracing";
 import type { CloseHow } from "./glide-clients";
+import { DroppedCalls } from "./dropped-calls";
 import { realClearTimeout, realNextTick, realSetTimeout } from "../timers";
 
 export type Status = "wait" | "connecting" | "connect" | "ready" | "close" | "reconnecting" | "end";
@@ -66,8 +67,6 @@ export interface ConnectionEvents {
 }
 
 const noop = (): void => undefined;
-/** How long calls left on a dropped connection's client may keep the next connection waiting (takeBackDroppedCalls). */
-const ORPHAN_PATIENCE_MS = 5000;
 
 export class Connection {
   status: Status = "wait";
@@ -87,8 +86,8 @@ export class Connection {
   private connectionEpoch = 0;
   private manuallyClosing = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
-  /** calls still out on the client the last drop left, and the server it talks to (takeBackDroppedCalls) */
-  private droppedCalls: { from: string; settled: boolean } | null = null;
+  /** calls still out on the client the last drop left (dropped-calls.ts) */
+  private readonly droppedCalls: DroppedCalls;
   /** the current attempt got past its first tick (ioredis's socket exists from then on) */
   private socketOpened = false;
   /** connect() promises and whenReady() waiters */
@@ -103,6 +102,7 @@ export class Connection {
   ) {
     this.db = options.db;
     this.waiters = new StatusWaiters(topology.kind === "cluster");
+    this.droppedCalls = new DroppedCalls(() => this.events.abandonDropped());
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     this.failovers = new FailoverFollower(topology.failovers, {
@@ -362,7 +362,7 @@ export class Connection {
     if (stale() || this.status !== "connect") return;
     await this.events.beforeReady(this.glide.main!).catch(noop);
     if (stale() || this.status !== "connect") return;
-    this.takeBackDroppedCalls();
+    this.droppedCalls.connected(this.addressKey());
     this.events.opened();
     this.setStatus("ready");
     this.retryAttempts = 0;
@@ -400,35 +400,16 @@ export class Connection {
     if (this.topology.standalone) {
       // The main client stays open until what it holds has settled (OrderedLane.settleInFlight).
       const settled = this.events.dropped();
-      const dropped = { from: this.addressKey(), settled: false };
-      void settled.then(() => (dropped.settled = true));
-      this.droppedCalls = dropped;
+      this.droppedCalls.left(this.addressKey(), settled);
       this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: true, mainUntil: settled });
     }
     this.onClose();
   }
 
+  /** The server a standalone connection goes to, as a key ("host:port"). */
   private addressKey(): string {
     const server = this.topology.standalone;
     return server ? `${server.host}:${server.port}` : "";
-  }
-
-  /**
-   * A new connection is about to be ready while calls are still out on the
-   * client a drop left (lost()). They settle there only while that client can
-   * send them again to the same server: if this connection went elsewhere
-   * (Sentinel named another master), or they are still out
-   * ORPHAN_PATIENCE_MS after it is ready (GLIDE retries its connection at
-   * least every 2 s), they go again on this one.
-   */
-  private takeBackDroppedCalls(): void {
-    const dropped = this.droppedCalls;
-    this.droppedCalls = null;
-    if (!dropped || dropped.settled) return;
-    if (dropped.from !== this.addressKey()) return this.events.abandonDropped();
-    realSetTimeout(() => {
-      if (!dropped.settled) this.events.abandonDropped();
-    }, ORPHAN_PATIENCE_MS).unref();
   }
 
   /** ioredis's close handler: 'close', then 'reconnecting' per retryStrategy, or 'end'. */

@@ -24,6 +24,7 @@ import { HeldCalls } from "./redirects";
 import { fateOf, FailureHost, isDecodingError } from "./failures";
 import { StallWatch } from "./stall-watch";
 import { Fifo } from "./fifo";
+import { Orphans } from "./orphans";
 import { MAX_BATCH, MIN_SHARE, takeRequest, WINDOW } from "./batching";
 import { argv, fail, pending, succeed } from "./settle";
 import { realNextTick, realNow, realSetTimeout } from "../timers";
@@ -82,8 +83,7 @@ export class OrderedLane {
   /** armed while requests are out and socketTimeout is set: re-armed by every reply */
   private socketTimer: NodeJS.Timeout | null = null;
   /** requests out on a client the connection has left; nothing new is sent before they settle */
-  private orphans = 0;
-  private orphanWaiters: (() => void)[] = [];
+  private readonly orphans = new Orphans(() => this.kick());
 
   constructor(private readonly host: LaneHost) {}
 
@@ -151,7 +151,7 @@ export class OrderedLane {
   }
 
   private roomToSend(): boolean {
-    if (this.barrierOut || this.orphans > 0 || this.queue.peek()!.seq > this.sendUpTo) return false;
+    if (this.barrierOut || this.orphans.count > 0 || this.queue.peek()!.seq > this.sendUpTo) return false;
     if (this.outstanding.length >= WINDOW && this.activeRequests() >= WINDOW) return false;
     const next = this.queue.peek()!.spec;
     // A barrier goes alone; CLIENT (SETNAME, ...) need not wait for what is already out, only hold back what follows.
@@ -342,7 +342,7 @@ export class OrderedLane {
     const i = this.outstanding.indexOf(request);
     if (i >= 0) this.outstanding.splice(i, 1);
     if (request.calls[0].spec.barrier) this.barrierOut = false;
-    if (request.orphan && this.orphans > 0 && --this.orphans === 0) this.releaseOrphans();
+    if (request.orphan) this.orphans.settled();
     if (this.socketTimer !== null) {
       // Data came back: as ioredis, the clock restarts while more is expected.
       clearTimeout(this.socketTimer);
@@ -356,7 +356,7 @@ export class OrderedLane {
     this.socketTimer = realSetTimeout(() => {
       this.socketTimer = null;
       // Orphans wait for their old client's reconnect: no news about the connection in use now.
-      if (this.outstanding.length === this.orphans) return;
+      if (this.outstanding.length === this.orphans.count) return;
       this.host.socketTimedOut(new Error(`Socket timeout. Expecting data, but didn't receive any in ${ms}ms.`));
     }, ms);
   }
@@ -383,7 +383,7 @@ export class OrderedLane {
   rejectAll(error: Error): void {
     for (const call of this.queue.drain()) fail(call, error);
     for (const request of this.outstanding) for (const call of request.calls) fail(call, error);
-    this.releaseOrphans();
+    this.orphans.release();
     this.held.failAll(error);
     this.completed = this.submitted;
     for (const w of this.drainWaiters) w.resolve();
@@ -402,14 +402,8 @@ export class OrderedLane {
    * may then be closed); at once when nothing was out.
    */
   settleInFlight(): Promise<void> {
-    let orphans = 0;
-    for (const request of this.outstanding) {
-      request.orphan = true;
-      orphans++;
-    }
-    this.orphans = orphans;
-    if (orphans === 0) return Promise.resolve();
-    return new Promise((resolve) => this.orphanWaiters.push(resolve));
+    for (const request of this.outstanding) request.orphan = true;
+    return this.orphans.adopt(this.outstanding.length);
   }
 
   /**
@@ -419,7 +413,7 @@ export class OrderedLane {
    * is ignored.
    */
   abandonOrphans(): void {
-    if (this.orphans === 0) return;
+    if (this.orphans.count === 0) return;
     const back: Call[] = [];
     for (const request of this.outstanding) {
       if (!request.orphan) continue;
@@ -430,16 +424,7 @@ export class OrderedLane {
     this.barrierOut = this.outstanding.some((r) => r.calls[0].spec.barrier);
     this.putBack(back);
     this.advanceCompleted();
-    this.releaseOrphans();
-  }
-
-  /** No orphan is left to wait for (they settled, failed, or were taken back). */
-  private releaseOrphans(): void {
-    this.orphans = 0;
-    const waiters = this.orphanWaiters;
-    this.orphanWaiters = [];
-    for (const resolve of waiters) resolve();
-    this.kick();
+    this.orphans.release();
   }
 
   /**
@@ -457,7 +442,7 @@ export class OrderedLane {
     }
     this.outstanding = [];
     this.barrierOut = false;
-    this.releaseOrphans();
+    this.orphans.release();
     if (this.host.resendOnReconnect) this.queue.unshiftAll(unsettled);
     else for (const call of unsettled) fail(call, new Error(CONNECTION_CLOSED_ERROR_MSG));
   }
