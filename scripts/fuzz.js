@@ -67,10 +67,10 @@ async function faults() {
           makeClient,
           checkEvents: !cluster,
         });
-        const { calls, resolved, rejected, hung, ackedLost, faults: injected, errors } = figures;
+        const { calls, resolved, rejected, hung, ackedLost, reordered, faults: injected, errors } = figures;
         console.log(
           `seed ${seed + r} ${name}: ${calls} calls (${resolved} resolved, ${rejected} rejected, ${hung} hung), ` +
-            `${ackedLost} acknowledged writes lost; faults ${JSON.stringify(injected)}` +
+            `${ackedLost} acknowledged writes lost, ${reordered} logged out of order; faults ${JSON.stringify(injected)}` +
             (rejected ? `; errors ${JSON.stringify(errors)}` : ""),
         );
         for (const p of problems) console.log(`  ${name === "ioglide" ? "PROBLEM" : "(ioredis)"} ${p}`);

@@ -19,6 +19,10 @@
  *   - every acknowledged write is on the server at the end: each worker's
  *     counter is at least its acknowledged INCRs, its log list holds every
  *     acknowledged RPUSH (a resent call may have run twice: at least once);
+ *   - each worker's log is in issue order: a worker awaits each call, so an
+ *     id never lands after a later one (a call run twice lands twice in a
+ *     row, as ioredis's resend puts it; a second run after newer calls means
+ *     something sent it again out of order);
  *   - the client's events follow ioredis's state machine (below);
  *   - no unhandled rejection (the caller watches the process).
  *
@@ -144,7 +148,7 @@ async function faultRun({ seed, seconds, target, makeClient, workers = 6, checkE
   client.on("error", () => undefined);
   const tag = `fault:${seed}:${Math.random().toString(36).slice(2, 8)}`;
   const acked = Array.from({ length: workers }, () => ({ incr: 0, log: [] }));
-  const figures = { calls: 0, resolved: 0, rejected: 0, hung: 0, faults: {}, errors: {} };
+  const figures = { calls: 0, resolved: 0, rejected: 0, hung: 0, reordered: 0, faults: {}, errors: {} };
   const problems = [];
 
   /** A call's settlement, bounded: a hang is recorded, never waited for forever. */
@@ -225,7 +229,17 @@ async function faultRun({ seed, seconds, target, makeClient, workers = 6, checkE
       lost += acked[w].incr - counter;
       problems.push(`worker ${w}: counter ${counter} < ${acked[w].incr} acknowledged INCRs`);
     }
-    const logged = new Set(((await target.read("LRANGE", `{${tag}:${w}}:log`, "0", "-1")) || "").split("\n"));
+    const entries = ((await target.read("LRANGE", `{${tag}:${w}}:log`, "0", "-1")) || "").split("\n");
+    const logged = new Set(entries);
+    let latest = -1;
+    for (const entry of entries) {
+      const n = Number(entry.slice(entry.indexOf("-") + 1));
+      if (n < latest) {
+        figures.reordered++;
+        problems.push(`worker ${w}: ${entry} logged after ${w}-${latest}, a later call`);
+      }
+      latest = Math.max(latest, n);
+    }
     const missing = acked[w].log.filter((id) => !logged.has(id));
     if (missing.length) {
       lost += missing.length;
