@@ -56,7 +56,7 @@ interface Request {
   done: boolean;
   readonly sentAt: number;
   /** sent on a client the connection has since left (settleInFlight): it settles there */
-  orphan?: boolean;
+  orphan: boolean;
 }
 
 export class OrderedLane {
@@ -180,7 +180,7 @@ export class OrderedLane {
   }
 
   private send(glide: GlideHandle, calls: Call[]): void {
-    const request: Request = { calls, done: false, sentAt: this.host.isCluster ? realNow() : 0 };
+    const request: Request = { calls, done: false, sentAt: this.host.isCluster ? realNow() : 0, orphan: false };
     if (this.host.tracer.active) for (let i = 0; i < calls.length; i++) this.host.tracer.sent(calls[i]);
     this.outstanding.push(request);
     if (this.host.socketTimeout !== undefined && this.socketTimer === null) this.armSocketTimeout();
