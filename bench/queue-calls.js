@@ -64,7 +64,12 @@ IORedis.prototype.sendCommand = function (command, ...a) {
 /** CPU time (us) of a process so far, from /proc (utime + stime, in clock ticks of 10 ms). */
 const fs = require("fs");
 function cpuMicros(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return statMicros(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+}
+
+/** utime + stime of a /proc stat line, in us (the name in parentheses may hold spaces: fields follow the last ")"). */
+function statMicros(stat) {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10000;
 }
 
@@ -74,8 +79,7 @@ function threadMicros() {
   for (const tid of fs.readdirSync("/proc/self/task")) {
     const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
     const name = tid === String(process.pid) ? "js" : stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    const fields = stat.split(") ")[1].split(" ");
-    out[name] = (out[name] || 0) + (Number(fields[11]) + Number(fields[12])) * 10000;
+    out[name] = (out[name] || 0) + statMicros(stat);
   }
   return out;
 }
