@@ -145,6 +145,12 @@ async function main() {
     });
 
   const workloads = {
+    get1: {
+      c: 1,
+      ig: () => ioglide.get("bench:k16"),
+      gl: () => glide.get("bench:k16"),
+      io: () => ioredis.get("bench:k16"),
+    },
     get50: {
       c: 50,
       ig: () => ioglide.get("bench:k16"),

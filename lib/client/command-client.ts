@@ -1,15 +1,9 @@
 /**
- * CommandClient: what `Redis` and `Redis.Cluster` share.
- *
- * Every command method is synthesized by the dispatch Proxy (lib/dispatch)
- * and runs this client's middleware chain for that command:
- *
- *   argument normalizer -> native-method resolver -> script cache -> pub/sub
- *     router -> SELECT -> [user middleware] -> reply shaper -> executor
- *     (ordered lane | blocking lane | transaction) -> connection -> GLIDE
- *
- * Chains are built by lib/chain/chains.ts; the connection lifecycle is
- * lib/connection; what differs between a server and a cluster is its Topology.
+ * CommandClient: what `Redis` and `Redis.Cluster` share. It builds its parts
+ * once, top down (connection, executor, chains: docs/ARCHITECTURE.md); every
+ * command method is synthesized by the dispatch Proxy (lib/dispatch) and runs
+ * this client's chain for that command (lib/chain/chains.ts, stages.ts).
+ * What differs between a server and a cluster is its Topology.
  */
 import asCallback from "standard-as-callback";
 import { inspect } from "util";
@@ -36,7 +30,8 @@ import { AutoPipelineCount } from "./auto-pipeline-count";
 import { builtinStages } from "./stages";
 import type { ResolvedOptions } from "../options";
 import { installScanStreams, KeyStream, ScanStreamOptions } from "../streams/scan-stream";
-import { Pipeline } from "../pipeline/pipeline";
+import { Pipeline, PipelineHost } from "../pipeline/pipeline";
+import { pipelineHost } from "./pipeline-host";
 import { Executor } from "../executor/executor";
 import type { ChainableCommander, RedisCommander } from "../../types/commander";
 import type { RedisOptions, RedisStatus, ReplyMappingMode, ReplyShapes } from "../types/options";
@@ -66,12 +61,10 @@ export abstract class CommandClient<
   readonly [CONNECTION]: Connection;
   readonly #executor: Executor;
   readonly #chains: CommandChains;
-  readonly #tracer: CallTracer;
   readonly #autoPipeline: AutoPipelineCount | undefined;
   readonly #scripts = new ScriptCache();
   readonly #pubSubRouter: PubSubRouter;
-  #everReady = false;
-  readonly #autoResubscribe: boolean;
+  readonly #pipelineHost: PipelineHost;
   /** showFriendlyErrorStack: rejected calls get the caller's stack (at the cost of one captured stack per call) */
   readonly #friendlyErrorStack: boolean;
 
@@ -88,7 +81,6 @@ export abstract class CommandClient<
     this.#autoPipeline = pipelining.enableAutoPipelining
       ? new AutoPipelineCount(pipelining.autoPipeliningIgnoredCommands ?? [])
       : undefined;
-    this.#autoResubscribe = connectionOptions.autoResubscribe !== false;
     this.#friendlyErrorStack = !!(options as { showFriendlyErrorStack?: boolean }).showFriendlyErrorStack;
     const resp3 = connectionOptions.protocol !== 2;
     // Down: the connection (reporting to this client), the executor over it, the chain's stages.
@@ -112,7 +104,6 @@ export abstract class CommandClient<
     });
     this[CONNECTION] = connection;
     const tracer = new CallTracer(() => ({ database: connection.db, ...topology.traceTarget }));
-    this.#tracer = tracer;
     this.#executor = new Executor(connection, connectionOptions, tracer);
     this.#pubSubRouter = new PubSubRouter({
       subscriberClient: () => this.#executor.subscriberClient() as Promise<SubscriberHandle>,
@@ -120,6 +111,7 @@ export abstract class CommandClient<
       listenerCount: (event) => this.listenerCount(event),
       resp3,
       ended: () => connection.status === "end",
+      autoResubscribe: connectionOptions.autoResubscribe !== false,
     });
     const stages = builtinStages({
       keyPrefix: () => connectionOptions.keyPrefix ?? "",
@@ -134,6 +126,13 @@ export abstract class CommandClient<
       selected: (db) => this.#selected(db),
     });
     this.#chains = new CommandChains(stages, replyShaper, (call) => this.#executor.execute(call));
+    this.#pipelineHost = pipelineHost({
+      runCall: (command, args, buffer, placement, onDone) => this.runCall(command, args, buffer, placement, onDone),
+      executor: this.#executor,
+      tracer,
+      chains: this.#chains,
+      scripts: this.#scripts,
+    });
     const scripts = connectionOptions.scripts;
     if (scripts) {
       for (const [name, definition] of Object.entries(scripts)) this.defineCommand(name, definition);
@@ -245,22 +244,18 @@ export abstract class CommandClient<
     return this.#executor.readyGlideClient();
   }
 
-  /** A new server connection is about to be ready: what it does not carry over. */
+  /** A new server connection is about to be ready: what does not carry over. */
   #onNewConnection(): void {
     this.onConnected();
     this.#scripts.connectionChanged();
-    if (this.#everReady && !this.#autoResubscribe && this.#pubSubRouter.active)
-      this.#pubSubRouter.dropAll().catch(() => undefined);
-    // After disconnect() + connect() the subscriber connection is new: restore it now, not at the next subscribe.
-    else if (this.#pubSubRouter.active) this.#executor.subscriberClient().catch(() => undefined);
-    this.#everReady = true;
+    this.#pubSubRouter.connected();
   }
 
   // ---- pipelines and transactions --------------------------------------------
 
   /** `pipeline()` / `pipeline([[name, ...args], ...])` */
   pipeline(commands?: unknown[][]): ChainableCommander<ReplyShapes<Mapping>> {
-    const p = new Pipeline(this, false);
+    const p = new Pipeline(this, this.#pipelineHost, false);
     if (Array.isArray(commands)) p.addBatch(commands);
     return p as ChainableCommander as ChainableCommander<ReplyShapes<Mapping>>; // one runtime class for both typed shapes
   }
@@ -285,34 +280,9 @@ export abstract class CommandClient<
     const batch = Array.isArray(commands) ? commands : undefined;
     const settings = options ?? (batch ? undefined : (commands as { pipeline?: boolean } | undefined));
     if (settings?.pipeline === false) return this.#executor.startManualTransaction();
-    const p = new Pipeline(this, true);
+    const p = new Pipeline(this, this.#pipelineHost, true);
     if (batch) p.addBatch(batch);
     return p as ChainableCommander as ChainableCommander<ReplyShapes<Mapping>>;
-  }
-
-  /** @internal a multi().exec() of `size` commands, traced on ioredis:batch */
-  traceBatch<T>(size: number, exec: () => Promise<T>): Promise<T> {
-    return this.#tracer.batch(size, exec);
-  }
-
-  /** @internal A MULTI/EXEC request for the ordered lane (lib/executor/transactions.ts). */
-  submitTransaction(transaction: Call): Promise<unknown> {
-    return this.#executor.submitTransaction(transaction);
-  }
-
-  /** @internal a transaction was refused before it was sent: its WATCHes go, as the server's EXECABORT drops them */
-  transactionDiscarded(): void {
-    this.#executor.dropWatches();
-  }
-
-  /** @internal a pipeline must keep a promise for this command (middleware or a script may retry it) */
-  needsPromise(command: string): boolean {
-    return this.#chains.middleware.length > 0 || this.#scripts.has(command);
-  }
-
-  /** @internal names of commands made by defineCommand (pipelines copy them) */
-  definedCommandNames(): string[] {
-    return this.#scripts.names();
   }
 
   /**

@@ -31,6 +31,16 @@ export interface ShapeEnv {
   formatDouble: (value: number) => string;
 }
 
+/** A client's ShapeEnv, from its options (formatDouble until INFO tells the server's version). */
+export function shapeEnv(options: { stringNumbers?: boolean; replyMapping?: string; protocol?: number }): ShapeEnv {
+  return {
+    stringNumbers: !!options.stringNumbers,
+    nativeShapes: options.replyMapping === "resp3",
+    stringDoubles: !!options.stringNumbers && options.protocol !== 2,
+    formatDouble: formatDoubleG17,
+  };
+}
+
 export interface GlideRecord {
   key: unknown;
   value: unknown;

@@ -1,70 +1,34 @@
 /**
  * The connection of one ioglide client: the GLIDE clients underneath (main,
  * blocking, subscriber), the status in ioredis's order, and the reconnect
- * loop. It reports what happens to one listener (ConnectionEvents, given at
- * construction) and knows nothing of the calls above it.
- *
- * GLIDE has no event API and reconnects on its own, so the state is observed:
- * - a request failing with a connection error (the executor reports it);
- * - the server closing our connections (liveness.ts) or the heartbeat
- *   (heartbeat.ts) noticing a server gone idle-quiet, or a connection GLIDE
- *   re-established behind our back;
- * - each reconnect attempt is a TCP connect (Node's own ECONNREFUSED, at once)
- *   then fresh GLIDE clients, paced by ioredis's `retryStrategy`.
+ * loop (each attempt: attempt.ts, paced by ioredis's `retryStrategy`). It
+ * reports to one listener (ConnectionEvents, events.ts) and knows nothing of
+ * the calls above it. GLIDE has no event API and reconnects on its own, so
+ * a loss is observed: a request failing with a connection error (the
+ * executor reports it), the server closing our connections (liveness.ts),
+ * the heartbeat (heartbeat.ts) finding the server gone quiet or a connection
+ * GLIDE re-established behind our back.
  */
 import { Batch, GlideHandle } from "../glide";
-import { ClusterAllFailedError, connectFailure, CONNECTION_CLOSED_ERROR_MSG, ReplyError } from "../errors";
+import { CONNECTION_CLOSED_ERROR_MSG } from "../errors";
+import type { ConnectionEvents, Status } from "./events";
 import type { ResolvedOptions } from "../options";
-import type { ShapeEnv } from "../commands/reply-values";
-import { registerUnblockTarget, unblockTarget } from "./unblock-targets";
-import { formatDoubleG17 } from "../commands/reply-values";
+import { shapeEnv, ShapeEnv } from "../commands/reply-values";
+import { UnblockEntry } from "./unblock-targets";
 import { Topology } from "./topology";
 import { Heartbeat } from "./heartbeat";
 import { GlideClients } from "./glide-clients";
 import { ServerInfo } from "./server-info";
 import { ServerWatch } from "./liveness";
-import { handshake } from "./handshake";
 import { afterClose } from "./retry-policy";
 import { StatusWaiters } from "./status-waiters";
 import { FailoverFollower } from "./failover-follower";
-import { traceConnect } from "../tracing";
 import type { CloseHow } from "./glide-clients";
 import { DroppedCalls } from "./dropped-calls";
-import { realClearTimeout, realNextTick, realSetTimeout } from "../timers";
+import { realClearTimeout, realSetTimeout } from "../timers";
+import { ConnectAttempts } from "./attempt";
 
-export type Status = "wait" | "connecting" | "connect" | "ready" | "close" | "reconnecting" | "end";
-
-/** What the connection reports, to the one listener that owns it (the client). */
-export interface ConnectionEvents {
-  /** the status changed (the client shows it and emits ioredis's event) */
-  status(status: Status, arg?: unknown): void;
-  /** an error for the 'error' event */
-  error(error: Error): void;
-  /** a new server connection is set up: what to learn through it before 'ready' (a cluster's node list) */
-  beforeReady(main: GlideHandle): Promise<void>;
-  /** a new server connection is about to be ready: what the old one held (scripts, the db) is gone */
-  opened(): void;
-  /** ready: calls may go */
-  ready(): void;
-  /** the connection was lost or replaced: calls in flight go again on the next one */
-  interrupted(): void;
-  /**
-   * the connection dropped (the same server stays): calls in flight settle
-   * on the GLIDE client they went to, which sends them again on its own
-   * reconnect; resolves once none is left there
-   */
-  dropped(): Promise<void>;
-  /** what dropped() left out goes again on the next connection after all */
-  abandonDropped(): void;
-  /** calls waiting for the connection fail with `error` (maxRetriesPerRequest, a refused AUTH, the end) */
-  flush(error: Error): void;
-  /** a pub/sub message from the subscriber connection */
-  message(msg: unknown): void;
-  /** Sentinel: a sentinel could not be reached or gave no master (ioredis's 'sentinelError' event) */
-  sentinelError(error: Error): void;
-  /** a new subscriber connection: subscribe it to what the client holds */
-  subscriberOpened(client: GlideHandle): Promise<void>;
-}
+export type { ConnectionEvents, Status } from "./events";
 
 const noop = (): void => undefined;
 
@@ -82,14 +46,14 @@ export class Connection {
   /** the server's closing of connections, watched while ready (liveness.ts) */
   private readonly watch: ServerWatch;
   private retryAttempts = 0;
-  /** connection attempts so far (ioredis's connectionEpoch, in its connect traces) */
-  private connectionEpoch = 0;
   private manuallyClosing = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
   /** calls still out on the client the last drop left (dropped-calls.ts) */
   private readonly droppedCalls: DroppedCalls;
-  /** the current attempt got past its first tick (ioredis's socket exists from then on) */
-  private socketOpened = false;
+  /** CLIENT UNBLOCK of this client's main connection id reaches its blocking connection (unblock-targets.ts) */
+  private readonly unblockEntry: UnblockEntry;
+  /** connect attempts (attempt.ts) */
+  private readonly attempts: ConnectAttempts;
   /** connect() promises and whenReady() waiters */
   private readonly waiters: StatusWaiters;
   /** Sentinel: failovers of the master, followed while the client lives */
@@ -112,12 +76,7 @@ export class Connection {
       relocate: () => this.relocated(),
       resume: () => this.events.ready(),
     });
-    this.env = {
-      stringNumbers: !!options.stringNumbers,
-      nativeShapes: options.replyMapping === "resp3",
-      stringDoubles: !!options.stringNumbers && options.protocol !== 2,
-      formatDouble: formatDoubleG17,
-    };
+    this.env = shapeEnv(options);
     this.glide = new GlideClients(options, topology, {
       get db() {
         return self.db;
@@ -137,6 +96,37 @@ export class Connection {
       tracksIdentity: topology.tracksIdentity,
       probe: () => topology.probe(options.connectTimeout, noop),
       lost: () => this.lost(),
+    });
+    this.unblockEntry = new UnblockEntry(
+      () => this.addressKey() || undefined,
+      () => this.glide.blockingConnectionId,
+    );
+    this.attempts = new ConnectAttempts({
+      options,
+      topology,
+      glide: this.glide,
+      get db() {
+        return self.db;
+      },
+      get stillConnecting() {
+        return self.status === "connect";
+      },
+      setStatus: (status) => this.setStatus(status),
+      error: (e) => this.emitError(e),
+      sentinelError: (e) => this.events.sentinelError(e),
+      refused: (e) => this.events.flush(e),
+      opened: (mainId) => (this.heartbeat.mainId = mainId),
+      learned: (info, mainId) => {
+        if (info) {
+          this.serverInfo = info;
+          this.env.formatDouble = info.formatDouble;
+        }
+        this.heartbeat.mainId = mainId;
+        this.unblockEntry.register(mainId);
+      },
+      blockingClient: () => this.blockingClient(),
+      beforeReady: (main) => this.events.beforeReady(main),
+      settled: () => this.waiters.wait("ready-or-close"),
     });
   }
 
@@ -215,10 +205,9 @@ export class Connection {
   }
 
   /**
-   * ioredis's socketTimeout fired: requests were out and nothing came back
-   * for that long, so the connection counts as broken (ioredis destroys its
-   * socket with this error): 'error', then the reconnect, and calls in flight
-   * go again on the next connection.
+   * ioredis's socketTimeout fired (requests out, nothing back for that long):
+   * the connection counts as broken, as ioredis destroys its socket: 'error',
+   * then the reconnect.
    */
   socketTimedOut(error: Error): void {
     if (this.status !== "ready") return;
@@ -226,24 +215,9 @@ export class Connection {
     this.lost();
   }
 
-  /** CLIENT UNBLOCK of this client's main connection id reaches its blocking connection (unblock-targets.ts). */
-  private registerUnblockTarget(mainId: unknown): void {
-    this.unregisterUnblockTarget();
-    const server = this.topology.standalone;
-    if (!server || mainId === undefined) return;
-    this.unregisterUnblockTarget = registerUnblockTarget(
-      `${server.host}:${server.port}`,
-      String(mainId),
-      () => this.glide.blockingConnectionId,
-    );
-  }
-
-  private unregisterUnblockTarget: () => void = noop;
-
   /** The connection a CLIENT UNBLOCK of `id` should reach (this client's blocking one for its main id). */
   unblockTarget(id: string): string {
-    const server = this.topology.standalone;
-    return server ? unblockTarget(`${server.host}:${server.port}`, id) : id;
+    return this.unblockEntry.target(id);
   }
 
   /** ioredis's `stream.destroy()`: the connection is lost now (socket-view.ts). */
@@ -299,89 +273,26 @@ export class Connection {
   }
 
   private async attempt(): Promise<void> {
-    const generation = this.glide.generation;
-    const stale = () => generation !== this.glide.generation;
-    this.traceAttempt();
-    this.setStatus("connecting");
-    // ioredis opens its socket on the next tick: a disconnect() before then ends without 'close'.
-    this.socketOpened = false;
-    realNextTick(() => {
-      if (!stale()) this.socketOpened = true;
-    });
-    try {
-      await this.topology.probe(this.options.connectTimeout, (e, kind) =>
-        kind === "sentinelError" ? this.events.sentinelError(e) : this.emitError(e),
-      );
-      if (stale()) return;
-      this.heartbeat.mainId = await this.glide.openMain(stale);
-    } catch (err) {
-      if (stale()) return;
-      if ((err as { endsClient?: boolean }).endsClient) {
-        // The sentinels gave up (sentinelRetryStrategy): as ioredis's connector failing, the client ends with it.
-        this.emitError(err as Error);
-        return this.end(undefined, err as Error);
-      }
-      const error = connectFailure(err, this.options.password, this.isCluster);
-      // ioredis's recoverFromFatalError: a refused AUTH fails the queued calls with the server's error.
-      const nodeError = error instanceof ClusterAllFailedError ? error.lastNodeError : error;
-      if (nodeError instanceof ReplyError) this.events.flush(nodeError);
-      this.emitError(error);
-      // An error listener may have closed the client (disconnect, quit): then it stays closed.
-      if (stale()) return;
-      return this.onClose();
+    const end = await this.attempts.run();
+    switch (end.kind) {
+      case "superseded":
+        return;
+      case "failed":
+        return this.onClose();
+      case "gave-up":
+        // As ioredis's connector failing: the client ends with it.
+        this.emitError(end.error);
+        return this.end(undefined, end.error);
+      case "ready":
+        this.droppedCalls.connected(this.addressKey());
+        this.events.opened();
+        this.setStatus("ready");
+        this.retryAttempts = 0;
+        this.heartbeat.start();
+        this.failovers.start();
+        this.watch.arm();
+        this.events.ready();
     }
-    if (stale()) return;
-    this.setStatus("connect");
-    // `maxRetriesPerRequest: null` marks a blocking connection (Bull's bclient, BullMQ's workers and
-    // QueueEvents require it): its blocking connection opens alongside, before 'ready', so the first
-    // BZPOPMIN or XREAD BLOCK reaches the server as fast as on ioredis's single connection (an XREAD
-    // from "$" that lands late misses the events written meanwhile).
-    const blockingReady = this.options.maxRetriesPerRequest === null ? this.blockingClient().catch(noop) : undefined;
-    try {
-      const context = {
-        options: this.options,
-        topology: this.topology,
-        db: this.db,
-        error: (e: Error) => this.emitError(e),
-        current: () => !stale(),
-      };
-      const { info, id } = await handshake(this.glide.main!, context);
-      if (info) {
-        this.serverInfo = info;
-        this.env.formatDouble = info.formatDouble;
-      }
-      this.heartbeat.mainId = id;
-      this.registerUnblockTarget(id);
-    } catch (err) {
-      if (stale()) return;
-      this.emitError(new Error("Ready check failed: " + (err as Error).message));
-      if (stale()) return;
-      return this.onClose();
-    }
-    if (blockingReady) await blockingReady;
-    if (stale() || this.status !== "connect") return;
-    await this.events.beforeReady(this.glide.main!).catch(noop);
-    if (stale() || this.status !== "connect") return;
-    this.droppedCalls.connected(this.addressKey());
-    this.events.opened();
-    this.setStatus("ready");
-    this.retryAttempts = 0;
-    this.heartbeat.start();
-    this.failovers.start();
-    this.watch.arm();
-    this.events.ready();
-  }
-
-  /**
-   * ioredis's `ioredis:connect` trace of this attempt: settled as connect()
-   * is, when it is ready or fails ("Connection is closed.", as ioredis's).
-   */
-  private traceAttempt(): void {
-    const epoch = this.connectionEpoch++;
-    traceConnect(
-      () => this.waiters.wait("ready-or-close"),
-      () => ({ ...this.topology.traceTarget, connectionEpoch: epoch }),
-    );
   }
 
   // ---- loss and reconnect -------------------------------------------------
@@ -432,7 +343,7 @@ export class Connection {
   }
 
   private end(message = CONNECTION_CLOSED_ERROR_MSG, cause?: Error): void {
-    this.unregisterUnblockTarget();
+    this.unblockEntry.unregister();
     this.failovers.stop();
     this.setStatus("end", undefined, cause);
     this.events.flush(cause ?? new Error(message));
@@ -483,7 +394,7 @@ export class Connection {
     if (reconnect) this.events.interrupted();
     this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: false });
     // Before a socket exists ioredis's connect fails ("Connection is closed.") and it ends without 'close'.
-    if (status === "connecting" && !reconnect && !this.socketOpened) {
+    if (status === "connecting" && !reconnect && !this.attempts.socketOpened) {
       this.manuallyClosing = false;
       return this.end();
     }
@@ -498,7 +409,7 @@ export class Connection {
 
   /** The attempt in progress has not opened its socket yet (ioredis would end it without 'close'). */
   get beforeSocket(): boolean {
-    return this.status === "wait" || (this.status === "connecting" && !this.socketOpened);
+    return this.status === "wait" || (this.status === "connecting" && !this.attempts.socketOpened);
   }
 
   /** Mark the close as the user's: the next close ends the client instead of reconnecting. */

@@ -12,20 +12,42 @@ const targets = new Map<string, () => string | undefined>();
 
 const keyOf = (server: string, id: string): string => `${server}#${id}`;
 
-/** `mainId` on `server` blocks on the connection `blockingId()` names (when it has one). Returns the undo. */
-export function registerUnblockTarget(
-  server: string,
-  mainId: string,
-  blockingId: () => string | undefined,
-): () => void {
-  const key = keyOf(server, mainId);
-  targets.set(key, blockingId);
-  return () => {
-    if (targets.get(key) === blockingId) targets.delete(key);
-  };
-}
+const noop = (): void => undefined;
 
-/** The connection CLIENT UNBLOCK `id` should reach on `server`. */
-export function unblockTarget(server: string, id: string): string {
-  return targets.get(keyOf(server, id))?.() ?? id;
+/**
+ * One client's entry: its main connection's id on its server (`server()`,
+ * "host:port"; undefined on a cluster, which has no entry) names its
+ * blocking connection (`blockingId()`, when it has one).
+ */
+export class UnblockEntry {
+  private undo = noop;
+
+  constructor(
+    private readonly server: () => string | undefined,
+    private readonly blockingId: () => string | undefined,
+  ) {}
+
+  /** A new main connection, with CLIENT ID `mainId` (undefined when CLIENT is denied). */
+  register(mainId: unknown): void {
+    this.unregister();
+    const server = this.server();
+    if (server === undefined || mainId === undefined) return;
+    const key = keyOf(server, String(mainId));
+    const blockingId = this.blockingId;
+    targets.set(key, blockingId);
+    this.undo = () => {
+      if (targets.get(key) === blockingId) targets.delete(key);
+    };
+  }
+
+  unregister(): void {
+    this.undo();
+    this.undo = noop;
+  }
+
+  /** The connection a CLIENT UNBLOCK of `id` should reach (some ioglide client's blocking one, for its main id). */
+  target(id: string): string {
+    const server = this.server();
+    return server === undefined ? id : (targets.get(keyOf(server, id))?.() ?? id);
+  }
 }

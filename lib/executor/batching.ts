@@ -1,6 +1,13 @@
 /**
  * What goes out together on the ordered lane: how many requests at once, how
  * big a batch, and which calls travel alone (ordered-lane.ts explains why).
+ *
+ * Calls queued while requests are out (or issued in the same tick) go
+ * together as one non-atomic Batch (raiseOnError=false): per-call replies
+ * and errors, one GLIDE round trip. With several requests out, JavaScript
+ * builds and decodes one batch while GLIDE and the server work on others.
+ * This also makes GLIDE's inflight limit irrelevant: the rest wait in the
+ * lane, in O(1).
  */
 import type { Call } from "../chain/call";
 import type { Fifo } from "./fifo";
@@ -43,4 +50,20 @@ export function takeRequest(queue: Fifo<Call>, limit: number, sendUpTo: number):
     calls.push(queue.shift()!);
   }
   return calls;
+}
+
+const bySeq = (a: Call, b: Call): number => a.seq - b.seq;
+
+/**
+ * Put calls back among the queued ones in issue order: resent calls must
+ * not overtake each other or earlier calls (two writes to one key would
+ * land reversed), whichever request they came back from first.
+ */
+export function putBack(queue: Fifo<Call>, calls: Call[]): void {
+  const back = calls.filter((c) => !c.settled).sort(bySeq);
+  if (back.length === 0) return;
+  const last = back[back.length - 1].seq;
+  const earlier: Call[] = [];
+  while (queue.length > 0 && queue.peek()!.seq < last) earlier.push(queue.shift()!);
+  queue.unshiftAll(earlier.length > 0 ? earlier.concat(back).sort(bySeq) : back);
 }

@@ -8,6 +8,7 @@ import type { Args } from "../glide";
 import type { CallTracer } from "../tracing";
 import { classifyGlideError, connectionAbortError, ErrorClass, toIoredisError } from "../errors";
 import { redirectDecision, RedirectHost, slotNudge } from "./redirects";
+import { fail } from "./settle";
 
 export interface FailureHost extends RedirectHost {
   /** resend calls interrupted by a connection loss (autoResendUnfulfilledCommands) */
@@ -57,4 +58,30 @@ export function fateOf(
 /** A GLIDE string reply that is not UTF-8 fails the whole request (the server ran it). */
 export function isDecodingError(err: unknown): boolean {
   return err instanceof Error && err.message.startsWith("Decoding error");
+}
+
+/**
+ * A reply was not valid UTF-8, so GLIDE dropped the whole request's replies
+ * (the server did execute it). Read-only calls go again with Buffer decoding
+ * (returned, to be sent again); the others cannot be repeated and get an
+ * error that says so.
+ */
+export function undecodable(calls: Call[]): Call[] {
+  const again: Call[] = [];
+  for (const call of calls) {
+    if (call.settled) continue;
+    if (call.spec.repeatable && !call.decodeAsBytes) {
+      call.decodeAsBytes = true;
+      again.push(call);
+    } else {
+      fail(
+        call,
+        new Error(
+          `ioglide: the server ran '${call.command}' but its reply was lost: another reply in the same ` +
+            `auto-pipelined request was not valid UTF-8. Use the Buffer variant (e.g. getBuffer) to read binary values.`,
+        ),
+      );
+    }
+  }
+  return again;
 }

@@ -9,25 +9,25 @@
  *   outstanding, far below that capacity. Commands after which GLIDE briefly
  *   locks its client (SELECT, CLIENT, AUTH, HELLO, RESET; also the raw
  *   transaction commands) are "barriers": sent alone, with nothing else out.
- * - Speed. Calls queued while requests are out (or issued in the same tick)
- *   go together as one non-atomic Batch (raiseOnError=false): per-call replies
- *   and errors, one GLIDE round trip. With several requests out, JavaScript
- *   builds and decodes one batch while GLIDE and the server work on others. This
- *   also makes GLIDE's inflight limit irrelevant: the rest wait here, in O(1).
- * - Offline queue. While the connection is not ready nothing is sent; calls
- *   wait (ioredis's offline queue) until it is, or until flushed.
+ * - Speed. Calls queued while requests are out, or issued in one tick, go
+ *   as one request (batching.ts); the GLIDE request: glide-request.ts.
+ * - Offline queue. While the connection is not ready, calls wait (ioredis's
+ *   offline queue) until it is, or until flushed.
  */
-import { Batch, BYTES_DECODER, GlideHandle, STRING_DECODER } from "../glide";
+import type { Batch, GlideHandle } from "../glide";
+import { sendCalls } from "./glide-request";
 import type { Call } from "../chain/call";
 import { classifyGlideError, CONNECTION_CLOSED_ERROR_MSG, ErrorClass, toIoredisError } from "../errors";
 import { HeldCalls } from "./redirects";
-import { fateOf, FailureHost, isDecodingError } from "./failures";
+import { fateOf, FailureHost, isDecodingError, undecodable } from "./failures";
 import { StallWatch } from "./stall-watch";
 import { Fifo } from "./fifo";
 import { Orphans } from "./orphans";
-import { MAX_BATCH, MIN_SHARE, takeRequest, WINDOW } from "./batching";
-import { argv, fail, pending, succeed } from "./settle";
-import { realNextTick, realNow, realSetTimeout } from "../timers";
+import { Drains } from "./drains";
+import { SocketTimeout } from "./socket-timeout";
+import { MAX_BATCH, MIN_SHARE, putBack, takeRequest, WINDOW } from "./batching";
+import { fail, pending, succeed } from "./settle";
+import { realNextTick, realNow } from "../timers";
 
 export { MAX_BATCH, MIN_SHARE, WINDOW } from "./batching";
 export interface LaneHost extends FailureHost {
@@ -47,8 +47,6 @@ export interface LaneHost extends FailureHost {
   readonly commandTimeout: number | undefined;
   readonly isCluster: boolean;
 }
-
-const bySeq = (a: Call, b: Call): number => a.seq - b.seq;
 
 /** One GLIDE request: a single command or a non-atomic batch. */
 interface Request {
@@ -72,20 +70,24 @@ export class OrderedLane {
   /** sequence numbers, for "wait until everything sent before X is done" */
   private submitted = 0;
   private lastWriteSeq = 0;
-  private completed = 0;
-  private drainWaiters: { seq: number; resolve: () => void }[] = [];
+  /** who waits for the calls up to a sequence number to be answered (drains.ts) */
+  private readonly drains = new Drains();
   /** calls after this sequence number stay queued (a graceful close is draining what came before) */
   private sendUpTo = Infinity;
   private readonly flushBound = () => this.flush();
   private readonly stalls = new StallWatch(() => this.kick());
   /** cluster calls waiting out a redirect delay, by delay */
   private readonly held = new HeldCalls((calls) => this.requeue(calls));
-  /** armed while requests are out and socketTimeout is set: re-armed by every reply */
-  private socketTimer: NodeJS.Timeout | null = null;
+  private readonly socketTimeout: SocketTimeout;
   /** requests out on a client the connection has left; nothing new is sent before they settle */
   private readonly orphans = new Orphans(() => this.kick());
 
-  constructor(private readonly host: LaneHost) {}
+  constructor(private readonly host: LaneHost) {
+    // Orphans wait for their old client's reconnect: no news about the connection in use now.
+    this.socketTimeout = new SocketTimeout(host.socketTimeout, (error) => {
+      if (this.outstanding.length > this.orphans.count) host.socketTimedOut(error);
+    });
+  }
 
   get queued(): number {
     return this.queue.length;
@@ -128,8 +130,7 @@ export class OrderedLane {
 
   /** Resolves once every call up to `seq` has its reply (or failed for good). */
   drained(seq: number): Promise<void> | null {
-    if (this.completed >= seq) return null;
-    return new Promise((resolve) => this.drainWaiters.push({ seq, resolve }));
+    return this.drains.drained(seq);
   }
 
   /**
@@ -183,27 +184,17 @@ export class OrderedLane {
     const request: Request = { calls, done: false, sentAt: this.host.isCluster ? realNow() : 0, orphan: false };
     if (this.host.tracer.active) for (let i = 0; i < calls.length; i++) this.host.tracer.sent(calls[i]);
     this.outstanding.push(request);
-    if (this.host.socketTimeout !== undefined && this.socketTimer === null) this.armSocketTimeout();
+    this.socketTimeout.sent();
     if (calls[0].spec.barrier) this.barrierOut = true;
-    const decoder = calls[0].decodeAsBytes ? BYTES_DECODER : STRING_DECODER;
     const onError = (err: unknown) => this.onRequestError(request, err);
-    const transaction = calls[0].transaction;
     try {
-      if (transaction) {
-        // One atomic Batch: GLIDE sends MULTI, the calls and EXEC together.
-        const batch = this.host.newBatch(true);
-        for (let i = 0; i < transaction.length; i++) batch.customCommand(argv(transaction[i]));
-        glide.exec(batch, false, { decoder }).then((values) => this.onReply(request, values), onError);
-      } else if (calls.length === 1) {
-        const route = calls[0].route;
-        glide
-          .customCommand(argv(calls[0]), route === undefined ? { decoder } : { decoder, route })
-          .then((value) => this.onReply(request, value), onError);
-      } else {
-        const batch = this.host.newBatch(false);
-        for (let i = 0; i < calls.length; i++) batch.customCommand(argv(calls[i]));
-        glide.exec(batch, false, { decoder }).then((values) => this.onReplies(request, values ?? []), onError);
-      }
+      // A transaction travels alone: its EXEC reply is one value.
+      sendCalls(glide, this.host, calls).then(
+        calls.length === 1
+          ? (value) => this.onReply(request, value)
+          : (values) => this.onReplies(request, (values as unknown[] | null) ?? []),
+        onError,
+      );
     } catch (err) {
       onError(err);
     }
@@ -251,22 +242,8 @@ export class OrderedLane {
     }
   }
 
-  /**
-   * Put calls back among the queued ones in issue order: resent calls must
-   * not overtake each other or earlier calls (two writes to one key would
-   * land reversed), whichever request they came back from first.
-   */
-  private putBack(calls: Call[]): void {
-    const back = calls.filter((c) => !c.settled).sort(bySeq);
-    if (back.length === 0) return;
-    const last = back[back.length - 1].seq;
-    const earlier: Call[] = [];
-    while (this.queue.length > 0 && this.queue.peek()!.seq < last) earlier.push(this.queue.shift()!);
-    this.queue.unshiftAll(earlier.length > 0 ? earlier.concat(back).sort(bySeq) : back);
-  }
-
   private requeue(calls: Call[]): void {
-    this.putBack(calls);
+    putBack(this.queue, calls);
     this.kick();
   }
 
@@ -294,30 +271,10 @@ export class OrderedLane {
     this.complete(request);
   }
 
-  /**
-   * A reply was not valid UTF-8, so GLIDE dropped the whole request's replies
-   * (the server did execute it). Read-only calls are sent again with Buffer
-   * decoding; the others cannot be repeated and get an error that says so.
-   */
+  /** A reply was not valid UTF-8: GLIDE dropped the request's replies (failures.ts says what goes again). */
   private onUndecodable(request: Request): void {
     this.host.sawBinaryReply();
-    const again: Call[] = [];
-    for (const call of request.calls) {
-      if (call.settled) continue;
-      if (call.spec.repeatable && !call.decodeAsBytes) {
-        call.decodeAsBytes = true;
-        again.push(call);
-      } else {
-        fail(
-          call,
-          new Error(
-            `ioglide: the server ran '${call.command}' but its reply was lost: another reply in the same ` +
-              `auto-pipelined request was not valid UTF-8. Use the Buffer variant (e.g. getBuffer) to read binary values.`,
-          ),
-        );
-      }
-    }
-    this.putBack(again);
+    putBack(this.queue, undecodable(request.calls));
     this.remove(request);
     this.advanceCompleted();
     this.kick();
@@ -328,7 +285,7 @@ export class OrderedLane {
     // Calls that go again (recovered by a stage, or interrupted by a lost connection), in issue order
     // with those already put back (another request's may be waiting for the next flush).
     if (this.retry.length > 0 || this.reconnected.length > 0) {
-      this.putBack(this.retry.concat(this.reconnected));
+      putBack(this.queue, this.retry.concat(this.reconnected));
       this.retry = [];
       this.reconnected = [];
     }
@@ -343,22 +300,8 @@ export class OrderedLane {
     if (i >= 0) this.outstanding.splice(i, 1);
     if (request.calls[0].spec.barrier) this.barrierOut = false;
     if (request.orphan) this.orphans.settled();
-    if (this.socketTimer !== null) {
-      // Data came back: as ioredis, the clock restarts while more is expected.
-      clearTimeout(this.socketTimer);
-      this.socketTimer = null;
-      if (this.outstanding.length > 0) this.armSocketTimeout();
-    }
-  }
-
-  private armSocketTimeout(): void {
-    const ms = this.host.socketTimeout!;
-    this.socketTimer = realSetTimeout(() => {
-      this.socketTimer = null;
-      // Orphans wait for their old client's reconnect: no news about the connection in use now.
-      if (this.outstanding.length === this.orphans.count) return;
-      this.host.socketTimedOut(new Error(`Socket timeout. Expecting data, but didn't receive any in ${ms}ms.`));
-    }, ms);
+    // Data came back: as ioredis, the clock restarts while more is expected.
+    this.socketTimeout.replied(this.outstanding.length > 0);
   }
 
   /**
@@ -369,14 +312,7 @@ export class OrderedLane {
     const oldestOut = this.outstanding.length > 0 ? this.outstanding[0].calls[0].seq : Infinity;
     const oldestQueued = this.queue.length > 0 ? this.queue.peek()!.seq : Infinity;
     const upTo = Math.min(this.submitted, oldestOut - 1, oldestQueued - 1, this.held.oldestSeq() - 1);
-    if (upTo > this.completed) this.completed = upTo;
-    if (this.drainWaiters.length === 0) return;
-    const still: typeof this.drainWaiters = [];
-    for (const w of this.drainWaiters) {
-      if (w.seq <= this.completed) w.resolve();
-      else still.push(w);
-    }
-    this.drainWaiters = still;
+    this.drains.advance(upTo);
   }
 
   /** Reject every call not yet answered (maxRetriesPerRequest, end of connection). */
@@ -385,9 +321,7 @@ export class OrderedLane {
     for (const request of this.outstanding) for (const call of request.calls) fail(call, error);
     this.orphans.release();
     this.held.failAll(error);
-    this.completed = this.submitted;
-    for (const w of this.drainWaiters) w.resolve();
-    this.drainWaiters = [];
+    this.drains.advance(this.submitted);
   }
 
   /**
@@ -422,7 +356,7 @@ export class OrderedLane {
     }
     this.outstanding = this.outstanding.filter((r) => !r.orphan);
     this.barrierOut = this.outstanding.some((r) => r.calls[0].spec.barrier);
-    this.putBack(back);
+    putBack(this.queue, back);
     this.advanceCompleted();
     this.orphans.release();
   }

@@ -30,10 +30,8 @@ export type PipelineResult = [error: Error | null, result: unknown][];
 type Entry = PipelineResult[number];
 const failed = (error: Error): Entry => [error] as unknown as Entry;
 
-/** What a pipeline needs from its client. */
+/** What a pipeline runs through: its client's chain and executor (client/pipeline-host.ts). */
 export interface PipelineHost {
-  options: object;
-  readonly isCluster: boolean;
   runCall(
     command: string,
     args: unknown[],
@@ -41,12 +39,14 @@ export interface PipelineHost {
     placement: CallPlacement,
     onDone?: (error: Error | null, value: unknown) => void,
   ): Promise<unknown>;
+  /** a command that must keep a promise (middleware or a script may retry it) */
   needsPromise(command: string): boolean;
   submitTransaction(transaction: Call): Promise<unknown>;
   /** a transaction was refused before it was sent: drop the WATCHes, as the server would */
   transactionDiscarded(): void;
   /** a multi().exec() of `size` commands, traced on ioredis:batch */
   traceBatch<T>(size: number, exec: () => Promise<T>): Promise<T>;
+  /** names of commands made by defineCommand (pipelines have them too) */
   definedCommandNames(): string[];
 }
 
@@ -78,17 +78,19 @@ export class Pipeline {
   #open = false;
   #hasTransactions = false;
 
+  /** `redis`: the client (ioredis's pipeline.redis); `host`: what the pipeline runs through */
   constructor(
-    readonly redis: PipelineHost,
+    readonly redis: { options: object; readonly isCluster: boolean },
+    host: PipelineHost,
     transaction: boolean,
   ) {
     this.#transaction = transaction;
-    this.#redis = redis;
+    this.#redis = host;
     this.isCluster = redis.isCluster;
     this.options = redis.options;
     // Scripts defined on the client are commands of its pipelines too (own
     // properties, as ioredis sets them: they shadow a getter of the same name).
-    for (const name of redis.definedCommandNames()) {
+    for (const name of host.definedCommandNames()) {
       Object.defineProperty(this, name, { value: queueMethod(name, false), writable: true, configurable: true });
       Object.defineProperty(this, name + "Buffer", {
         value: queueMethod(name, true),

@@ -56,6 +56,8 @@ export interface PubSubHost {
   readonly resp3: boolean;
   /** the client ended: its calls are refused as closed (before any subscriber-mode rule) */
   ended(): boolean;
+  /** ioredis's autoResubscribe: a new connection restores the subscriptions (else they are dropped) */
+  readonly autoResubscribe: boolean;
 }
 
 /** GLIDE waits this long for the server to confirm a (un)subscription. */
@@ -74,6 +76,9 @@ export class PubSubRouter {
   };
   /** serializes (un)subscriptions so counts come back in call order */
   private chain: Promise<unknown> = Promise.resolve();
+
+  /** a server connection was made before (connected()) */
+  private connectedBefore = false;
 
   constructor(private readonly host: PubSubHost) {}
 
@@ -188,6 +193,19 @@ export class PubSubRouter {
     if (channels.length) await client.subscribe(channels, CONFIRM_TIMEOUT_MS);
     if (patterns.length) await client.psubscribe(patterns, CONFIRM_TIMEOUT_MS);
     if (shards.length) await client.ssubscribe(shards, CONFIRM_TIMEOUT_MS);
+  }
+
+  /**
+   * A new server connection. Without autoResubscribe, after the first, the
+   * subscriptions are gone. Otherwise the subscriber connection is restored
+   * now (after disconnect() + connect() it is new), not at the next subscribe.
+   */
+  connected(): void {
+    const first = !this.connectedBefore;
+    this.connectedBefore = true;
+    if (!this.active) return;
+    if (first || this.host.autoResubscribe) this.host.subscriberClient().catch(() => undefined);
+    else this.dropAll().catch(() => undefined);
   }
 
   /** autoResubscribe: false and the connection was re-established: the subscriptions are gone. */
