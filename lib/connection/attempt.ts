@@ -74,11 +74,18 @@ export class ConnectAttempts {
     realNextTick(() => {
       if (!stale()) this.socketOpened = true;
     });
+    // `maxRetriesPerRequest: null` marks a blocking connection (Bull's bclient, BullMQ's workers and
+    // QueueEvents require it): its blocking client opens with the main one and is ready before 'ready',
+    // so the first BZPOPMIN or XREAD BLOCK reaches the server as fast as on ioredis's single connection
+    // (an XREAD from "$" that lands late misses the events written meanwhile). (GLIDE's connect waits
+    // for the probe: a GLIDE client being created holds the process until it gives up.)
+    let blockingReady: Promise<unknown> | undefined;
     try {
       await topology.probe(options.connectTimeout, (e, kind) =>
         kind === "sentinelError" ? host.sentinelError(e) : host.error(e),
       );
       if (stale()) return SUPERSEDED;
+      if (options.maxRetriesPerRequest === null) blockingReady = host.blockingClient().catch(noop);
       host.opened(await glide.openMain(stale));
     } catch (err) {
       if (stale()) return SUPERSEDED;
@@ -93,11 +100,6 @@ export class ConnectAttempts {
     }
     if (stale()) return SUPERSEDED;
     host.setStatus("connect");
-    // `maxRetriesPerRequest: null` marks a blocking connection (Bull's bclient, BullMQ's workers and
-    // QueueEvents require it): its blocking connection opens alongside, before 'ready', so the first
-    // BZPOPMIN or XREAD BLOCK reaches the server as fast as on ioredis's single connection (an XREAD
-    // from "$" that lands late misses the events written meanwhile).
-    const blockingReady = options.maxRetriesPerRequest === null ? host.blockingClient().catch(noop) : undefined;
     try {
       const context = { options, topology, db: host.db, error: (e: Error) => host.error(e), current: () => !stale() };
       const { info, id } = await handshake(glide.main!, context);

@@ -84,7 +84,8 @@ export class Connection {
       message: (msg) => this.events.message(msg),
       subscriberOpened: async (client, id) => {
         await this.events.subscriberOpened(client);
-        if (id !== undefined) this.heartbeat.subscriberId = id;
+        const known = await id;
+        if (known !== undefined) this.heartbeat.subscriberId = known;
       },
     });
     this.watch = new ServerWatch(topology.standalone, () =>

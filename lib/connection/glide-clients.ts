@@ -18,8 +18,8 @@ export interface GlideClientsHost {
   readonly db: number;
   /** a pub/sub message (only from the current subscriber) */
   message(msg: unknown): void;
-  /** a new subscriber connection: subscribe it to what the client holds; its CLIENT ID */
-  subscriberOpened(client: GlideHandle, id: string | undefined): Promise<void>;
+  /** a new subscriber connection: subscribe it to what the client holds; its CLIENT ID (undefined if unknown) */
+  subscriberOpened(client: GlideHandle, id: Promise<string | undefined>): Promise<void>;
 }
 
 /** How to close a generation of GLIDE clients (GlideClients.close). */
@@ -42,6 +42,8 @@ export class GlideClients {
   private readonly subscriber: SecondaryClient;
   /** CLIENT ID of the blocking connection (standalone), to end a blocked call when the client closes */
   private blockingId: string | undefined;
+  /** blocking clients opened so far: a late CLIENT ID of a replaced one is not its id */
+  private blockingOpens = 0;
   /** bumped when the subscriber client is closed: its late messages are not delivered */
   private subscriberEpoch = 0;
 
@@ -54,8 +56,17 @@ export class GlideClients {
       () => topology.createBlocking(),
       async (client) => {
         if (host.db && topology.supportsSelect) await client.customCommand(["SELECT", String(host.db)]).catch(noop);
+        // Not waited for: the first blocking call goes right behind it on the same connection (one
+        // round trip sooner; a new worker's first job waited for it).
         if (topology.tracksIdentity) {
-          this.blockingId = String(await client.customCommand(["CLIENT", "ID"]).catch(() => ""));
+          const opened = ++this.blockingOpens;
+          const known = (id: string) => {
+            if (opened === this.blockingOpens) this.blockingId = id;
+          };
+          client.customCommand(["CLIENT", "ID"]).then(
+            (id) => known(String(id)),
+            () => known(""),
+          );
         }
       },
     );
@@ -68,10 +79,11 @@ export class GlideClients {
         });
       },
       async (client) => {
+        // Sent with the resubscriptions, not before them.
         const id = topology.tracksIdentity
-          ? await client.customCommand(["CLIENT", "ID"]).catch(() => undefined)
-          : undefined;
-        await host.subscriberOpened(client, id === undefined ? undefined : String(id));
+          ? client.customCommand(["CLIENT", "ID"]).then(String, () => undefined)
+          : Promise.resolve(undefined);
+        await host.subscriberOpened(client, id);
       },
     );
   }
