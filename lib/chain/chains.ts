@@ -6,7 +6,7 @@
  */
 import type { Call } from "./call";
 import { compose, Middleware, Stage, userStage } from "./middleware";
-import type { CommandSpec } from "../commands/spec";
+import { CommandSpec, specFor } from "../commands/spec";
 
 export type Chain = (call: Call) => Promise<unknown>;
 
@@ -16,6 +16,8 @@ export class CommandChains {
   readonly #terminal: Chain;
   readonly #middleware: Middleware[] = [];
   #chains = new Map<string, Chain>();
+  /** by the command's name as callers write it ("get", "GET", a script's name): its spec and chain */
+  #byCallName = new Map<string, { spec: CommandSpec; chain: Chain }>();
 
   /** `builtin` run first, `last` (the reply shaper) innermost before `terminal` (the executor). */
   constructor(builtin: readonly Stage[], last: Stage, terminal: Chain) {
@@ -44,6 +46,19 @@ export class CommandChains {
   /** What a chain holds changed (middleware, a defined script): rebuild on next use. */
   invalidate(): void {
     this.#chains = new Map();
+    this.#byCallName = new Map();
+  }
+
+  /** The spec and chain of a command as the caller wrote its name: one lookup per call. */
+  forCall(command: string): { spec: CommandSpec; chain: Chain } {
+    let entry = this.#byCallName.get(command);
+    if (entry === undefined) {
+      const spec = specFor(command);
+      // Known commands share a chain whatever their case; defined scripts are case-sensitive names.
+      entry = { spec, chain: this.for(spec.known ? spec.name : command, spec) };
+      this.#byCallName.set(command, entry);
+    }
+    return entry;
   }
 
   /** The chain for `name` (a known command's canonical name, or a defined script's own name). */

@@ -205,16 +205,13 @@ export abstract class CommandClient<
         new ArgumentError(`ioglide: the command name must be a non-empty string, got ${typeof command}`),
       );
     }
-    const spec = specFor(command);
+    const { spec, chain } = this.#chains.forCall(command);
     const call = new Call(command, args, buffer, spec, this[CONNECTION].env);
     if (placement !== undefined) {
       call.pipeline = placement.pipeline;
       call.route = placement.route;
     }
     call.onDone = onDone;
-    // Known commands share a chain whatever their case; defined scripts are case-sensitive names.
-    const chainName = spec.known ? spec.name : command;
-    const chain = this.#chains.for(chainName, spec);
     try {
       return chain(call);
     } catch (err) {

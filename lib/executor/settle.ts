@@ -22,24 +22,32 @@ export function shaped(call: Call, value: unknown): Outcome {
 }
 
 /** Settle with an outcome (once). */
-export function settle(call: Call, outcome: Outcome): void {
+export function settle(call: Call, error: Error | null, value: unknown): void {
   if (call.settled) return;
   call.settled = true;
   if (call.timer) clearTimeout(call.timer);
-  if (call.observe !== undefined) call.observe(outcome.error, outcome.value);
-  if (call.onDone) call.onDone(outcome.error, outcome.value);
-  else if (outcome.error) call.reject!(outcome.error);
-  else call.resolve!(outcome.value);
+  if (call.observe !== undefined) call.observe(error, value);
+  if (call.onDone) call.onDone(error, value);
+  else if (error) call.reject!(error);
+  else call.resolve!(value);
 }
 
-/** Resolve with the reply, shaped. */
+/** Resolve with the reply, shaped (no Outcome object on this path: it runs once per call). */
 export function succeed(call: Call, value: unknown): void {
   if (call.settled) return;
-  settle(call, shaped(call, value));
+  const shape = call.shape;
+  if (!shape) return settle(call, null, value);
+  let reply: unknown;
+  try {
+    reply = shape(value, call);
+  } catch (err) {
+    return settle(call, err as Error, undefined);
+  }
+  settle(call, null, reply);
 }
 
 export function fail(call: Call, error: Error): void {
-  settle(call, { error, value: undefined });
+  settle(call, error, undefined);
 }
 
 /**

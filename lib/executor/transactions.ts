@@ -127,7 +127,7 @@ export class TransactionGroup {
 
   private onExec(calls: Call[], values: unknown[] | null): void {
     if (values === null) {
-      for (const call of calls) settle(call, { error: null, value: null });
+      for (const call of calls) settle(call, null, null);
       this.finish({ kind: "watch-failed" });
       return;
     }
@@ -142,7 +142,7 @@ export class TransactionGroup {
       const value = values[next++];
       const outcome: Outcome =
         value instanceof Error ? { error: toIoredisError(value), value: undefined } : shaped(call, value);
-      settle(call, outcome);
+      settle(call, outcome.error, outcome.value);
       replies.push(outcome);
     }
     this.finish({ kind: "exec", replies });
