@@ -5,6 +5,7 @@
  *
  *   node bench/profile.js [--only pipeline,mget,...] [--client ioglide|glide|ioredis] [--seconds S] [--owner ioglide]
  *   node bench/profile.js --only bull,bullmq [--jobs 3000] --client ioglide|ioredis
+ *   ... --save DIR      also write each profile to DIR (for Chrome DevTools, or callers of a function)
  *
  * For each workload: ops/s, GLIDE requests per operation (calls into GLIDE's
  * public methods, counted at its prototype), and the JS thread's samples by
@@ -19,6 +20,7 @@
  * 10 is profiled (bench/queue-workload.js; these run only when named).
  */
 "use strict";
+const fs = require("fs");
 const inspector = require("inspector");
 const path = require("path");
 const IORedis = require("ioredis");
@@ -39,6 +41,13 @@ const CLIENT = opt("client", "ioglide");
 const ONLY = opt("only", "") ? opt("only", "").split(",") : null;
 const OWNER = opt("owner", null);
 const QUEUE_JOBS = Number(opt("jobs", 3000));
+/** `--save DIR`: each workload's profile as DIR/<workload>-<client>.cpuprofile (Chrome DevTools opens it) */
+const SAVE = opt("save", null);
+function save(name, profile) {
+  if (!SAVE) return;
+  fs.mkdirSync(SAVE, { recursive: true });
+  fs.writeFileSync(path.join(SAVE, `${name}-${CLIENT}.cpuprofile`), JSON.stringify(profile));
+}
 
 /** Calls into GLIDE's public API, counted at the prototype (both clients share BaseClient). */
 const glideCalls = { n: 0 };
@@ -201,6 +210,7 @@ async function main() {
     const ops = (await closedLoop(w.c, SECONDS * 1000, w[pick])) * SECONDS; // closedLoop gives ops/s
     const { profile } = await post(session, "Profiler.stop");
     report(`${name} (c=${w.c}): ${Math.round(ops / SECONDS)} ops/s`, ops, profile);
+    save(name, profile);
   }
   // Queues: the jobs are added first, the processing is profiled (bench/queue-workload.js).
   for (const [name, run] of [
@@ -224,6 +234,7 @@ async function main() {
     });
     const { profile } = await post(session, "Profiler.stop");
     report(`${name} (${jobs} jobs, concurrency 10): ${Math.round((jobs / ms) * 1000)} jobs/s`, jobs, profile);
+    save(name, profile);
   }
   session.disconnect();
   ioglide.disconnect();
