@@ -16,25 +16,15 @@
  *   deadline (ioglide's request timeout is none). A call a cluster
  *   redirected goes alone, so GLIDE follows the redirect itself.
  */
-import { Batch, BYTES_DECODER, GlideHandle, NO_TIMEOUT_MS, STRING_DECODER } from "../glide";
+import { BYTES_DECODER, GlideHandle, NO_TIMEOUT_MS, STRING_DECODER } from "../glide";
 import type { Call } from "../chain/call";
 import { classifyGlideError } from "../errors";
-import { fateOf, FailureHost } from "./failures";
+import { fateOf } from "./failures";
+import type { BlockingLaneHost } from "./lane-ports";
 import { Fifo } from "./fifo";
 import { argv, fail, pending, succeed } from "./settle";
 import type { OrderedLane } from "./ordered-lane";
 import { realSetTimeout } from "../timers";
-
-export interface BlockingLaneHost extends FailureHost {
-  /** the dedicated GLIDE client, created on first use */
-  blockingClient(): Promise<GlideHandle>;
-  /** true when a blocking call may be sent (ready, and not closing) */
-  canBlock(): boolean;
-  connectionLost(error: Error): void;
-  readonly commandTimeout: number | undefined;
-  /** a Batch (standalone) or ClusterBatch (cluster) */
-  newBatch(atomic: boolean): Batch;
-}
 
 export class BlockingLane {
   private readonly queue = new Fifo<{ call: Call; after: number }>();

@@ -14,12 +14,13 @@
  * - Offline queue. While the connection is not ready, calls wait (ioredis's
  *   offline queue) until it is, or until flushed.
  */
-import type { Batch, GlideHandle } from "../glide";
+import type { GlideHandle } from "../glide";
 import { sendCalls } from "./glide-request";
 import type { Call } from "../chain/call";
 import { classifyGlideError, CONNECTION_CLOSED_ERROR_MSG, ErrorClass, toIoredisError } from "../errors";
 import { HeldCalls } from "./redirects";
-import { fateOf, FailureHost, isDecodingError, undecodable } from "./failures";
+import { fateOf, isDecodingError, undecodable } from "./failures";
+import type { LaneHost } from "./lane-ports";
 import { StallWatch } from "./stall-watch";
 import { Fifo } from "./fifo";
 import { Orphans } from "./orphans";
@@ -30,23 +31,7 @@ import { fail, pending, succeed } from "./settle";
 import { realNextTick, realNow } from "../timers";
 
 export { MAX_BATCH, MIN_SHARE, WINDOW } from "./batching";
-export interface LaneHost extends FailureHost {
-  /** the GLIDE client to send on; null while there is none */
-  glideClient(): GlideHandle | null;
-  /** a Batch (standalone) or ClusterBatch (cluster) */
-  newBatch(atomic: boolean): Batch;
-  /** true when calls may be sent (status ready) */
-  canSend(): boolean;
-  /** a request failed because the connection (a cluster: one node's) dropped; its calls were requeued */
-  connectionLost(error: Error): void;
-  /** a string reply was not valid UTF-8: the client switches to Buffer decoding */
-  sawBinaryReply(): void;
-  /** ioredis's socketTimeout: requests were out and no reply came for that long */
-  socketTimedOut(error: Error): void;
-  readonly socketTimeout: number | undefined;
-  readonly commandTimeout: number | undefined;
-  readonly isCluster: boolean;
-}
+export type { LaneHost } from "./lane-ports";
 
 /** One GLIDE request: a single command or a non-atomic batch. */
 interface Request {
