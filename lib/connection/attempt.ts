@@ -1,10 +1,10 @@
 /**
  * One connect attempt, in ioredis's order: 'connecting'; the server (or the
  * sentinels, or a cluster's seeds) probed with Node's own TCP connect; the
- * main GLIDE client opened; 'connect'; the ready check (handshake.ts), with
- * a blocking connection's blocking client opening alongside; what the client
- * learns before 'ready' (a cluster's nodes). The connection owns the status
- * and what follows: the attempt says how it ended.
+ * main GLIDE client opened (a blocking connection's blocking client beside
+ * it); 'connect'; the ready check (handshake.ts); what the client learns
+ * before 'ready' (a cluster's nodes). The connection owns the status and
+ * what follows: the attempt says how it ended.
  */
 import type { GlideHandle } from "../glide";
 import { ClusterAllFailedError, connectFailure, ReplyError } from "../errors";

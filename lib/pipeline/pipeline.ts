@@ -71,7 +71,7 @@ export class Pipeline {
   readonly options: object;
   // #private: a command defined with any name (defineCommand) cannot clobber them.
   readonly #transaction: boolean;
-  readonly #redis: PipelineHost;
+  readonly #host: PipelineHost;
   #queued: Queued[] = [];
   #result: Promise<PipelineResult | null> | undefined;
   /** a transaction opened by multi() inside this pipeline, not yet closed by exec() */
@@ -85,7 +85,7 @@ export class Pipeline {
     transaction: boolean,
   ) {
     this.#transaction = transaction;
-    this.#redis = host;
+    this.#host = host;
     this.isCluster = redis.isCluster;
     this.options = redis.options;
     // Scripts defined on the client are commands of its pipelines too (own
@@ -138,7 +138,7 @@ export class Pipeline {
     }
     // As ioredis: a second exec() sends the commands again but answers with the first results.
     const run = this.#transaction
-      ? this.#redis.traceBatch(this.#queued.length, () => this.#execTransaction())
+      ? this.#host.traceBatch(this.#queued.length, () => this.#execTransaction())
       : this.#execPipeline();
     if (this.#result) run.catch(() => undefined);
     else this.#result = run;
@@ -169,10 +169,10 @@ export class Pipeline {
 
   /** Plain pipelined commands: each through the chain to the ordered lane, in one synchronous loop. */
   #runPlain(queued: Queued[]): Promise<PipelineResult> {
-    if (queued.some((q) => this.#redis.needsPromise(q.command))) {
+    if (queued.some((q) => this.#host.needsPromise(q.command))) {
       // Middleware expects promises: one per command.
       const runs = queued.map((q) => {
-        const reply = this.#redis.runCall(q.command, q.args, q.buffer, PLAIN);
+        const reply = this.#host.runCall(q.command, q.args, q.buffer, PLAIN);
         if (q.callback) asCallback(reply, q.callback as never);
         return reply.then(
           (value): Entry => [null, value],
@@ -191,7 +191,7 @@ export class Pipeline {
           if (--left === 0) resolve(results);
         };
         // A promise comes back only when the command failed before reaching a lane.
-        this.#redis.runCall(q.command, q.args, q.buffer, PLAIN, done)?.then(
+        this.#host.runCall(q.command, q.args, q.buffer, PLAIN, done)?.then(
           (value) => done(null, value),
           (error: Error) => done(error, undefined),
         );
@@ -207,7 +207,7 @@ export class Pipeline {
   async #execWithTransactions(): Promise<PipelineResult> {
     const results: PipelineResult = new Array(this.#queued.length);
     const runs = this.#segments().map((segment) => () => this.#runSegment(segment, results));
-    if (this.#queued.some((q) => !q.marker && this.#redis.needsPromise(q.command))) {
+    if (this.#queued.some((q) => !q.marker && this.#host.needsPromise(q.command))) {
       for (const run of runs) await run();
     } else {
       await Promise.all(runs.map((run) => run()));
@@ -247,12 +247,12 @@ export class Pipeline {
   #transactionOf(items: Queued[]): TransactionGroup {
     const group = new TransactionGroup(
       items.length,
-      (tx) => this.#redis.submitTransaction(tx),
-      () => this.#redis.transactionDiscarded(),
+      (tx) => this.#host.submitTransaction(tx),
+      () => this.#host.transactionDiscarded(),
     );
     items.forEach((q, i) => {
       const context: CallPlacement = { pipeline: { collect: (call) => group.arrive(i, call) } };
-      this.#redis.runCall(q.command, q.args, q.buffer, context).then(
+      this.#host.runCall(q.command, q.args, q.buffer, context).then(
         (value) => group.settledEarly(i, null, value),
         (error: Error) => group.settledEarly(i, error),
       );
