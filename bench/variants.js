@@ -1,7 +1,8 @@
 "use strict";
 /**
  * ioglide against itself, interleaved in one process: what an option or a
- * change costs on the hot path (GET/SET at 50 and 1000 in flight).
+ * change costs on the hot path (GET/SET at 50 and 1000 in flight, 100-command
+ * pipelines).
  *
  *   node bench/variants.js [--rounds 5] [--ms 1000] [--baseline path/to/other/built/main.js]
  *
@@ -37,6 +38,13 @@ const tracing = (on) => {
   }
 };
 
+/** 100 GETs in one pipeline (the shape of bench/run.js's pipeline row). */
+const pipeline100 = (r) => {
+  const p = r.pipeline();
+  for (let i = 0; i < 100; i++) p.get("bench:k");
+  return p.exec();
+};
+
 async function main() {
   Logger.init("off");
   const server = await startServer();
@@ -57,6 +65,7 @@ async function main() {
     ["GET, 1000 in flight", 1000, (r) => r.get("bench:k")],
     ["SET, 50 in flight", 50, (r) => r.set("bench:k", "v".repeat(16))],
     ["SET, 1000 in flight", 1000, (r) => r.set("bench:k", "v".repeat(16))],
+    ["100-command pipeline, 10 in flight", 10, (r) => pipeline100(r)],
   ];
   const results = new Map(points.map(([label]) => [label, new Map(contenders.map((c) => [c.name, []]))]));
   console.log(`ioglide variants: ${ROUNDS} rounds x ${MS} ms per point, server ${address.host}:${address.port}\n`);

@@ -5,12 +5,16 @@
  *
  *   npm run test:upstream -- bull   [--grep PATTERN] [--runs N] [--client ioredis] <path to a Bull checkout>
  *   npm run test:upstream -- bullmq [--grep PATTERN] [--runs N] [--client ioredis] <path to a BullMQ checkout>
+ *   npm run test:upstream -- socketio [--grep PATTERN] [--runs N] [--client ioredis] <path to a @socket.io/redis-adapter checkout>
  *
  * The checkout is prepared as its own README says (dependencies installed,
  * generated Lua scripts in place); this script does not build it. Both suites
  * hard-code a server on 127.0.0.1:6379, so each run gets its own network
  * namespace (`ip netns`, needs root) with its own server on that port: it
- * cannot collide with a server on the machine or with another run.
+ * cannot collide with a server on the machine or with another run. The
+ * Socket.IO adapter's suite also hard-codes a cluster on localhost:7000-7005
+ * (3 masters, 3 replicas): its namespace gets one; by default only its
+ * ioredis cases run (--grep ioredis), the others test node-redis.
  *
  * `--client ioredis` runs the same suite on real ioredis (the oracle);
  * `--files a,b` limits the run to those test files.
@@ -30,7 +34,7 @@ const REPORTER = path.join(__dirname, "upstream", "mocha-reporter.js");
 function usage(message) {
   if (message) console.error(message);
   console.error(
-    "usage: npm run test:upstream -- <bull|bullmq> [--grep PATTERN] [--runs N] [--client ioglide|ioredis] [--files a,b] <checkout>",
+    "usage: npm run test:upstream -- <bull|bullmq|socketio> [--grep PATTERN] [--runs N] [--client ioglide|ioredis] [--files a,b] <checkout>",
   );
   process.exit(2);
 }
@@ -49,7 +53,7 @@ function parseArgs(argv) {
     else if (!opts.checkout) opts.checkout = path.resolve(a);
     else usage(`unexpected argument ${a}`);
   }
-  if (!["bull", "bullmq"].includes(opts.suite)) usage("the suite is bull or bullmq");
+  if (!SUITES[opts.suite]) usage("the suite is bull, bullmq or socketio");
   if (!opts.checkout) usage("the path to a checkout is required");
   if (!["ioglide", "ioredis"].includes(opts.client)) usage("--client is ioglide or ioredis");
   if (!(opts.runs >= 1)) usage("--runs is a positive number");
@@ -61,11 +65,11 @@ function checkCheckout(suite, dir, files) {
   const pkgFile = path.join(dir, "package.json");
   if (!fs.existsSync(pkgFile)) usage(`${dir} has no package.json`);
   const pkg = JSON.parse(fs.readFileSync(pkgFile, "utf8"));
-  if (pkg.name !== suite) usage(`${dir} is ${pkg.name}, not ${suite}`);
+  if (pkg.name !== SUITES[suite].packageName) usage(`${dir} is ${pkg.name}, not ${SUITES[suite].packageName}`);
   const missing = [];
   if (!fs.existsSync(path.join(dir, "node_modules"))) missing.push("its dependencies (npm install)");
   const scripts = suite === "bull" ? "lib/scripts" : "src/scripts";
-  if (!fs.existsSync(path.join(dir, scripts)))
+  if (suite !== "socketio" && !fs.existsSync(path.join(dir, scripts)))
     missing.push(
       `its generated Lua scripts in ${scripts} (see its package.json: generate:raw:scripts, transform:commands)`,
     );
@@ -94,8 +98,19 @@ function serverBinary() {
   throw new Error("no valkey-server or redis-server on PATH");
 }
 
-/** A network namespace with loopback up, and a server on 6379 inside it. */
-async function startIsolatedServer() {
+/** The ports of the cluster the Socket.IO adapter's suite expects (3 masters, then their replicas). */
+const CLUSTER_PORTS = [7000, 7001, 7002, 7003, 7004, 7005];
+
+/** Run a command inside the namespace and wait for it (redis-cli). */
+function inNamespace(ns, args) {
+  return spawnSync("ip", ["netns", "exec", ns, ...args], { encoding: "utf8" });
+}
+
+/**
+ * A network namespace with loopback up, and a server on 6379 inside it;
+ * with `cluster`, also a cluster on CLUSTER_PORTS.
+ */
+async function startIsolatedServer({ cluster = false } = {}) {
   const ns = `ioglide-up-${process.pid}-${Date.now() % 100000}`;
   try {
     execFileSync("ip", ["netns", "add", ns]);
@@ -104,31 +119,26 @@ async function startIsolatedServer() {
   }
   execFileSync("ip", ["netns", "exec", ns, "ip", "link", "set", "lo", "up"]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ioglide-upstream-"));
-  const server = spawn(
-    "ip",
-    [
-      "netns",
-      "exec",
-      ns,
-      serverBinary(),
-      "--port",
-      "6379",
-      "--bind",
-      "127.0.0.1 ::1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--dir",
-      dir,
-    ],
-    { stdio: "ignore" },
-  );
+  const spawnServer = (port, extra = []) => {
+    const portDir = path.join(dir, String(port));
+    fs.mkdirSync(portDir);
+    const args = ["--port", String(port), "--bind", "127.0.0.1 ::1", "--save", "", "--appendonly", "no"];
+    return spawn("ip", ["netns", "exec", ns, serverBinary(), ...args, "--dir", portDir, ...extra], {
+      stdio: "ignore",
+    });
+  };
+  const servers = [spawnServer(6379)];
+  if (cluster) {
+    const clusterArgs = ["--cluster-enabled", "yes", "--cluster-node-timeout", "5000"];
+    for (const port of CLUSTER_PORTS) servers.push(spawnServer(port, clusterArgs));
+  }
   const stop = () => {
-    try {
-      server.kill("SIGKILL");
-    } catch {
-      /* gone */
+    for (const server of servers) {
+      try {
+        server.kill("SIGKILL");
+      } catch {
+        /* gone */
+      }
     }
     spawnSync("ip", ["netns", "pids", ns], { encoding: "utf8" })
       .stdout.split("\n")
@@ -137,13 +147,41 @@ async function startIsolatedServer() {
     spawnSync("ip", ["netns", "del", ns]);
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  for (let i = 0; i < 100; i++) {
-    const ping = spawnSync("ip", ["netns", "exec", ns, "redis-cli", "-p", "6379", "ping"], { encoding: "utf8" });
-    if (ping.stdout.trim() === "PONG") return { ns, stop };
-    await new Promise((r) => setTimeout(r, 100));
+  const ports = cluster ? [6379, ...CLUSTER_PORTS] : [6379];
+  const pong = (port) => inNamespace(ns, ["redis-cli", "-p", String(port), "ping"]).stdout.trim() === "PONG";
+  const until = async (what, ok) => {
+    for (let i = 0; i < 150; i++) {
+      if (ok()) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    stop();
+    throw new Error(`in the namespace, ${what}`);
+  };
+  await until("the servers did not start", () => ports.every(pong));
+  if (cluster) {
+    const create = inNamespace(ns, [
+      "redis-cli",
+      "--cluster",
+      "create",
+      ...CLUSTER_PORTS.map((p) => `127.0.0.1:${p}`),
+      "--cluster-replicas",
+      "1",
+      "--cluster-yes",
+    ]);
+    if (create.status !== 0) {
+      stop();
+      throw new Error(`in the namespace, the cluster was not created: ${create.stdout}${create.stderr}`);
+    }
+    // Every node sees the whole cluster and every replica is attached before the suite starts.
+    const settled = (port) => {
+      const info = inNamespace(ns, ["redis-cli", "-p", String(port), "cluster", "info"]).stdout;
+      const nodes = inNamespace(ns, ["redis-cli", "-p", String(port), "cluster", "nodes"]).stdout;
+      const connected = nodes.split("\n").filter((l) => l.includes(" connected")).length;
+      return /cluster_state:ok/.test(info) && connected === CLUSTER_PORTS.length;
+    };
+    await until("the cluster did not settle", () => CLUSTER_PORTS.every(settled));
   }
-  stop();
-  throw new Error("the server in the namespace did not start");
+  return { ns, stop };
 }
 
 function run(ns, command, args, cwd, env) {
@@ -203,6 +241,28 @@ export default { ...base, root: ${JSON.stringify(opts.checkout)}, resolve: { ...
   return all;
 }
 
+/**
+ * The Socket.IO Redis adapter: mocha over test/test-runner.ts through
+ * ts-node, as its package.json runs it (without nyc and --bail, so that one
+ * failure does not hide the rest); only the ioredis cases unless --grep says
+ * otherwise.
+ */
+async function runSocketio(opts, ns, env, results) {
+  const mocha = path.join(opts.checkout, "node_modules", ".bin", "mocha");
+  const files = opts.files ?? ["test/test-runner.ts"];
+  const args = ["--require", "ts-node/register", ...files, "--exit", "--reporter", REPORTER];
+  args.push("--grep", opts.grep ?? "ioredis");
+  const file = path.join(results, "socketio.json");
+  await run(ns, mocha, args, opts.checkout, { ...env, IOGLIDE_UPSTREAM_RESULTS: file });
+  return readResults(file);
+}
+
+const SUITES = {
+  bull: { packageName: "bull", run: runBull, cluster: false },
+  bullmq: { packageName: "bullmq", run: runBullmq, cluster: false },
+  socketio: { packageName: "@socket.io/redis-adapter", run: runSocketio, cluster: true },
+};
+
 function readResults(file) {
   if (!fs.existsSync(file)) return [{ title: "(the suite did not report: it crashed or was killed)", state: "failed" }];
   return JSON.parse(fs.readFileSync(file, "utf8"));
@@ -237,7 +297,8 @@ async function main() {
   const summary = [];
   const failedAnywhere = new Map();
   for (let i = 1; i <= opts.runs; i++) {
-    const server = await startIsolatedServer();
+    const suite = SUITES[opts.suite];
+    const server = await startIsolatedServer({ cluster: suite.cluster });
     const results = fs.mkdtempSync(path.join(os.tmpdir(), "ioglide-upstream-results-"));
     const stopOnSignal = () => {
       server.stop();
@@ -247,10 +308,7 @@ async function main() {
     process.once("SIGTERM", stopOnSignal);
     let tests;
     try {
-      tests =
-        opts.suite === "bull"
-          ? await runBull(opts, server.ns, env, results)
-          : await runBullmq(opts, server.ns, env, results);
+      tests = await suite.run(opts, server.ns, env, results);
     } finally {
       server.stop();
       process.off("SIGINT", stopOnSignal);
