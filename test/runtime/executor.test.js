@@ -106,6 +106,10 @@ t("XREAD BLOCK goes to the blocking lane; XREAD without BLOCK does not block", a
   const t0 = Date.now();
   await g.ping();
   assert.ok(Date.now() - t0 < 500);
+  // "$" means after what exists when the XREAD reaches the server. It runs on the blocking
+  // connection, so the ping's reply does not say it got there; the write waits until it is blocked
+  // (written at once, it could land first and the XREAD would wait for ever: 1 run seen in many).
+  for (let i = 0; i < 200 && !/flags=b .*cmd=xread/.test(await o.client("LIST")); i++) await sleep(10);
   await o.xadd(s, "2-1", "g", "w");
   assert.equal(await waiting, [[s, [["2-1", ["g", "w"]]]]]);
 });
