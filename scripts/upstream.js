@@ -68,8 +68,8 @@ function checkCheckout(suite, dir, files) {
   if (pkg.name !== SUITES[suite].packageName) usage(`${dir} is ${pkg.name}, not ${SUITES[suite].packageName}`);
   const missing = [];
   if (!fs.existsSync(path.join(dir, "node_modules"))) missing.push("its dependencies (npm install)");
-  const scripts = suite === "bull" ? "lib/scripts" : "src/scripts";
-  if (suite !== "socketio" && !fs.existsSync(path.join(dir, scripts)))
+  const scripts = SUITES[suite].generatedScripts;
+  if (scripts && !fs.existsSync(path.join(dir, scripts)))
     missing.push(
       `its generated Lua scripts in ${scripts} (see its package.json: generate:raw:scripts, transform:commands)`,
     );
@@ -257,10 +257,11 @@ async function runSocketio(opts, ns, env, results) {
   return readResults(file);
 }
 
+/** Each suite: its package, how it runs, whether it needs the cluster, where its generated Lua scripts go. */
 const SUITES = {
-  bull: { packageName: "bull", run: runBull, cluster: false },
-  bullmq: { packageName: "bullmq", run: runBullmq, cluster: false },
-  socketio: { packageName: "@socket.io/redis-adapter", run: runSocketio, cluster: true },
+  bull: { packageName: "bull", run: runBull, cluster: false, generatedScripts: "lib/scripts" },
+  bullmq: { packageName: "bullmq", run: runBullmq, cluster: false, generatedScripts: "src/scripts" },
+  socketio: { packageName: "@socket.io/redis-adapter", run: runSocketio, cluster: true, generatedScripts: null },
 };
 
 function readResults(file) {
