@@ -131,15 +131,19 @@ export class Connection {
     });
   }
 
-  // ---- what the executor sends through ---------------------------------------
+  // ---- what the executor sends through ----
 
   glideClient(): GlideHandle | null {
     return this.glide.main;
   }
 
-  /** The blocking GLIDE client, opened on first use. */
+  /** The blocking GLIDE client, opened on first use; `openBlocking`: it if already open, else null. */
   blockingClient(): Promise<GlideHandle> {
     return this.glide.blockingClient();
+  }
+
+  get openBlocking(): GlideHandle | null {
+    return this.glide.openBlocking;
   }
 
   /** The subscriber GLIDE client, opened on first use and restored to the client's subscriptions. */
@@ -147,7 +151,7 @@ export class Connection {
     return this.glide.subscriberClient();
   }
 
-  /** Whether a blocking call is in flight on the blocking connection is the executor's to say; its id is ours. */
+  /** CLIENT ID of the blocking connection (whether a call is blocked on it, the executor says). */
   get blockingConnectionId(): string | undefined {
     return this.glide.blockingConnectionId;
   }
@@ -156,7 +160,7 @@ export class Connection {
     return this.topology.newBatch(atomic);
   }
 
-  /** The server a standalone client talks to now (with Sentinel, the master found last); undefined on a cluster. */
+  /** The server a standalone client talks to (with Sentinel, the master found last); undefined on a cluster. */
   get serverAddress(): { host: string; port: number } | undefined {
     const server = this.topology.standalone;
     return server ? { host: server.host, port: server.port } : undefined;
@@ -181,7 +185,7 @@ export class Connection {
     return this.topology.kind === "cluster";
   }
 
-  /** ms before resending a call a cluster node redirected or refused for now; undefined: not such an error */
+  /** ms before resending a call a cluster node redirected or refused; undefined: not such an error */
   redirectDelay(error: Error): number | undefined {
     return this.topology.redirectDelay(error);
   }
@@ -226,7 +230,7 @@ export class Connection {
     this.lost();
   }
 
-  /** SELECT changed the database: the blocking connection must follow. `blockingIdle`: nothing blocked on it. */
+  /** SELECT changed the database: the blocking connection follows. `blockingIdle`: nothing blocked on it. */
   selected(db: number, blockingIdle: boolean): void {
     if (db === this.db) return;
     this.db = db;
@@ -239,7 +243,7 @@ export class Connection {
     return this.waiters.wait("ready-or-end");
   }
 
-  // ---- status -------------------------------------------------------------
+  // ---- status ----
 
   private setStatus(status: Status, arg?: unknown, cause?: Error): void {
     this.status = status;
@@ -256,7 +260,7 @@ export class Connection {
     this.events.error(error);
   }
 
-  // ---- connect ------------------------------------------------------------
+  // ---- connect ----
 
   /** lazyConnect: status 'wait' (and its event) until connect() or the first command. */
   waitForConnect(): void {
@@ -296,7 +300,7 @@ export class Connection {
     }
   }
 
-  // ---- loss and reconnect -------------------------------------------------
+  // ---- loss and reconnect ----
 
   /**
    * The connection is gone (the server closed it, or GLIDE replaced it):
@@ -364,7 +368,7 @@ export class Connection {
     return this.glide.close(how);
   }
 
-  // ---- closing ------------------------------------------------------------
+  // ---- closing ----
 
   /**
    * ioredis's disconnect(reconnect) for a client that is not ready (a ready

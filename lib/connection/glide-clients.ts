@@ -114,6 +114,11 @@ export class GlideClients {
     return this.blocking.get(() => generation === this.generation);
   }
 
+  /** The blocking client if it is open and set up (a call can go out at once). */
+  get openBlocking(): GlideHandle | null {
+    return this.blocking.opened;
+  }
+
   subscriberClient(): Promise<GlideHandle> {
     const generation = this.generation;
     return this.subscriber.get(() => generation === this.generation);

@@ -7,6 +7,8 @@ import { closeGlide, ConnectionError, GlideHandle } from "../glide";
 
 export class SecondaryClient {
   private client: Promise<GlideHandle> | null = null;
+  /** the client once it is open and set up (until it is taken) */
+  private ready: GlideHandle | null = null;
 
   constructor(
     private readonly open: () => Promise<GlideHandle>,
@@ -19,6 +21,7 @@ export class SecondaryClient {
       const opening: Promise<GlideHandle> = this.open()
         .then(async (client) => {
           await this.setUp(client);
+          if (this.client === opening) this.ready = client;
           return client;
         })
         .catch((err: Error) => {
@@ -41,10 +44,16 @@ export class SecondaryClient {
     return this.client;
   }
 
+  /** The client if it is open and set up, without waiting. */
+  get opened(): GlideHandle | null {
+    return this.ready;
+  }
+
   /** Forget it and hand it over (to close). */
   take(): Promise<GlideHandle> | null {
     const client = this.client;
     this.client = null;
+    this.ready = null;
     return client;
   }
 }

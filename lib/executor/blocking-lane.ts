@@ -53,11 +53,16 @@ export class BlockingLane {
     const { call, after } = this.queue.shift()!;
     if (call.settled) return this.kick(); // timed out or flushed while waiting
     this.current = call;
-    this.run(call, after).catch(() => undefined);
+    // With nothing to wait for, the call goes out now, in the caller's tick: a write issued right
+    // after it on another connection then reaches the server after it, as with ioredis's socket
+    // write (an XREAD BLOCK from "$" sees that write).
+    const barrier = this.ordered.drained(after);
+    const open = barrier ? null : this.host.openBlockingClient();
+    if (open) this.send(call, after, open).catch(() => undefined);
+    else this.run(call, after, barrier).catch(() => undefined);
   }
 
-  private async run(call: Call, after: number): Promise<void> {
-    const barrier = this.ordered.drained(after);
+  private async run(call: Call, after: number, barrier: Promise<void> | null): Promise<void> {
     if (barrier) await barrier;
     let glide: GlideHandle;
     try {
@@ -66,6 +71,11 @@ export class BlockingLane {
       return this.onError(call, after, err);
     }
     if (this.current !== call) return; // requeued meanwhile
+    return this.send(call, after, glide);
+  }
+
+  /** Send it on the blocking client (synchronously, up to GLIDE's write) and settle it. */
+  private async send(call: Call, after: number, glide: GlideHandle): Promise<void> {
     if (this.host.tracer.active) this.host.tracer.sent(call);
     try {
       const decoder = call.decodeAsBytes ? BYTES_DECODER : STRING_DECODER;

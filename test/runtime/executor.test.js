@@ -114,6 +114,25 @@ t("XREAD BLOCK goes to the blocking lane; XREAD without BLOCK does not block", a
   assert.equal(await waiting, [[s, [["2-1", ["g", "w"]]]]]);
 });
 
+t(
+  "a blocking call goes out in the caller's tick: an XREAD BLOCK from $ sees a write issued right after it elsewhere",
+  async () => {
+    // On ioredis the XREAD is on its socket before the next line runs. GLIDE does not keep order
+    // across connections, so this is a rate, not a rule: ~95% here, ~20% when the call waited a tick.
+    const reader = glide();
+    const writer = glide();
+    await reader.blpop(key(), 0.01); // its blocking connection is open
+    let seen = 0;
+    for (let i = 0; i < 20; i++) {
+      const s = key();
+      const read = reader.xread("BLOCK", 300, "STREAMS", s, "$");
+      await writer.xadd(s, "*", "f", "v");
+      if ((await read) !== null) seen++;
+    }
+    assert.ok(seen >= 12, `the XREAD saw the write in ${seen} of 20 runs`);
+  },
+);
+
 t("no timeout the user did not ask for: a slow server and a long script succeed", async () => {
   const slow = await settledWithin(g.call("debug", "sleep", "0.6"), 5000);
   assert.equal(slow, { ok: "OK" });
