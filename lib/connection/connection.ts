@@ -137,13 +137,13 @@ export class Connection {
     return this.glide.main;
   }
 
-  /** The blocking GLIDE client, opened on first use; `openBlocking`: it if already open, else null. */
+  /** The blocking GLIDE client, opened on first use; `blockingIfOpen`: it if already open, else null. */
   blockingClient(): Promise<GlideHandle> {
     return this.glide.blockingClient();
   }
 
-  get openBlocking(): GlideHandle | null {
-    return this.glide.openBlocking;
+  get blockingIfOpen(): GlideHandle | null {
+    return this.glide.blockingIfOpen;
   }
 
   /** The subscriber GLIDE client, opened on first use and restored to the client's subscriptions. */

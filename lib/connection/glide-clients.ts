@@ -115,7 +115,7 @@ export class GlideClients {
   }
 
   /** The blocking client if it is open and set up (a call can go out at once). */
-  get openBlocking(): GlideHandle | null {
+  get blockingIfOpen(): GlideHandle | null {
     return this.blocking.opened;
   }
 

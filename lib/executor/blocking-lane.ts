@@ -7,7 +7,8 @@
  *   timeout (blocking timeout + 0.5 s, none for 0) from starting early.
  * - Each waits until every write its client issued before it has been
  *   answered on the ordered lane, so it observes those writes.
- * - The connection is opened on first use and closed with the client.
+ * - The connection is opened on first use and closed with the client. Once
+ *   it is open, a call with nothing to wait for is written in the caller's tick.
  * - Each goes as a one-call Batch. A single command with a blocking timeout
  *   gets GLIDE's own deadline (that timeout + 0.5 s), after which GLIDE
  *   rejects it and drops a late reply: a server stalled longer (DEBUG SLEEP,
@@ -57,7 +58,7 @@ export class BlockingLane {
     // after it on another connection then reaches the server after it, as with ioredis's socket
     // write (an XREAD BLOCK from "$" sees that write).
     const barrier = this.ordered.drained(after);
-    const open = barrier ? null : this.host.openBlockingClient();
+    const open = barrier ? null : this.host.blockingClientIfOpen();
     if (open) this.send(call, after, open).catch(() => undefined);
     else this.run(call, after, barrier).catch(() => undefined);
   }

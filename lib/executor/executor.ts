@@ -47,7 +47,7 @@ export class Executor implements SocketViewHost {
       maxRedirections: connection.maxRedirections,
       glideClient: () => connection.glideClient(),
       blockingClient: () => connection.blockingClient(),
-      openBlockingClient: () => connection.openBlocking,
+      blockingClientIfOpen: () => connection.blockingIfOpen,
       newBatch: (atomic: boolean) => connection.newBatch(atomic),
       canSend: () => connection.canSend(),
       // A graceful close sends nothing new on the blocking connection (it is being killed).

@@ -31,7 +31,7 @@ export interface BlockingLaneHost extends FailureHost {
   /** the dedicated GLIDE client, created on first use */
   blockingClient(): Promise<GlideHandle>;
   /** that client if it is already open (null while it opens or after it closed) */
-  openBlockingClient(): GlideHandle | null;
+  blockingClientIfOpen(): GlideHandle | null;
   /** true when a blocking call may be sent (ready, and not closing) */
   canBlock(): boolean;
   connectionLost(error: Error): void;
