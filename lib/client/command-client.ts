@@ -40,6 +40,7 @@ type Callback<T> = (err: Error | null, value?: T) => void;
 
 /** ioglide's own files (built/), left out of friendly error stacks. */
 const PACKAGE_ROOT = path.resolve(__dirname, "..");
+const noop = (): void => undefined;
 
 /** Where a client keeps its Connection (subclasses and the client's own parts use it). */
 export const CONNECTION = Symbol("ioglide.connection");
@@ -91,7 +92,9 @@ export abstract class CommandClient<
         realNextTick(() => this.emit(status, arg));
       },
       error: (error) => silentEmit(this, error, connectionOptions.password),
-      beforeReady: (main) => this.beforeReady(main),
+      // The subscriptions are back before 'ready', as with ioredis (a publish on 'ready' reaches them).
+      beforeReady: (main) =>
+        Promise.all([this.beforeReady(main), this.#pubSubRouter.reconnected().catch(noop)]).then(noop),
       opened: () => this.#onNewConnection(),
       ready: () => this.#executor.resume(),
       interrupted: () => this.#executor.requeueInFlight(),
@@ -107,11 +110,14 @@ export abstract class CommandClient<
     this.#executor = new Executor(connection, connectionOptions, tracer);
     this.#pubSubRouter = new PubSubRouter({
       subscriberClient: () => this.#executor.subscriberClient() as Promise<SubscriberHandle>,
+      subscriberCall: (after, op) =>
+        this.#executor.subscriberCall(after, (client) => op(client as () => Promise<SubscriberHandle>)),
       emit: (event, ...args) => this.emit(event, ...args),
       listenerCount: (event) => this.listenerCount(event),
       resp3,
       ended: () => connection.status === "end",
       autoResubscribe: connectionOptions.autoResubscribe !== false,
+      resubscribed: (client, expected) => connection.subscriberResubscribed(client, expected),
     });
     const stages = builtinStages({
       keyPrefix: () => connectionOptions.keyPrefix ?? "",

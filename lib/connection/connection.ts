@@ -27,6 +27,7 @@ import type { CloseHow } from "./glide-clients";
 import { DroppedCalls } from "./dropped-calls";
 import { realClearTimeout, realSetTimeout } from "../timers";
 import { ConnectAttempts } from "./attempt";
+import { resubscribed } from "./resubscribed";
 
 export type { ConnectionEvents, Status } from "./events";
 
@@ -149,6 +150,17 @@ export class Connection {
   /** The subscriber GLIDE client, opened on first use and restored to the client's subscriptions. */
   subscriberClient(): Promise<GlideHandle> {
     return this.glide.subscriberClient();
+  }
+
+  /**
+   * Before 'ready': the subscriber GLIDE kept across a lost connection holds
+   * `expected` on the server again (resubscribed.ts), within connectTimeout.
+   * A cluster's subscriber spans nodes, and GLIDE's own reconciliation is
+   * all there is to go by there.
+   */
+  async subscriberResubscribed(client: GlideHandle, expected: { channels: number; patterns: number }): Promise<void> {
+    if (!this.topology.tracksIdentity || expected.channels + expected.patterns === 0) return;
+    await resubscribed(client, expected, Number(this.options.connectTimeout ?? 10000));
   }
 
   /** CLIENT ID of the blocking connection (whether a call is blocked on it, the executor says). */

@@ -27,6 +27,8 @@ export class Executor implements SocketViewHost {
   #manualTransaction: ManualTransaction | undefined;
   /** a graceful close (disconnect/quit of a ready client) in progress */
   #closing: Promise<void> | null = null;
+  /** (un)subscriptions issued and not answered yet: a graceful close lets them finish */
+  readonly #subscriberCalls = new Set<Promise<unknown>>();
 
   constructor(
     private readonly connection: Connection,
@@ -113,18 +115,47 @@ export class Executor implements SocketViewHost {
   }
 
   /**
-   * The subscriber GLIDE client for (un)subscribing, under the offline rules
-   * of any command: it waits for the connection, and a closed client refuses.
+   * The subscriber GLIDE client, under the offline rules of any command: it
+   * waits for the connection, and a closed client refuses.
    */
   subscriberClient(): Promise<GlideHandle> {
+    const refused = this.#subscriberRefusal();
+    if (refused) return Promise.reject(refused);
     const status = this.connection.status;
-    if (status === "end" || this.#closing) return Promise.reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
-    if (status !== "ready" && status !== "connect") {
-      if (this.options.enableOfflineQueue === false) return Promise.reject(new Error(OFFLINE_QUEUE_OFF_MSG));
-      if (status === "wait") this.connection.connect().catch(() => undefined);
+    if (status !== "ready" && status !== "connect")
       return this.connection.whenReady().then(() => this.subscriberClient());
-    }
     return this.connection.subscriberClient();
+  }
+
+  /**
+   * A (un)subscription issued now, run once `after` settles (the router keeps
+   * them in call order). The offline rules apply as of now, as for a command
+   * ioredis writes at once: one issued before disconnect() or quit() is
+   * answered (the graceful close waits for it before the subscriber goes),
+   * one issued after is refused. `op` gets the subscriber client on demand
+   * (an UNSUBSCRIBE of nothing opens none).
+   */
+  subscriberCall<T>(after: Promise<unknown>, op: (client: () => Promise<GlideHandle>) => Promise<T>): Promise<T> {
+    const refused = this.#subscriberRefusal();
+    if (refused) return Promise.reject(refused);
+    const status = this.connection.status;
+    const ready =
+      status === "ready" || status === "connect" ? after : Promise.all([after, this.connection.whenReady()]);
+    const done = ready.then(() => op(() => this.connection.subscriberClient()));
+    const calls = this.#subscriberCalls;
+    calls.add(done);
+    const settled = () => calls.delete(done);
+    done.then(settled, settled);
+    return done;
+  }
+
+  #subscriberRefusal(): Error | undefined {
+    const status = this.connection.status;
+    if (status === "end" || this.#closing) return new Error(CONNECTION_CLOSED_ERROR_MSG);
+    if (status === "wait") this.connection.connect().catch(() => undefined);
+    if (status !== "ready" && status !== "connect" && this.options.enableOfflineQueue === false)
+      return new Error(OFFLINE_QUEUE_OFF_MSG);
+    return undefined;
   }
 
   /** SELECT ran: new connections (and the blocking one) use that database. */
@@ -246,7 +277,7 @@ export class Executor implements SocketViewHost {
       return "OK";
     }
     if (status !== "ready") {
-      if (this.ordered.queued === 0) {
+      if (this.ordered.queued === 0 && this.#subscriberCalls.size === 0) {
         // ioredis connects first (a lazy client too), then ends before any socket: 'end' only.
         if (this.connection.beforeSocket) this.connection.endBeforeConnecting();
         else this.connection.disconnect();
@@ -283,7 +314,8 @@ export class Executor implements SocketViewHost {
     const deadline = Number(this.options.disconnectTimeout ?? 2000);
     const closing = (async () => {
       const drained = this.ordered.drained(upTo);
-      if (drained) await Promise.race([drained, sleepUnref(deadline)]);
+      const subscriptions = this.#subscriberCalls.size ? Promise.allSettled([...this.#subscriberCalls]) : undefined;
+      if (drained || subscriptions) await Promise.race([Promise.all([drained, subscriptions]), sleepUnref(deadline)]);
       // Lost meanwhile: it closed already.
       if (this.connection.status !== "ready") return;
       await this.connection.retire(reconnect, blockedId);

@@ -46,6 +46,11 @@ export interface PubSubMessage {
 export interface PubSubHost {
   /** the subscriber GLIDE client, opened on first use with this router's message callback */
   subscriberClient(): Promise<SubscriberHandle>;
+  /**
+   * a (un)subscription issued now, run after `after`, under the offline
+   * rules as of now (Executor.subscriberCall: one issued before disconnect() is answered)
+   */
+  subscriberCall<T>(after: Promise<unknown>, op: (client: () => Promise<SubscriberHandle>) => Promise<T>): Promise<T>;
   emit(event: string, ...args: unknown[]): boolean;
   listenerCount(event: string): number;
   /**
@@ -58,6 +63,8 @@ export interface PubSubHost {
   ended(): boolean;
   /** ioredis's autoResubscribe: a new connection restores the subscriptions (else they are dropped) */
   readonly autoResubscribe: boolean;
+  /** resolves once a subscriber GLIDE kept across a reconnect holds these subscriptions on the server again */
+  resubscribed(client: SubscriberHandle, expected: { channels: number; patterns: number }): Promise<void>;
 }
 
 /** GLIDE waits this long for the server to confirm a (un)subscription. */
@@ -123,7 +130,9 @@ export class PubSubRouter {
   run(call: Call): Promise<unknown> {
     const { kind, subscribe: on } = call.spec.subscription!;
     const names = call.args as (string | Buffer)[];
-    const counted = this.chain.then(() => (on ? this.subscribe(kind, names) : this.unsubscribe(kind, names)));
+    const counted = this.host.subscriberCall(this.chain, (client) =>
+      on ? this.subscribe(kind, names, client) : this.unsubscribe(kind, names, client),
+    );
     this.chain = counted.catch(() => undefined);
     // A count is an integer reply: a string with stringNumbers, as ioredis gives it.
     return call.env.stringNumbers ? counted.then(String) : counted;
@@ -133,12 +142,16 @@ export class PubSubRouter {
     return kind === "shard" ? this.sets.shard.size : this.sets.channel.size + this.sets.pattern.size;
   }
 
-  private async subscribe(kind: SubscriptionKind, names: (string | Buffer)[]): Promise<number> {
+  private async subscribe(
+    kind: SubscriptionKind,
+    names: (string | Buffer)[],
+    subscriber: () => Promise<SubscriberHandle>,
+  ): Promise<number> {
     if (names.length === 0)
       throw new Error(
         `ERR wrong number of arguments for '${kind === "pattern" ? "psubscribe" : kind === "shard" ? "ssubscribe" : "subscribe"}' command`,
       );
-    const client = await this.host.subscriberClient();
+    const client = await subscriber();
     if (kind === "channel") await client.subscribe(names, CONFIRM_TIMEOUT_MS);
     else if (kind === "pattern") await client.psubscribe(names, CONFIRM_TIMEOUT_MS);
     else await client.ssubscribe(names, CONFIRM_TIMEOUT_MS);
@@ -146,11 +159,15 @@ export class PubSubRouter {
     return this.count(kind);
   }
 
-  private async unsubscribe(kind: SubscriptionKind, names: (string | Buffer)[]): Promise<number> {
+  private async unsubscribe(
+    kind: SubscriptionKind,
+    names: (string | Buffer)[],
+    subscriber: () => Promise<SubscriberHandle>,
+  ): Promise<number> {
     const set = this.sets[kind];
     const targets = names.length > 0 ? names.map(keyOf) : [...set];
     if (set.size > 0 && targets.some((t) => set.has(t))) {
-      const client = await this.host.subscriberClient();
+      const client = await subscriber();
       const which = names.length > 0 ? targets.filter((t) => set.has(t)).map(bytesOf) : null;
       if (kind === "channel") await client.unsubscribe(which, CONFIRM_TIMEOUT_MS);
       else if (kind === "pattern") await client.punsubscribe(which, CONFIRM_TIMEOUT_MS);
@@ -196,16 +213,29 @@ export class PubSubRouter {
   }
 
   /**
-   * A new server connection. Without autoResubscribe, after the first, the
-   * subscriptions are gone. Otherwise the subscriber connection is restored
-   * now (after disconnect() + connect() it is new), not at the next subscribe.
+   * A new server connection, before 'ready': the subscriptions are back on
+   * the server when this resolves, as ioredis writes its resubscriptions
+   * before its 'ready' listeners run (a publish issued on 'ready' reaches
+   * them). Without autoResubscribe, after the first connection, they are
+   * dropped instead. A new subscriber connection (disconnect(true), a
+   * failover) is subscribed as it opens (restore); one GLIDE kept across a
+   * lost connection resubscribes by itself, and `resubscribed` waits for it.
    */
-  connected(): void {
-    const first = !this.connectedBefore;
-    this.connectedBefore = true;
+  async reconnected(): Promise<void> {
     if (!this.active) return;
-    if (first || this.host.autoResubscribe) this.host.subscriberClient().catch(() => undefined);
-    else this.dropAll().catch(() => undefined);
+    if (this.connectedBefore && !this.host.autoResubscribe) return this.dropAll();
+    const client = await this.host.subscriberClient();
+    await this.host.resubscribed(client, this.subscribedCount());
+  }
+
+  /** The connection is ready: from now on a new one is a reconnect (for autoResubscribe). */
+  connected(): void {
+    this.connectedBefore = true;
+  }
+
+  /** channels and patterns this client holds on its GLIDE subscriber (shard channels of a standalone client are not there) */
+  private subscribedCount(): { channels: number; patterns: number } {
+    return { channels: this.sets.channel.size, patterns: this.sets.pattern.size };
   }
 
   /** autoResubscribe: false and the connection was re-established: the subscriptions are gone. */
