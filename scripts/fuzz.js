@@ -4,6 +4,7 @@
  *
  *   npm run fuzz -- [--seed N] [--ops M] [--runs R] [--bad]
  *   npm run fuzz -- --faults [--cluster] [--seed N] [--seconds S] [--runs R]
+ *   npm run fuzz -- --population [--sentinel] [--seed N] [--seconds S] [--runs R] [--minutes M]
  *
  * Starts a server of its own, runs R programs of M steps from seeds N, N+1,
  * ... through ioglide (database 1) and ioredis (database 2), and prints each
@@ -20,6 +21,12 @@
  * order. The same run through ioredis is printed beside it for reference.
  * With `--cluster`, on a 3-master cluster with replicas: CLUSTER FAILOVER,
  * CLIENT KILL and DEBUG SLEEP of random nodes, through Redis.Cluster.
+ * `--population` runs test/support/population.js: in one process, a random
+ * population of writers, subscribers, blocking callers and clients that
+ * cannot connect is made, used and ended while the server (or, with
+ * `--sentinel`, the Sentinel setup: SENTINEL FAILOVER, kill -9 of the
+ * master) is faulted; a failing seed is shrunk to fewer clients and less
+ * time. `--minutes M` keeps running seeds for M minutes.
  * Exit code 1 on any mismatch.
  */
 "use strict";
@@ -27,7 +34,9 @@ const Redis = require("..");
 const IORedis = require("ioredis");
 const { startServer, startCluster } = require("../test/support/servers");
 const { program, compare, shrink, printable } = require("../test/support/fuzz");
-const { faultRun, standaloneTarget, clusterTarget } = require("../test/support/faults");
+const { faultRun, standaloneTarget, clusterTarget, sentinelTarget } = require("../test/support/faults");
+const { populationRun, shrinkPopulation, DEFAULT_SLOTS } = require("../test/support/population");
+const { startSentinels } = require("../test/support/servers");
 
 const bad = process.argv.includes("--bad");
 const unhandled = [];
@@ -89,8 +98,49 @@ async function faults() {
   process.exit(failed ? 1 : 0);
 }
 
+async function population() {
+  const seed = arg("seed", Date.now() % 100000);
+  const seconds = arg("seconds", 20);
+  const runs = arg("runs", 1);
+  const until = Date.now() + arg("minutes", 0) * 60000;
+  const sentinel = process.argv.includes("--sentinel");
+  const aof = ["--appendonly", "yes", "--appendfsync", "always"];
+  const server = sentinel ? null : await startServer({ extraArgs: aof });
+  const setup = sentinel ? await startSentinels({ extraArgs: aof }) : null;
+  const target = sentinel ? sentinelTarget(setup) : standaloneTarget(server);
+  const connect = () => (sentinel ? { sentinels: setup.sentinels, name: setup.name } : { port: server.port });
+  const stranger = () => (sentinel ? { sentinels: setup.sentinels, name: "nosuchmaster" } : { port: 1 });
+  const run = (s, slots, secs) =>
+    populationRun({ seed: s, seconds: secs, target, Client: Redis, connect, stranger, slots });
+  let failed = 0;
+  let done = 0;
+  try {
+    for (let r = 0; r < runs || Date.now() < until; r++) {
+      const { figures, problems } = await run(seed + r, DEFAULT_SLOTS, seconds);
+      done++;
+      console.log(`seed ${seed + r}${sentinel ? " --sentinel" : ""}: ${JSON.stringify(figures)}`);
+      for (const p of problems.slice(0, 20)) console.log(`  PROBLEM ${p}`);
+      if (!problems.length) continue;
+      failed++;
+      const small = await shrinkPopulation(
+        async (slots, secs) => (await run(seed + r, slots, secs)).problems,
+        DEFAULT_SLOTS,
+        seconds,
+      );
+      console.log(`  shrunk: seed ${seed + r}, slots ${JSON.stringify(small.slots)}, ${small.seconds} s`);
+    }
+  } finally {
+    if (server) await server.cleanup();
+    if (setup) await setup.cleanup();
+  }
+  if (unhandled.length) failed++;
+  console.log(`${done - Math.min(failed, done)} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
 async function main() {
   if (process.argv.includes("--faults")) return faults();
+  if (process.argv.includes("--population")) return population();
   const seed = arg("seed", Date.now() % 100000);
   const ops = arg("ops", 1000);
   const runs = arg("runs", 1);

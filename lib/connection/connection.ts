@@ -28,6 +28,7 @@ import { DroppedCalls } from "./dropped-calls";
 import { realClearTimeout, realSetTimeout } from "../timers";
 import { ConnectAttempts } from "./attempt";
 import { resubscribed } from "./resubscribed";
+import type { StandaloneSubscriber } from "./standalone-subscriber";
 
 export type { ConnectionEvents, Status } from "./events";
 
@@ -159,8 +160,12 @@ export class Connection {
    * all there is to go by there.
    */
   async subscriberResubscribed(client: GlideHandle, expected: { channels: number; patterns: number }): Promise<void> {
-    if (!this.topology.tracksIdentity || expected.channels + expected.patterns === 0) return;
-    await resubscribed(client, expected, Number(this.options.connectTimeout ?? 10000));
+    if (!this.topology.tracksIdentity) return;
+    const withinMs = Number(this.options.connectTimeout ?? 10000);
+    // A standalone client's sharded channels are on a plain connection of their own (standalone-subscriber.ts).
+    const shards = (client as Partial<StandaloneSubscriber>).shardsRestored?.(withinMs);
+    if (expected.channels + expected.patterns > 0) await resubscribed(client, expected, withinMs);
+    await shards;
   }
 
   /** CLIENT ID of the blocking connection (whether a call is blocked on it, the executor says). */
@@ -342,6 +347,10 @@ export class Connection {
 
   /** ioredis's close handler: 'close', then 'reconnecting' per retryStrategy, or 'end'. */
   private onClose(): void {
+    // An ended client stays ended: a close that comes late (a graceful close that was still
+    // retiring its clients when the server went away) must not start a reconnect loop.
+    if (this.status === "end") return;
+    this.clearReconnectTimer();
     this.heartbeat.stop();
     this.watch.disarm();
     this.setStatus("close");
@@ -359,7 +368,13 @@ export class Connection {
     if (next.flush) this.events.flush(next.flush);
   }
 
+  private clearReconnectTimer(): void {
+    if (this.reconnectTimer) realClearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+  }
+
   private end(message = CONNECTION_CLOSED_ERROR_MSG, cause?: Error): void {
+    this.clearReconnectTimer();
     this.unblockEntry.unregister();
     this.failovers.stop();
     this.setStatus("end", undefined, cause);
@@ -388,10 +403,7 @@ export class Connection {
    */
   disconnect(reconnect = false): void {
     if (!reconnect) this.manuallyClosing = true;
-    if (this.reconnectTimer && !reconnect) {
-      realClearTimeout(this.reconnectTimer);
-      this.reconnectTimer = null;
-    }
+    if (!reconnect) this.clearReconnectTimer();
     const status = this.status;
     if (status === "end") {
       this.manuallyClosing = false;

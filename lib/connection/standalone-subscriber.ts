@@ -76,6 +76,11 @@ export class StandaloneSubscriber implements GlideHandle {
     return this.shards.unsubscribe(channels, timeoutMs);
   }
 
+  /** The sharded channels are subscribed again after a loss (or `withinMs` passed). */
+  shardsRestored(withinMs: number): Promise<void> {
+    return this.shards.restored(withinMs);
+  }
+
   sunsubscribeLazy(channels: Names): Promise<void> {
     this.shards.forget(channels);
     return Promise.resolve();
@@ -108,6 +113,10 @@ export class ShardChannels {
   #closed = false;
   #attempts = 0;
   #timer: NodeJS.Timeout | null = null;
+  /** lost while subscribed, and not subscribed again yet */
+  #restoring = false;
+  /** restored() callers, told when the channels are subscribed again */
+  #restoredWaiters: (() => void)[] = [];
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -141,8 +150,31 @@ export class ShardChannels {
     else for (const c of channels) this.#wanted.delete(keyOf(c));
   }
 
+  /**
+   * Resolves once the channels are subscribed again after the connection was
+   * lost (at once when nothing is being restored), or after `withinMs`.
+   */
+  restored(withinMs: number): Promise<void> {
+    if (!this.#restoring || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, withinMs);
+      timer.unref();
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#restoredWaiters.push(done);
+    });
+  }
+
+  #restoredNow(): void {
+    this.#restoring = false;
+    for (const done of this.#restoredWaiters.splice(0)) done();
+  }
+
   close(): void {
     this.#closed = true;
+    this.#restoredNow();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     this.#connection?.destroy();
@@ -249,7 +281,8 @@ export class ShardChannels {
     const confirming = this.#confirming;
     this.#confirming = [];
     for (const c of confirming) c.reject(new Error(CONNECTION_CLOSED_ERROR_MSG));
-    if (this.#closed || this.#wanted.size === 0) return;
+    if (this.#closed || this.#wanted.size === 0) return this.#restoredNow();
+    this.#restoring = true;
     // Lost while subscribed: back, and subscribed again, without the client doing anything (as GLIDE's subscriber).
     const delay = Math.min(50 * 2 ** this.#attempts++, RECONNECT_MAX_MS);
     this.#timer = setTimeout(() => {
@@ -260,9 +293,10 @@ export class ShardChannels {
   }
 
   #resubscribe(): void {
-    if (this.#closed || this.#wanted.size === 0) return;
+    if (this.#closed || this.#wanted.size === 0) return this.#restoredNow();
     this.#connected()
       .then((connection) => this.#confirm(connection, "SSUBSCRIBE", [...this.#wanted.values()], 10000))
+      .then(() => this.#restoredNow())
       .catch(() => {
         // Not back yet: the close of that attempt schedules the next one; a refused handshake retries here.
         if (!this.#connection && !this.#timer && !this.#closed) {

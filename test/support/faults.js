@@ -67,6 +67,8 @@ async function answering(port) {
 /** A standalone server (startServer(), AOF with fsync always): its faults, and how to read it. */
 function standaloneTarget(server) {
   return {
+    /** faults that kill the server process: what it did and had not answered yet may be gone */
+    lossy: ["crash"],
     faults: {
       async kill() {
         await cliAsync(server.port, "CLIENT", "KILL", "TYPE", "normal");
@@ -89,6 +91,11 @@ function standaloneTarget(server) {
     async read(...args) {
       await answering(server.port);
       return cliAsync(server.port, ...args);
+    },
+    /** the port of the server that holds the data now (once it answers) */
+    async port() {
+      await answering(server.port);
+      return server.port;
     },
   };
 }
@@ -117,6 +124,47 @@ function clusterTarget(nodes) {
     async read(...args) {
       for (const n of nodes) await answering(n.port);
       return cliAsync(nodes[0].port, ...args);
+    },
+  };
+}
+
+/**
+ * A Sentinel setup (startSentinels(), with AOF: a master that comes back
+ * before any switch must not come back empty): SENTINEL FAILOVER, and kill -9
+ * of the master (started again once the sentinels promoted a replica: it
+ * comes back as a replica). Reads go to the master the sentinels name at the end.
+ */
+function sentinelTarget(setup) {
+  const switched = async (before) => {
+    for (let i = 0; i < 300 && setup.masterPort() === before; i++) await sleep(100);
+  };
+  return {
+    // Sentinel starts no new failover of a master within 2 x failover-timeout (5 s) of the last one.
+    minGapMs: 11000,
+    lossy: ["kill9"],
+    faults: {
+      async failover() {
+        const before = setup.masterPort();
+        if (setup.sentinelCli(setup.sentinels[0].port, "sentinel", "failover", setup.name).startsWith("OK"))
+          await switched(before);
+      },
+      async kill9() {
+        const before = setup.masterPort();
+        const master = setup.server(before);
+        await master.kill("SIGKILL");
+        await switched(before);
+        await master.start();
+      },
+    },
+    async read(...args) {
+      const port = setup.masterPort();
+      await answering(port);
+      return cliAsync(port, ...args);
+    },
+    async port() {
+      const port = setup.masterPort();
+      await answering(port);
+      return port;
     },
   };
 }
@@ -264,4 +312,4 @@ async function faultRun({ seed, seconds, target, makeClient, workers = 6, checkE
   return { figures, problems };
 }
 
-module.exports = { faultRun, eventGrammarBreak, standaloneTarget, clusterTarget };
+module.exports = { faultRun, eventGrammarBreak, standaloneTarget, clusterTarget, sentinelTarget };

@@ -302,13 +302,22 @@ function clusterAddresses() {
  * (`redis-server <conf> --sentinel`), all on free ports, watching the master
  * as `name` with quorum 2 and a 1 s down-after. Resolves once every
  * sentinel knows the replicas and the other sentinels. `sentinelPassword`
- * makes the sentinels require AUTH.
+ * makes the sentinels require AUTH; `extraArgs` go to the master and the
+ * replicas (persistence, say).
  */
-async function startSentinels({ name = "mymaster", replicas = 2, sentinels = 3, sentinelPassword } = {}) {
-  const master = await startServer();
+async function startSentinels({
+  name = "mymaster",
+  replicas = 2,
+  sentinels = 3,
+  sentinelPassword,
+  extraArgs = [],
+} = {}) {
+  const master = await startServer({ extraArgs });
   const replicaServers = [];
   for (let i = 0; i < replicas; i++) {
-    replicaServers.push(await startServer({ extraArgs: ["--replicaof", "127.0.0.1", String(master.port)] }));
+    replicaServers.push(
+      await startServer({ extraArgs: [...extraArgs, "--replicaof", "127.0.0.1", String(master.port)] }),
+    );
   }
   const bin = serverBinary();
   const sentinelProcs = [];
