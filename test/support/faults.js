@@ -147,13 +147,17 @@ function sentinelTarget(setup) {
         const before = setup.masterPort();
         if (setup.sentinelCli(setup.sentinels[0].port, "sentinel", "failover", setup.name).startsWith("OK"))
           await switched(before);
+        return `failover ${before} -> ${setup.masterPort()} at ${Date.now() % 100000}`;
       },
       async kill9() {
         const before = setup.masterPort();
         const master = setup.server(before);
         await master.kill("SIGKILL");
+        const killedAt = Date.now() % 100000;
         await switched(before);
+        const switchedAt = Date.now() % 100000;
         await master.start();
+        return `killed ${before} at ${killedAt}, ${setup.masterPort()} master at ${switchedAt}, ${before} back at ${Date.now() % 100000}`;
       },
     },
     async read(...args) {

@@ -279,7 +279,8 @@ async function populationRun({
       window.lossy = (target.lossy ?? []).includes(fault);
       faultWindows.push(window);
       faultOn = true;
-      await target.faults[fault](faultRand);
+      const said = await target.faults[fault](faultRand);
+      if (said) (figures.faultLog ??= []).push(said);
       window[1] = Date.now();
       faultOn = false;
     }
