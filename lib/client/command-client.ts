@@ -98,6 +98,7 @@ export abstract class CommandClient<
       opened: () => this.#onNewConnection(),
       ready: () => this.#executor.resume(),
       interrupted: () => this.#executor.requeueInFlight(),
+      relocating: () => this.#executor.relocating(),
       dropped: () => this.#executor.settleInFlight(),
       abandonDropped: () => this.#executor.abandonDropped(),
       flush: (error) => this.#executor.rejectAll(error),

@@ -193,8 +193,8 @@ export class Connection {
    * to the same server), resubscribed on the new master once ready.
    */
   private relocated(): void {
-    this.events.interrupted();
-    this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: false });
+    const blockingUntil = this.events.relocating();
+    this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: false, blockingUntil });
     this.onClose();
   }
 

@@ -20,6 +20,8 @@ export interface ConnectionEvents {
   ready(): void;
   /** the connection was lost or replaced: calls in flight go again on the next one */
   interrupted(): void;
+  /** Sentinel moved the master: like interrupted(), but a blocked call settles on its old client first (resolves then) */
+  relocating(): Promise<void>;
   /**
    * the connection dropped (the same server stays): calls in flight settle
    * on the GLIDE client they went to, which sends them again on its own

@@ -32,6 +32,8 @@ export interface CloseHow {
   keepSubscriber: boolean;
   /** the main client closes once this settles (calls still out on it: OrderedLane.settleInFlight) */
   mainUntil?: Promise<void>;
+  /** the blocking client closes once this settles (a blocked call settling on it: BlockingLane.release) */
+  blockingUntil?: Promise<void>;
 }
 
 export class GlideClients {
@@ -161,7 +163,7 @@ export class GlideClients {
       const clients = { main, blocking: b, blockedId: how.blockedId, subscriber: s };
       if (how.live && this.topology.standalone)
         return retireLive(clients, Number(this.options.disconnectTimeout ?? 2000));
-      retireLost(clients, how.mainUntil);
+      retireLost(clients, how.mainUntil, how.blockingUntil);
     });
   }
 }

@@ -40,15 +40,17 @@ export async function retireLive(clients: RetiringClients, deadlineMs: number): 
 
 /**
  * The connection is gone: close at once, the main client once `mainUntil`
- * settles when given (calls still out on it settle there). A subscriber is
+ * settles when given (calls still out on it settle there), the blocking
+ * client once `blockingUntil` does. A subscriber is
  * first told to want no channels (local to GLIDE, no round trip), or it
  * would resubscribe if GLIDE reconnects it during its linger.
  */
-export function retireLost(clients: RetiringClients, mainUntil?: Promise<void>): void {
-  const main = clients.main;
+export function retireLost(clients: RetiringClients, mainUntil?: Promise<void>, blockingUntil?: Promise<void>): void {
+  const { main, blocking } = clients;
   if (main && mainUntil) void mainUntil.then(() => closeGlide(main));
   else if (main) closeGlide(main);
-  if (clients.blocking) closeGlide(clients.blocking);
+  if (blocking && blockingUntil) void blockingUntil.then(() => closeGlide(blocking));
+  else if (blocking) closeGlide(blocking);
   if (clients.subscriber) void forgetChannels(clients.subscriber);
 }
 

@@ -30,6 +30,10 @@ import { realSetTimeout } from "../timers";
 export class BlockingLane {
   private readonly queue = new Fifo<{ call: Call; after: number }>();
   private current: Call | null = null;
+  /** the call out on a blocking client being replaced (release()): its reply is still its caller's */
+  private released: Call | null = null;
+  /** the current call's request, settled when its reply or error came back */
+  private inFlight: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly host: BlockingLaneHost,
@@ -59,7 +63,7 @@ export class BlockingLane {
     // write (an XREAD BLOCK from "$" sees that write).
     const barrier = this.ordered.drained(after);
     const open = barrier ? null : this.host.blockingClientIfOpen();
-    if (open) this.send(call, after, open).catch(() => undefined);
+    if (open) this.inFlight = this.send(call, after, open).catch(() => undefined);
     else this.run(call, after, barrier).catch(() => undefined);
   }
 
@@ -72,7 +76,8 @@ export class BlockingLane {
       return this.onError(call, after, err);
     }
     if (this.current !== call) return; // requeued meanwhile
-    return this.send(call, after, glide);
+    this.inFlight = this.send(call, after, glide);
+    return this.inFlight;
   }
 
   /** Send it on the blocking client (synchronously, up to GLIDE's write) and settle it. */
@@ -99,6 +104,11 @@ export class BlockingLane {
 
   private onError(call: Call, after: number, err: unknown): void {
     if (this.current !== call) return;
+    if (this.released === call) {
+      // Its client is being replaced (the old master unblocks it, or it was closed): again on the next one.
+      this.released = null;
+      return this.requeueCurrent();
+    }
     const kind = classifyGlideError(err);
     const error = err as Error;
     const fate = fateOf(this.host, call, error, call.redirects > 0, kind);
@@ -117,11 +127,38 @@ export class BlockingLane {
   }
 
   private done(): void {
+    if (this.released === this.current) this.released = null;
     this.current = null;
     this.kick();
   }
 
   /** The blocking client is being replaced: send the current call again later. */
+  /**
+   * Sentinel moved the master: the call out on the old blocking client
+   * settles there for up to `withinMs` (the old master, demoted, answers a
+   * blocked call with UNBLOCKED at once; one that popped an item has its
+   * reply on the way, and sending the call again would lose that item), and
+   * only then goes again on the next connection. Resolves when that client
+   * may close.
+   */
+  release(withinMs: number): Promise<void> {
+    const call = this.current;
+    if (!call || call.settled) return Promise.resolve();
+    this.released = call;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = realSetTimeout(resolve, withinMs);
+      timer.unref();
+    });
+    return Promise.race([this.inFlight, deadline]).then(() => {
+      clearTimeout(timer);
+      if (this.current === call && this.released === call) {
+        this.released = null;
+        this.requeueCurrent();
+      }
+    });
+  }
+
   requeueCurrent(): void {
     const call = this.current;
     if (!call) return;

@@ -20,6 +20,9 @@ import { pending } from "./settle";
 import { ManualTransaction } from "./transactions";
 import type { CallTracer } from "../tracing";
 
+/** How long a blocked call may take to settle on the blocking client of a master Sentinel moved away from. */
+const RELEASE_BLOCKED_MS = 1000;
+
 /** Also what client.stream acts on (SocketViewHost). */
 export class Executor implements SocketViewHost {
   readonly ordered: OrderedLane;
@@ -220,6 +223,16 @@ export class Executor implements SocketViewHost {
   /** What settleInFlight left out goes again on the next connection after all. */
   abandonDropped(): void {
     this.ordered.abandonOrphans();
+  }
+
+  /**
+   * Sentinel moved the master: calls in flight on the ordered lane go again
+   * on the next connection; a blocked call first settles on its old client
+   * (BlockingLane.release). Resolves when the old blocking client may close.
+   */
+  relocating(): Promise<void> {
+    this.ordered.requeueInFlight();
+    return this.blocking.release(RELEASE_BLOCKED_MS);
   }
 
   /** The connection was lost: calls in flight go again on the next one. */
