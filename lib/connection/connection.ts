@@ -20,15 +20,13 @@ import { Heartbeat } from "./heartbeat";
 import { GlideClients } from "./glide-clients";
 import { ServerInfo } from "./server-info";
 import { ServerWatch } from "./liveness";
-import { afterClose } from "./retry-policy";
+import { afterClose, ReconnectTimer } from "./retry-policy";
 import { StatusWaiters } from "./status-waiters";
 import { FailoverFollower } from "./failover-follower";
 import type { CloseHow } from "./glide-clients";
 import { DroppedCalls } from "./dropped-calls";
-import { realClearTimeout, realSetTimeout } from "../timers";
 import { ConnectAttempts } from "./attempt";
-import { resubscribed } from "./resubscribed";
-import type { StandaloneSubscriber } from "./standalone-subscriber";
+import { subscriptionsBack } from "./resubscribed";
 
 export type { ConnectionEvents, Status } from "./events";
 
@@ -49,7 +47,7 @@ export class Connection {
   private readonly watch: ServerWatch;
   private retryAttempts = 0;
   private manuallyClosing = false;
-  private reconnectTimer: NodeJS.Timeout | null = null;
+  private readonly reconnectTimer = new ReconnectTimer();
   /** calls still out on the client the last drop left (dropped-calls.ts) */
   private readonly droppedCalls: DroppedCalls;
   /** CLIENT UNBLOCK of this client's main connection id reaches its blocking connection (unblock-targets.ts) */
@@ -153,19 +151,10 @@ export class Connection {
     return this.glide.subscriberClient();
   }
 
-  /**
-   * Before 'ready': the subscriber GLIDE kept across a lost connection holds
-   * `expected` on the server again (resubscribed.ts), within connectTimeout.
-   * A cluster's subscriber spans nodes, and GLIDE's own reconciliation is
-   * all there is to go by there.
-   */
-  async subscriberResubscribed(client: GlideHandle, expected: { channels: number; patterns: number }): Promise<void> {
-    if (!this.topology.tracksIdentity) return;
+  /** Before 'ready': the subscriber holds `expected` again (resubscribed.ts; standalone only). */
+  subscriberResubscribed(client: GlideHandle, expected: { channels: number; patterns: number }): Promise<void> {
     const withinMs = Number(this.options.connectTimeout ?? 10000);
-    // A standalone client's sharded channels are on a plain connection of their own (standalone-subscriber.ts).
-    const shards = (client as Partial<StandaloneSubscriber>).shardsRestored?.(withinMs);
-    if (expected.channels + expected.patterns > 0) await resubscribed(client, expected, withinMs);
-    await shards;
+    return this.topology.tracksIdentity ? subscriptionsBack(client, expected, withinMs) : Promise.resolve();
   }
 
   /** CLIENT ID of the blocking connection (whether a call is blocked on it, the executor says). */
@@ -327,9 +316,8 @@ export class Connection {
    */
   private lost(): void {
     if (this.status !== "ready") return;
-    // The subscriber stays: GLIDE resubscribes it by itself when the server is back. (A closed
-    // GLIDE subscriber that reconnects during its linger resubscribes anyway: measured, a second
-    // one would be counted twice by PUBLISH.)
+    // The subscriber stays: GLIDE resubscribes it when the server is back (a closed one that
+    // reconnects during its linger resubscribes anyway: a second one is counted twice by PUBLISH).
     if (this.topology.standalone) {
       // The main client stays open until what it holds has settled (OrderedLane.settleInFlight).
       const settled = this.events.dropped();
@@ -347,10 +335,9 @@ export class Connection {
 
   /** ioredis's close handler: 'close', then 'reconnecting' per retryStrategy, or 'end'. */
   private onClose(): void {
-    // An ended client stays ended: a close that comes late (a graceful close that was still
-    // retiring its clients when the server went away) must not start a reconnect loop.
+    // Ended stays ended: a late close (a graceful close still retiring) must not reconnect.
     if (this.status === "end") return;
-    this.clearReconnectTimer();
+    this.reconnectTimer.cancel();
     this.heartbeat.stop();
     this.watch.disarm();
     this.setStatus("close");
@@ -361,20 +348,12 @@ export class Connection {
     const next = afterClose(this.options, ++this.retryAttempts, this.isCluster);
     if (next.end !== undefined) return this.end(next.end);
     this.setStatus("reconnecting", next.delay);
-    this.reconnectTimer = realSetTimeout(() => {
-      this.reconnectTimer = null;
-      this.connect().catch(noop);
-    }, next.delay);
+    this.reconnectTimer.schedule(next.delay, () => this.connect().catch(noop));
     if (next.flush) this.events.flush(next.flush);
   }
 
-  private clearReconnectTimer(): void {
-    if (this.reconnectTimer) realClearTimeout(this.reconnectTimer);
-    this.reconnectTimer = null;
-  }
-
   private end(message = CONNECTION_CLOSED_ERROR_MSG, cause?: Error): void {
-    this.clearReconnectTimer();
+    this.reconnectTimer.cancel();
     this.unblockEntry.unregister();
     this.failovers.stop();
     this.setStatus("end", undefined, cause);
@@ -403,7 +382,7 @@ export class Connection {
    */
   disconnect(reconnect = false): void {
     if (!reconnect) this.manuallyClosing = true;
-    if (!reconnect) this.clearReconnectTimer();
+    if (!reconnect) this.reconnectTimer.cancel();
     const status = this.status;
     if (status === "end") {
       this.manuallyClosing = false;

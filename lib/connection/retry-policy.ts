@@ -4,6 +4,28 @@
  * every maxRetriesPerRequest + 1 attempts.
  */
 import { CONNECTION_CLOSED_ERROR_MSG, MaxRetriesPerRequestError, NO_STARTUP_NODES_MSG } from "../errors";
+import { realClearTimeout, realSetTimeout } from "../timers";
+
+/**
+ * The one pending reconnect attempt: a new one replaces it, and the end
+ * cancels it (a timer left behind brought an ended client back to life).
+ */
+export class ReconnectTimer {
+  private timer: NodeJS.Timeout | null = null;
+
+  schedule(delayMs: number, run: () => void): void {
+    this.cancel();
+    this.timer = realSetTimeout(() => {
+      this.timer = null;
+      run();
+    }, delayMs);
+  }
+
+  cancel(): void {
+    if (this.timer) realClearTimeout(this.timer);
+    this.timer = null;
+  }
+}
 
 export type AfterClose =
   { readonly end: string } | { readonly end?: undefined; readonly delay: number; readonly flush: Error | undefined };
