@@ -100,6 +100,7 @@ export abstract class CommandClient<
       interrupted: () => this.#executor.requeueInFlight(),
       relocating: () => this.#executor.relocating(),
       dropped: () => this.#executor.settleInFlight(),
+      releaseBlocked: () => this.#executor.releaseBlocked(),
       abandonDropped: () => this.#executor.abandonDropped(),
       flush: (error) => this.#executor.rejectAll(error),
       message: (msg) => this.#pubSubRouter.deliver(msg as PubSubMessage),

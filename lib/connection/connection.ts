@@ -322,7 +322,8 @@ export class Connection {
       // The main client stays open until what it holds has settled (OrderedLane.settleInFlight).
       const settled = this.events.dropped();
       this.droppedCalls.left(this.addressKey(), settled);
-      this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: true, mainUntil: settled });
+      const blockingUntil = this.events.releaseBlocked();
+      this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: true, mainUntil: settled, blockingUntil });
     }
     this.onClose();
   }

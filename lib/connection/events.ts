@@ -28,6 +28,8 @@ export interface ConnectionEvents {
    * reconnect; resolves once none is left there
    */
   dropped(): Promise<void>;
+  /** the blocking client is being dropped: a blocked call settles on it first; resolves when it may close */
+  releaseBlocked(): Promise<void>;
   /** what dropped() left out goes again on the next connection after all */
   abandonDropped(): void;
   /** calls waiting for the connection fail with `error` (maxRetriesPerRequest, a refused AUTH, the end) */

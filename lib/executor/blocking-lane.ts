@@ -107,7 +107,8 @@ export class BlockingLane {
     if (this.released === call) {
       // Its client is being replaced (the old master unblocks it, or it was closed): again on the next one.
       this.released = null;
-      return this.requeueCurrent();
+      this.requeueCurrent();
+      return this.kick();
     }
     const kind = classifyGlideError(err);
     const error = err as Error;
@@ -134,12 +135,12 @@ export class BlockingLane {
 
   /** The blocking client is being replaced: send the current call again later. */
   /**
-   * Sentinel moved the master: the call out on the old blocking client
-   * settles there for up to `withinMs` (the old master, demoted, answers a
-   * blocked call with UNBLOCKED at once; one that popped an item has its
-   * reply on the way, and sending the call again would lose that item), and
-   * only then goes again on the next connection. Resolves when that client
-   * may close.
+   * The blocking client is being replaced (a drop, or Sentinel moved the
+   * master): the call out on it settles there for up to `withinMs` (one that
+   * popped an item has its reply on the way, and sending the call again
+   * would lose that item; a demoted master answers a blocked call with
+   * UNBLOCKED at once), and only then goes again on the next connection.
+   * Resolves when that client may close.
    */
   release(withinMs: number): Promise<void> {
     const call = this.current;
@@ -155,6 +156,7 @@ export class BlockingLane {
       if (this.current === call && this.released === call) {
         this.released = null;
         this.requeueCurrent();
+        this.kick();
       }
     });
   }

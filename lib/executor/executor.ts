@@ -216,8 +216,19 @@ export class Executor implements SocketViewHost {
       this.requeueInFlight();
       return Promise.resolve();
     }
-    this.blocking.requeueCurrent();
+    // The blocked call settles on its old client first (releaseBlocked(), which the connection asks for).
     return this.ordered.settleInFlight();
+  }
+
+  /**
+   * The blocking client is being replaced (a drop, or Sentinel moved the
+   * master): a blocked call first settles on it (BlockingLane.release: a
+   * reply on its way carries what the server popped). Resolves when that
+   * client may close.
+   */
+  releaseBlocked(): Promise<void> {
+    if (this.options.autoResendUnfulfilledCommands === false) return Promise.resolve();
+    return this.blocking.release(RELEASE_BLOCKED_MS);
   }
 
   /** What settleInFlight left out goes again on the next connection after all. */
@@ -225,14 +236,10 @@ export class Executor implements SocketViewHost {
     this.ordered.abandonOrphans();
   }
 
-  /**
-   * Sentinel moved the master: calls in flight on the ordered lane go again
-   * on the next connection; a blocked call first settles on its old client
-   * (BlockingLane.release). Resolves when the old blocking client may close.
-   */
+  /** Sentinel moved the master: calls in flight go again on the next connection, a blocked one once released. */
   relocating(): Promise<void> {
     this.ordered.requeueInFlight();
-    return this.blocking.release(RELEASE_BLOCKED_MS);
+    return this.releaseBlocked();
   }
 
   /** The connection was lost: calls in flight go again on the next one. */
