@@ -67,6 +67,8 @@ export class Call implements ShapeContext {
   /** @internal told the outcome as the call settles (a trace waiting for it) */ observe:
     ((error: Error | null, value: unknown) => void) | undefined = undefined;
   /** @internal */ seq = 0;
+  /** @internal not sent before this settles (a CLIENT LIST waiting for names set before it) */ gate:
+    Promise<void> | undefined = undefined;
   /** @internal times a cluster redirected this call (MOVED, ASK, TRYAGAIN, CLUSTERDOWN) */ redirects = 0;
   /** @internal */ timer: NodeJS.Timeout | undefined = undefined;
 

@@ -90,6 +90,16 @@ export const FLUSHES_SCRIPTS = new Set(["script flush"]);
  */
 export const NUDGE_SLOT_ON_ROUTE_ERROR = new Set(["spublish"]);
 
+/**
+ * Naming a connection, and listing connections: a CLIENT LIST waits for the
+ * names this process set before it (executor/connection-names.ts).
+ */
+export const CONNECTION_NAMES: Record<string, "names" | "lists"> = {
+  "client setname": "names",
+  "client setinfo": "names",
+  "client list": "lists",
+};
+
 /** CLIENT UNBLOCK: its id is aimed at the blocking connection of the ioglide client it names (unblock-targets.ts). */
 export const UNBLOCKS_CLIENT = new Set(["client unblock"]);
 
@@ -124,6 +134,9 @@ export const KEY_COUNT_AT: Record<string, number> = {
 
 /** Subcommands with facts of their own (a reply shaper, an effect): they get a spec of their own. */
 export const SUBCOMMANDS = [
+  "client list",
+  "client setinfo",
+  "client setname",
   "client unblock",
   "config get",
   "function stats",

@@ -20,6 +20,7 @@ import { EXACT_COUNTERS, ExactCounter } from "./exact-counters";
 import {
   ALLOWED_IN_SUBSCRIBER_MODE,
   BARRIERS,
+  CONNECTION_NAMES,
   FLUSHES_SCRIPTS,
   MAY_WRITE,
   NOT_AUTO_PIPELINED,
@@ -92,6 +93,8 @@ export interface CommandSpec {
   readonly exactCounter: ExactCounter | undefined;
   /** CLIENT UNBLOCK: the id it names may be an ioglide client's, whose blocking connection is another */
   readonly unblocksClient: boolean;
+  /** CLIENT SETNAME/SETINFO name the connection, CLIENT LIST waits for those out (connection-names.ts) */
+  readonly connectionNames: "names" | "lists" | undefined;
   /** SPUBLISH: after a failover, a keyed read on its slot lets GLIDE learn the new primary */
   readonly nudgeSlotOnRouteError: boolean;
   /** subcommands with facts of their own, by lowercase subcommand name */
@@ -171,6 +174,7 @@ function facts(key: string, command: string, known: boolean): CommandSpec {
     flushesScripts: FLUSHES_SCRIPTS.has(key),
     nudgeSlotOnRouteError: NUDGE_SLOT_ON_ROUTE_ERROR.has(command),
     unblocksClient: UNBLOCKS_CLIENT.has(key),
+    connectionNames: CONNECTION_NAMES[key],
     exactCounter: EXACT_COUNTERS[key],
     autoPipelined: !NOT_AUTO_PIPELINED.has(command),
     keyCountAt: KEY_COUNT_AT[command],

@@ -29,6 +29,7 @@ import { SocketTimeout } from "./socket-timeout";
 import { MAX_BATCH, MIN_SHARE, putBack, takeRequest, WINDOW } from "./batching";
 import { fail, pending, succeed } from "./settle";
 import { realNextTick, realNow } from "../timers";
+import { namingSent, namingsOut } from "./connection-names";
 
 export { MAX_BATCH, MIN_SHARE, WINDOW } from "./batching";
 export type { LaneHost } from "./lane-ports";
@@ -85,6 +86,7 @@ export class OrderedLane {
   submit(call: Call): Promise<unknown> {
     const promise = pending(call, this.host.commandTimeout);
     call.seq = ++this.submitted;
+    if (call.spec.connectionNames === "lists") this.gate(call);
     if (call.spec.mayWrite || call.transaction) this.lastWriteSeq = call.seq;
     this.queue.push(call);
     // Nothing out and nothing waiting: send now (one call in flight gains a tick of latency);
@@ -101,6 +103,17 @@ export class OrderedLane {
       this.flush();
     else this.kick();
     return promise;
+  }
+
+  /** Hold it (and what follows) until the names set before it are on the server. */
+  private gate(call: Call): void {
+    const names = namingsOut();
+    if (names === undefined) return;
+    call.gate = names;
+    names.then(() => {
+      call.gate = undefined;
+      this.kick();
+    });
   }
 
   /** Sequence number of the latest call submitted (for drain barriers). */
@@ -137,12 +150,13 @@ export class OrderedLane {
   }
 
   private roomToSend(): boolean {
-    if (this.barrierOut || this.orphans.count > 0 || this.queue.peek()!.seq > this.sendUpTo) return false;
+    const first = this.queue.peek()!;
+    if (this.barrierOut || this.orphans.count > 0 || first.seq > this.sendUpTo || first.gate) return false;
     if (this.outstanding.length >= WINDOW && this.activeRequests() >= WINDOW) return false;
-    const next = this.queue.peek()!.spec;
+    const next = first.spec;
     // A barrier goes alone; CLIENT (SETNAME, ...) need not wait for what is already out, only hold back what follows.
     return (
-      !next.barrier || this.outstanding.length === 0 || (next.name === "client" && this.outstanding.length < WINDOW)
+      !next.barrier || this.outstanding.length === 0 || (next.command === "client" && this.outstanding.length < WINDOW)
     );
   }
 
@@ -174,7 +188,10 @@ export class OrderedLane {
     const onError = (err: unknown) => this.onRequestError(request, err);
     try {
       // A transaction travels alone: its EXEC reply is one value.
-      sendCalls(glide, this.host, calls).then(
+      const sent = sendCalls(glide, this.host, calls);
+      // A barrier (CLIENT SETNAME is one) travels alone: its request is its own.
+      if (calls[0].spec.connectionNames === "names") namingSent(sent);
+      sent.then(
         calls.length === 1
           ? (value) => this.onReply(request, value)
           : (values) => this.onReplies(request, (values as unknown[] | null) ?? []),

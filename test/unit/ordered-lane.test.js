@@ -10,7 +10,7 @@ const assert = require("node:assert");
 const glide = require("@valkey/valkey-glide");
 const { OrderedLane, WINDOW, MAX_BATCH } = require("../../built/executor/ordered-lane");
 const { Call } = require("../../built/chain/call");
-const { specFor } = require("../../built/commands/spec");
+const { specFor, specForArguments } = require("../../built/commands/spec");
 const { formatDoubleShortest } = require("../../built/commands/reply-values");
 
 const env = { stringNumbers: false, formatDouble: formatDoubleShortest };
@@ -386,6 +386,63 @@ test("rejectAll fails what is queued and what is out", async () => {
   lane.rejectAll(new Error("flushed"));
   await assert.rejects(p, /flushed/);
   assert.strictEqual(lane.queued, 0);
+});
+
+/** CLIENT <sub> ...: the subcommand's spec, as the argument normalizer picks it. */
+const clientCall = (...args) => new Call("client", args, false, specForArguments(specFor("client"), args), env);
+
+test("a neighbour's CLIENT LIST waits for a CLIENT SETNAME out on GLIDE, and what follows it waits too", async () => {
+  const named = makeLane();
+  const lister = makeLane();
+  const setname = named.lane.submit(clientCall("SETNAME", "worker"));
+  assert.deepStrictEqual(named.fake.requests[0].names, ["client"], "the SETNAME is out");
+  const list = lister.lane.submit(clientCall("LIST"));
+  const after = lister.lane.submit(call("get", "a"));
+  await tick();
+  assert.strictEqual(lister.fake.requests.length, 0, "held while the name is on its way");
+  named.fake.reply(0, ["OK"]);
+  await setname;
+  await tick();
+  await tick();
+  assert.deepStrictEqual(
+    lister.fake.requests.map((r) => r.names),
+    [["client"]],
+    "then the CLIENT LIST",
+  );
+  lister.fake.reply(0, ["id=1 name=worker"]);
+  await tick();
+  assert.deepStrictEqual(lister.fake.requests[1].names, ["get"], "and what followed it, after it (a barrier)");
+  lister.fake.reply(1);
+  assert.strictEqual(await list, "id=1 name=worker");
+  assert.strictEqual(await after, "re:a");
+});
+
+test("a CLIENT LIST does not wait for a SETNAME still queued offline, nor for one issued after it", async () => {
+  const offline = makeLane({ canSend: () => false });
+  offline.lane.submit(clientCall("SETNAME", "never-sent")).catch(() => undefined);
+  const lister = makeLane();
+  lister.lane.submit(clientCall("LIST"));
+  assert.strictEqual(lister.fake.requests.length, 1, "sent at once");
+  const named = makeLane();
+  named.lane.submit(clientCall("SETNAME", "later"));
+  const lister2 = makeLane();
+  lister2.lane.submit(clientCall("LIST"));
+  await tick();
+  assert.strictEqual(lister2.fake.requests.length, 0, "a SETNAME out holds a CLIENT LIST issued after it");
+  named.fake.reply(0, ["OK"]);
+  offline.lane.rejectAll(new Error("flushed"));
+});
+
+test("a SETNAME that never comes back holds a CLIENT LIST 1 s at most", async () => {
+  const named = makeLane();
+  named.lane.submit(clientCall("SETNAME", "stuck"));
+  const lister = makeLane();
+  lister.lane.submit(clientCall("LIST"));
+  await new Promise((r) => setTimeout(r, 900));
+  assert.strictEqual(lister.fake.requests.length, 0);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.strictEqual(lister.fake.requests.length, 1);
+  named.fake.requests[0].refuse(new Error("gone"));
 });
 
 test.run();
