@@ -44,52 +44,14 @@ export function native(value: unknown, ctx: ShapeContext): unknown {
 }
 
 /**
- * An integer or a double. Doubles go back through the server's text (how it
- * prints them) and ioredis's own double decoder, which sums the decimals
- * digit by digit and can land one unit off a correctly rounded parse:
- * ioredis users get exactly those numbers. Under `stringNumbers`, the text.
+ * An integer or a double, as GLIDE decoded it: ioredis 6.1 parses a RESP3
+ * double's text with Number(), the same correctly rounded value GLIDE gives
+ * (6.0 summed the decimals digit by digit and could land one unit off).
+ * Under `stringNumbers`, the text as the server prints it.
  */
 export function nativeNumber(value: number, ctx: ShapeContext, print = ctx.env.formatDouble): unknown {
-  const exact = Number.isInteger(value) && Math.abs(value) < 2 ** 53;
-  if (ctx.env.stringNumbers) return exact ? String(value) : print(value);
-  return exact ? value : decodeDoubleAsIoredis(print(value));
-}
-
-const DECIMAL_MULTIPLIERS = [
-  1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17,
-];
-
-/** ioredis 6's RESP3 double decoder (lib/resp/decoder.ts #decodeDouble), on the reply's text. */
-export function decodeDoubleAsIoredis(text: string): number {
-  let i = 0;
-  let negative = false;
-  if (text === "nan") return NaN;
-  if (text[0] === "+" || text[0] === "-") negative = text[i++] === "-";
-  if (text[i] === "i") return negative ? -Infinity : Infinity;
-  let value = 0;
-  for (; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) break;
-    value = value * 10 + c - 48;
-  }
-  if (text[i] === ".") {
-    let decimal = 0;
-    for (i++; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c < 48 || c > 57) break;
-      if (decimal < DECIMAL_MULTIPLIERS.length) value += (c - 48) * DECIMAL_MULTIPLIERS[decimal++];
-    }
-  }
-  if (negative) value = -value;
-  if (text[i] === "e" || text[i] === "E") {
-    i++;
-    let expNegative = false;
-    if (text[i] === "+" || text[i] === "-") expNegative = text[i++] === "-";
-    let exponent = 0;
-    for (; i < text.length; i++) exponent = exponent * 10 + text.charCodeAt(i) - 48;
-    return value * 10 ** (expNegative ? -exponent : exponent);
-  }
-  return value;
+  if (!ctx.env.stringNumbers) return value;
+  return Number.isInteger(value) && Math.abs(value) < 2 ** 53 ? String(value) : print(value);
 }
 
 function nativeArray(items: unknown[], ctx: ShapeContext): unknown {
