@@ -55,6 +55,40 @@ export class MaxRetriesPerRequestError extends AbortError {
   }
 }
 
+/**
+ * ioredis 6.1's Smart Client Handoff errors, exported under its names so code
+ * that checks for them compiles and runs. ioglide raises none of them: GLIDE
+ * does not take part in handoffs (COMPATIBILITY.md).
+ */
+export class WatchError extends AbortError {
+  constructor() {
+    super(
+      "WATCH was invalidated by a connection handoff; the transaction was aborted before execution. Retry it with a fresh WATCH.",
+    );
+  }
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+export class CommandTimeoutDuringMaintenanceError extends Error {
+  constructor(timeoutMs: number) {
+    super(`Command timed out during server maintenance (relaxed timeout: ${timeoutMs}ms)`);
+  }
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+export class SocketTimeoutDuringMaintenanceError extends Error {
+  constructor(timeoutMs: number) {
+    super(`Socket timeout during server maintenance. Expecting data, but didn't receive any in ${timeoutMs}ms.`);
+  }
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
 /** ioredis's Cluster: no startup node could be reached (the 'error' event of a failed connect). */
 export class ClusterAllFailedError extends RedisError {
   static readonly defaultMessage = "Failed to refresh slots cache.";

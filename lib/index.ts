@@ -8,7 +8,15 @@
 import { Redis } from "./redis";
 import { Cluster } from "./cluster/cluster";
 import { Command } from "./command";
-import { AbortError, MaxRetriesPerRequestError, RedisError, ReplyError } from "./errors";
+import {
+  AbortError,
+  CommandTimeoutDuringMaintenanceError,
+  MaxRetriesPerRequestError,
+  RedisError,
+  ReplyError,
+  SocketTimeoutDuringMaintenanceError,
+  WatchError,
+} from "./errors";
 
 Redis.Cluster = Cluster;
 Redis.Command = Command;
@@ -16,6 +24,7 @@ Redis.Command = Command;
 export { Redis, Cluster, Command };
 export { Redis as default };
 export { ReplyError, AbortError, RedisError, MaxRetriesPerRequestError };
+export { WatchError, CommandTimeoutDuringMaintenanceError, SocketTimeoutDuringMaintenanceError };
 export { Pipeline } from "./pipeline/pipeline";
 export { ScanStream } from "./streams/scan-stream";
 
@@ -47,6 +56,9 @@ export type {
   DNSLookupFunction,
   DNSResolveSrvFunction,
   NodeRole,
+  MaintEndpointType,
+  MaintNotifications,
+  HimportFieldset,
   ScanStreamOptions,
   RedisStatus,
   ClusterStatus,

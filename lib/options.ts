@@ -91,6 +91,13 @@ export const DEFAULT_REDIS_OPTIONS: Readonly<ResolvedOptions> = Object.freeze({
   autoPipeliningIgnoredCommands: [],
   sentinelMaxConnections: 10,
   blockingTimeoutGrace: 100,
+  // ioredis 6.1's Smart Client Handoff options. GLIDE does not register for maintenance
+  // notifications: "auto" behaves as on a server without them, and the relaxed timeouts
+  // (which only apply inside a maintenance window) never apply; "enabled" is refused.
+  maintNotifications: "auto",
+  maintEndpointType: "auto",
+  maintRelaxedCommandTimeout: 10000,
+  maintRelaxedSocketTimeout: 10000,
 });
 
 /** `defaults(target, source)`: fill only what target lacks (lodash semantics, as ioredis). */
@@ -167,6 +174,8 @@ export function parseConstructorArgs(args: unknown[], defaults: Readonly<Record<
   // ioredis 6 compares with === 3 (a string "3" counts as 3 on its way through parseInt, as here).
   if (typeof options.protocol === "string") options.protocol = parseInt(options.protocol, 10) as 2 | 3;
   if (typeof options.db === "string") options.db = parseInt(options.db, 10);
+  // ioredis 6.1 always sets it (a copy of what was given), so the key is there.
+  if (!("himportFieldsets" in options)) options.himportFieldsets = undefined;
   return options as ResolvedOptions;
 }
 
@@ -203,6 +212,10 @@ export function assertSupported(options: ResolvedOptions): void {
   if (options.Connector) fail("a custom Connector (GLIDE owns the connection)");
   if (options.path) fail("Unix socket paths (GLIDE connects over TCP only)");
   if (options.monitor) fail("monitor mode");
+  if (options.maintNotifications === "enabled")
+    fail('maintNotifications "enabled" (GLIDE does not register for Smart Client Handoff notifications)');
+  if (Array.isArray(options.himportFieldsets) && options.himportFieldsets.length > 0)
+    fail("himportFieldsets (managed HIMPORT fieldsets; send HIMPORT PREPARE yourself)");
   if (options.natMap && !options.__cluster) fail("natMap on a standalone client");
   if (typeof options.port !== "number" || !Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
     throw new Error(`ioglide: invalid port ${String(options.port)}`);

@@ -47,7 +47,14 @@ export const DEFAULT_CLUSTER_OPTIONS: Readonly<ResolvedClusterOptions> = Object.
   enableAutoPipelining: false,
   autoPipeliningIgnoredCommands: [],
   shardedSubscribers: false,
+  subscriberNodeRole: "all",
+  // GLIDE checks its own connections (sharded subscribers included) and replaces a dead one:
+  // the interval is validated as ioredis validates it, and GLIDE's checks run whatever it is.
+  shardedSubscriberHealthCheckInterval: 10000,
 });
+
+/** ioredis 6.1: below this, a PING cannot reliably be answered within one interval. */
+const MIN_HEALTH_CHECK_INTERVAL_MS = 1000;
 
 export interface NodeAddress {
   host: string;
@@ -84,6 +91,26 @@ export function clusterOptionsOf(user: Partial<ResolvedClusterOptions> | undefin
     );
   if (typeof s === "function")
     throw new Error('ioglide: not supported: a scaleReads function (GLIDE chooses the node; use "master" or "slave")');
+  const role = options.subscriberNodeRole;
+  if (!["all", "master", "slave"].includes(role as string))
+    throw new Error(`Invalid option subscriberNodeRole "${String(role)}". Expected "all", "master" or "slave"`);
+  if (role !== "all")
+    throw new Error(
+      `ioglide: not supported: subscriberNodeRole "${String(role)}" (GLIDE picks the node for classic subscriptions)`,
+    );
+  const interval = options.shardedSubscriberHealthCheckInterval;
+  if (
+    interval !== null &&
+    !(typeof interval === "number" && Number.isFinite(interval) && interval >= MIN_HEALTH_CHECK_INTERVAL_MS)
+  )
+    throw new Error(
+      `Invalid option shardedSubscriberHealthCheckInterval "${String(interval)}". Expected null or a number of at least ${MIN_HEALTH_CHECK_INTERVAL_MS}`,
+    );
+  if (Array.isArray(options.himportFieldsets) && options.himportFieldsets.length > 0)
+    throw new Error(
+      "ioglide: not supported: himportFieldsets (managed HIMPORT fieldsets; send HIMPORT PREPARE yourself)",
+    );
+  if (!("himportFieldsets" in options)) options.himportFieldsets = undefined;
   return options;
 }
 
@@ -92,6 +119,10 @@ export function connectionOptionsOf(options: ResolvedClusterOptions): ResolvedOp
   const redis = { ...(options.redisOptions ?? {}) };
   resolveTLSProfile(redis);
   if (redis.sentinels) throw new Error("ioglide: not supported: sentinels in redisOptions");
+  if (redis.maintNotifications === "enabled")
+    throw new Error(
+      'ioglide: not supported: maintNotifications "enabled" (GLIDE does not register for Smart Client Handoff notifications)',
+    );
   if (redis.replyMapping === "resp3" && redis.protocol === 2) {
     throw new Error('The "resp3" replyMapping is only supported with protocol 3'); // ioredis 6's text (its nodes check it)
   }

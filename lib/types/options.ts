@@ -33,6 +33,14 @@ export type RedisStatus = "wait" | "reconnecting" | "connecting" | "connect" | "
 export type ClusterStatus =
   "end" | "close" | "wait" | "connecting" | "connect" | "ready" | "reconnecting" | "disconnecting";
 export type NodeRole = "master" | "slave" | "all";
+/** ioredis 6.1's Smart Client Handoff settings (ioglide: "auto" and "disabled"; "enabled" is refused). */
+export type MaintNotifications = "auto" | "enabled" | "disabled";
+export type MaintEndpointType = "auto" | "internal-ip" | "internal-fqdn" | "external-ip" | "external-fqdn" | "none";
+/** A HIMPORT fieldset ioredis manages (ioglide refuses a non-empty list: not supported). */
+export interface HimportFieldset {
+  readonly name: string | Buffer;
+  readonly fields: readonly (string | Buffer)[];
+}
 
 export interface ScanStreamOptions {
   match?: string;
@@ -73,6 +81,16 @@ export interface CommonRedisOptions extends CommanderOptions {
   monitor?: boolean | undefined;
   maxRetriesPerRequest?: number | null | undefined;
   maxLoadingRetryTime?: number | undefined;
+  /** "auto" (default): as on a server without handoff notifications; "enabled": refused */
+  maintNotifications?: MaintNotifications | undefined;
+  /** only read for handoff notifications, which ioglide does not receive */
+  maintEndpointType?: MaintEndpointType | undefined;
+  /** applies inside a maintenance window only: never with ioglide */
+  maintRelaxedCommandTimeout?: number;
+  /** applies inside a maintenance window only: never with ioglide */
+  maintRelaxedSocketTimeout?: number;
+  /** a non-empty list is refused: not supported */
+  himportFieldsets?: readonly HimportFieldset[] | undefined;
   enableAutoPipelining?: boolean | undefined;
   autoPipeliningIgnoredCommands?: string[] | undefined;
   offlineQueue?: boolean | undefined;
@@ -159,10 +177,27 @@ export interface ClusterOptions extends CommanderOptions {
   slotsRefreshTimeout?: number | undefined;
   slotsRefreshInterval?: number | undefined;
   shardedSubscribers?: boolean | undefined;
+  /** "all" only ("master"/"slave" refused: GLIDE picks the node for classic subscriptions) */
+  subscriberNodeRole?: NodeRole | undefined;
+  /** validated as ioredis does; GLIDE runs its own connection checks whatever the value */
+  shardedSubscriberHealthCheckInterval?: number | null | undefined;
   clusterNodeRetryStrategy?: RetryStrategy;
   redisOptions?:
-    | Omit<RedisOptions, "port" | "host" | "path" | "sentinels" | "retryStrategy" | "enableOfflineQueue" | "readOnly">
+    | Omit<
+        RedisOptions,
+        | "port"
+        | "host"
+        | "path"
+        | "sentinels"
+        | "retryStrategy"
+        | "enableOfflineQueue"
+        | "readOnly"
+        | "himportFieldsets"
+        | "maintNotifications"
+      >
     | undefined;
+  /** a non-empty list is refused: not supported */
+  himportFieldsets?: readonly HimportFieldset[] | undefined;
   lazyConnect?: boolean | undefined;
   useSRVRecords?: boolean | undefined;
   resolveSrv?: DNSResolveSrvFunction | undefined;

@@ -77,4 +77,76 @@ t("Redis.createClient() and subclassing behave as in ioredis", async () => {
   d.disconnect();
 });
 
+// ioredis 6.1's options: its defaults and its own refusals, the same; what GLIDE cannot do, refused.
+const thrown = (make) => {
+  try {
+    const c = make();
+    c.disconnect();
+    return "accepted";
+  } catch (err) {
+    return err.message;
+  }
+};
+const bothThrow = (make) => [thrown(() => make(Redis)), thrown(() => make(IORedis))];
+
+t("ioredis 6.1's maintenance options: defaults shown, 'enabled' and managed HIMPORT fieldsets refused", () => {
+  const ours = new Redis({ lazyConnect: true, maintNotifications: "disabled", maintRelaxedCommandTimeout: 5 });
+  assert.is(ours.options.maintNotifications, "disabled");
+  assert.is(ours.options.maintRelaxedCommandTimeout, 5);
+  assert.is(ours.options.maintEndpointType, "auto");
+  assert.ok(Object.prototype.hasOwnProperty.call(ours.options, "himportFieldsets"));
+  ours.disconnect();
+  assert.match(
+    thrown(() => new Redis({ lazyConnect: true, maintNotifications: "enabled" })),
+    /^ioglide: not supported: /,
+  );
+  const fieldsets = [{ name: "fs", fields: ["a"] }];
+  assert.match(
+    thrown(() => new Redis({ lazyConnect: true, himportFieldsets: fieldsets })),
+    /^ioglide: not supported: /,
+  );
+  assert.is(
+    thrown(() => new IORedis({ lazyConnect: true, himportFieldsets: fieldsets })),
+    "accepted",
+  );
+});
+
+t("Cluster: subscriberNodeRole and shardedSubscriberHealthCheckInterval defaults and ioredis's own errors", () => {
+  const opts = (extra) => (C) => new C.Cluster([{ host, port }], { lazyConnect: true, ...extra });
+  const defaults = (C) => {
+    const c = opts({})(C);
+    const picked = [c.options.subscriberNodeRole, c.options.shardedSubscriberHealthCheckInterval];
+    c.disconnect();
+    return picked;
+  };
+  assert.equal(defaults(Redis), defaults(IORedis));
+  for (const bad of [{ subscriberNodeRole: "primary" }, { shardedSubscriberHealthCheckInterval: 500 }]) {
+    const [ours, theirs] = bothThrow(opts(bad));
+    assert.is(ours, theirs, JSON.stringify(bad));
+    assert.match(ours, /^Invalid option/);
+  }
+  assert.equal(bothThrow(opts({ shardedSubscriberHealthCheckInterval: null })), ["accepted", "accepted"]);
+  assert.match(
+    thrown(() => opts({ subscriberNodeRole: "slave" })(Redis)),
+    /^ioglide: not supported: subscriberNodeRole/,
+  );
+});
+
+t("ioredis 6.1's error classes are exported, under its names and classes", () => {
+  const ours = require("../..");
+  const theirs = require("ioredis");
+  for (const name of [
+    "WatchError",
+    "CommandTimeoutDuringMaintenanceError",
+    "SocketTimeoutDuringMaintenanceError",
+    "MaxRetriesPerRequestError",
+  ]) {
+    assert.type(ours[name], "function", name);
+    const args = name === "WatchError" ? [] : [250];
+    const [a, b] = [new ours[name](...args), new theirs[name](...args)];
+    assert.equal([a.name, a.message, a instanceof Error], [b.name, b.message, b instanceof Error], name);
+  }
+  assert.ok(new ours.WatchError() instanceof require("redis-errors").AbortError, "an AbortError, as in ioredis");
+});
+
 t.run();
