@@ -17,6 +17,7 @@ import { NATIVE_REPLY_SHAPERS } from "./native-replies";
 import { BLOCKING_TIMEOUT_POSITION, BlockingTimeoutPosition } from "./blocking";
 import { DECODE_AS_BYTES, REPEATABLE } from "./decoding";
 import { EXACT_COUNTERS, ExactCounter } from "./exact-counters";
+import { REDACTIONS, Redaction } from "./redaction";
 import {
   ALLOWED_IN_SUBSCRIBER_MODE,
   BARRIERS,
@@ -97,6 +98,8 @@ export interface CommandSpec {
   readonly connectionNames: "names" | "lists" | undefined;
   /** SPUBLISH: after a failover, a keyed read on its slot lets GLIDE learn the new primary */
   readonly nudgeSlotOnRouteError: boolean;
+  /** what an error's `command.args` shows of its arguments: credentials redacted (redaction.ts) */
+  readonly redactArgs: Redaction | undefined;
   /** subcommands with facts of their own, by lowercase subcommand name */
   readonly subcommands: ReadonlyMap<string, CommandSpec> | undefined;
   /**
@@ -175,6 +178,7 @@ function facts(key: string, command: string, known: boolean): CommandSpec {
     nudgeSlotOnRouteError: NUDGE_SLOT_ON_ROUTE_ERROR.has(command),
     unblocksClient: UNBLOCKS_CLIENT.has(key),
     connectionNames: CONNECTION_NAMES[key],
+    redactArgs: REDACTIONS[command],
     exactCounter: EXACT_COUNTERS[key],
     autoPipelined: !NOT_AUTO_PIPELINED.has(command),
     keyCountAt: KEY_COUNT_AT[command],

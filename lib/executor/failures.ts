@@ -6,7 +6,7 @@
 import type { Call } from "../chain/call";
 import type { Args } from "../glide";
 import type { CallTracer } from "../tracing";
-import { classifyGlideError, connectionAbortError, ErrorClass, toIoredisError } from "../errors";
+import { classifyGlideError, connectionAbortError, ErrorClass, ReplyError, toIoredisError } from "../errors";
 import { redirectDecision, RedirectHost, slotNudge } from "./redirects";
 import { fail } from "./settle";
 
@@ -48,11 +48,33 @@ export function fateOf(
   if (kind === "connection" && call.transaction) return { kind: "fail", error: connectionAbortError("exec") };
   const decision = redirectDecision(host, call, error, sentAlone);
   if (decision !== null) {
-    if ("fail" in decision) return { kind: "fail", error: decision.fail };
+    if ("fail" in decision) return { kind: "fail", error: withCommand(decision.fail, call) };
     return { kind: "retry-later", afterMs: decision.resendAfter, nudge: slotNudge(call, error) };
   }
-  if (kind === "connection" && host.resendOnReconnect) return RETRY_RECONNECTED;
-  return { kind: "fail", error: toIoredisError(error) };
+  if (kind === "connection") return host.resendOnReconnect ? RETRY_RECONNECTED : { kind: "fail", error: aborted(call) };
+  return { kind: "fail", error: withCommand(toIoredisError(error), call) };
+}
+
+/** The call as an error shows it (`err.command`, ioredis's `{ name, args }`): credentials redacted. */
+export function commandOf(call: Call): { name: string; args: unknown[] } {
+  const redact = call.spec.redactArgs;
+  return { name: call.command, args: redact ? redact(call.args) : call.args.slice() };
+}
+
+/** A server's error reply carries the command it answered, as on ioredis. */
+function withCommand(error: Error, call: Call): Error {
+  if (error instanceof ReplyError && (error as { command?: unknown }).command === undefined)
+    (error as Error & { command: unknown }).command = commandOf(call);
+  return error;
+}
+
+/**
+ * A call out when its connection dropped, not to be resent
+ * (autoResendUnfulfilledCommands: false): ioredis 6.1's AbortError.
+ */
+export function aborted(call: Call): Error {
+  const { name, args } = commandOf(call);
+  return connectionAbortError(name, args);
 }
 
 /** A GLIDE string reply that is not UTF-8 fails the whole request (the server ran it). */

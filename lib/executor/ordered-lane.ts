@@ -17,9 +17,9 @@
 import type { GlideHandle } from "../glide";
 import { sendCalls } from "./glide-request";
 import type { Call } from "../chain/call";
-import { classifyGlideError, CONNECTION_CLOSED_ERROR_MSG, ErrorClass, toIoredisError } from "../errors";
+import { classifyGlideError, ErrorClass, toIoredisError } from "../errors";
 import { HeldCalls } from "./redirects";
-import { fateOf, isDecodingError, undecodable } from "./failures";
+import { aborted, fateOf, isDecodingError, undecodable } from "./failures";
 import type { LaneHost } from "./lane-ports";
 import { StallWatch } from "./stall-watch";
 import { Fifo } from "./fifo";
@@ -367,8 +367,8 @@ export class OrderedLane {
    * The GLIDE client is about to be closed for a reconnect: put the
    * outstanding calls back in front of the queue, to be sent again once the
    * new connection is ready, and ignore whatever the old requests report.
-   * With autoResendUnfulfilledCommands: false they fail instead ("Connection
-   * is closed."; ioredis drops them unanswered, and its callers wait for ever).
+   * With autoResendUnfulfilledCommands: false they fail instead, with ioredis
+   * 6.1's AbortError ("Command aborted due to connection close").
    */
   requeueInFlight(): void {
     const unsettled: Call[] = [];
@@ -380,6 +380,6 @@ export class OrderedLane {
     this.barrierOut = false;
     this.orphans.release();
     if (this.host.resendOnReconnect) this.queue.unshiftAll(unsettled);
-    else for (const call of unsettled) fail(call, new Error(CONNECTION_CLOSED_ERROR_MSG));
+    else for (const call of unsettled) fail(call, aborted(call));
   }
 }
