@@ -3,7 +3,7 @@
  * classification). The executor sends them on a dedicated connection so they
  * never stall other calls; XREAD/XREADGROUP block only with a BLOCK option.
  */
-export type BlockingTimeoutPosition = "last" | "first" | "fifth" | "block-option";
+export type BlockingTimeoutPosition = "last" | "first" | "fourth" | "fifth" | "block-option";
 
 export const BLOCKING_TIMEOUT_POSITION: Record<string, BlockingTimeoutPosition> = {
   blpop: "last",
@@ -14,6 +14,8 @@ export const BLOCKING_TIMEOUT_POSITION: Record<string, BlockingTimeoutPosition> 
   bzpopmax: "last",
   // BLMOVEM (Redis 8.x): trailing options may follow; the timeout is always its fifth argument.
   blmovem: "fifth",
+  // BZMOVE (Redis 8.x): a COUNT may follow; the timeout is always its fourth argument.
+  bzmove: "fourth",
   blmpop: "first",
   bzmpop: "first",
   xread: "block-option",

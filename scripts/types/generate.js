@@ -1,111 +1,153 @@
 #!/usr/bin/env node
 /**
  * `npm run generate:types`: writes types/commander.d.ts, the typed command
- * methods, from a server's COMMAND DOCS with @ioredis/interface-generator
- * and this folder's maps (type-maps.js, return-types.js, overrides.js,
- * argument-types.js, sort-arguments.js) and template (commander.template.d.ts).
+ * methods, from the declarations of the ioredis ioglide tracks
+ * (ioredis/built/utils/RedisCommander.d.ts, which ioredis generates with
+ * @ioredis/interface-generator from its own command data and a server that
+ * documents every command it types). No server is needed, and the result
+ * does not depend on which server is on PATH.
  *
- * The server: IOGLIDE_TYPES_SERVER=host:port, else one started here
- * (IOGLIDE_SERVER_BIN names the binary; else valkey-server or redis-server
- * from PATH).
- * A newer server documents more commands and options; commands the server
- * does not document get a generic signature (any arguments, reply unknown)
- * so that every command of the table stays callable.
+ * On top of ioredis's methods:
+ * - a Buffer twin wherever ioredis leaves it out (it drops the twin when the
+ *   reply holds no string; ioglide's clients have one for every command);
+ * - a generic signature (any arguments) for the commands of
+ *   @ioredis/commands that ioredis's declarations do not type, and SENTINEL,
+ *   so that every command of the table stays callable.
  */
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { getCommanderInterface } = require("@ioredis/interface-generator");
 const { list } = require("@ioredis/commands");
-const IORedis = require("ioredis");
-const { startServer } = require("../../test/support/servers");
 
 const HERE = __dirname;
 const OUT = path.join(HERE, "..", "..", "types", "commander.d.ts");
+const SOURCE = require.resolve("ioredis/built/utils/RedisCommander.d.ts");
+const IOREDIS_VERSION = require("ioredis/package.json").version;
 
-async function server() {
-  if (process.env.IOGLIDE_TYPES_SERVER) {
-    const [host, port] = process.env.IOGLIDE_TYPES_SERVER.split(":");
-    return { host, port: Number(port), cleanup: async () => undefined };
+/** Replies of the commands ioredis does not type, where they do not depend on the arguments. */
+const GENERIC_REPLIES = { delex: "number", digest: "string | null" };
+
+/** The depth change of a line of declarations: (), [] and {} (angle brackets hold arrows). */
+function depth(line) {
+  let d = 0;
+  for (const ch of line.replace(/'[^']*'|"[^"]*"/g, "")) {
+    if (ch === "(" || ch === "[" || ch === "{") d++;
+    else if (ch === ")" || ch === "]" || ch === "}") d--;
   }
-  return startServer();
+  return d;
 }
 
-/** Commands the server documents (COMMAND DOCS answers something for them). */
-async function documented(address, commands) {
-  const r = new IORedis({ host: address.host, port: address.port, protocol: 2 });
-  try {
-    const out = new Set();
-    for (const name of commands) {
-      const docs = await r.command("DOCS", name);
-      if (Array.isArray(docs) && docs.length > 0) out.add(name);
+/** ioredis's file cut in three: the types before the interface, its members, and their names. */
+function readIoredis() {
+  const lines = fs.readFileSync(SOURCE, "utf8").split("\n");
+  const open = lines.findIndex((l) => l.startsWith("interface RedisCommander<"));
+  const bodyStart = lines.findIndex((l, i) => i > open && l === "}> {") + 1;
+  const bodyEnd = lines.lastIndexOf("}");
+  const types = lines
+    .slice(0, open)
+    .filter((l) => !l.startsWith("/// <reference") && !l.startsWith("import "))
+    .join("\n")
+    .replace(/^\/\*\*[\s\S]*?\*\/\n/, "");
+  /** @type {{ name: string, doc: string[], text: string[] }[]} */
+  const members = [];
+  let doc = [];
+  for (let i = bodyStart; i < bodyEnd; i++) {
+    const line = lines[i];
+    if (/^ {4}\/\*\*/.test(line)) {
+      doc = [];
+      while (!lines[i].includes("*/")) doc.push(lines[i++]);
+      doc.push(lines[i]);
+      continue;
     }
-    const info = await r.info("server");
-    return { known: out, version: /(?:valkey|redis)_version:(\S+)/.exec(info)?.[0] ?? "unknown" };
-  } finally {
-    r.disconnect();
+    const match = /^ {4}(?:([a-zA-Z_][a-zA-Z0-9_]*)|\['([^']+)'\])[(<]/.exec(line);
+    const name = match?.[1] ?? match?.[2];
+    if (!name) throw new Error(`unexpected line ${i + 1} of ${SOURCE}: ${line}`);
+    const text = [line];
+    let d = depth(line);
+    while (d > 0 || !text[text.length - 1].trimEnd().endsWith(";")) {
+      const next = lines[++i];
+      text.push(next);
+      d += depth(next);
+    }
+    members.push({ name, doc, text });
+    doc = [];
   }
+  return { types, members };
 }
 
-/**
- * Any arguments, for commands the server did not document; the reply type
- * is the one return-types.js gives when it does not depend on the arguments.
- */
-function genericMethod(name, returnTypes) {
-  const known = typeof returnTypes[name] === "string" ? returnTypes[name] : "unknown";
+/** The index of the `>` closing the `<` at `open`, skipping arrows (`=>`). */
+function closing(text, open) {
+  let d = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === "<") d++;
+    else if (text[i] === ">" && text[i - 1] !== "=" && --d === 0) return i;
+  }
+  return text.length;
+}
+
+/** A member's reply types (in Callback<>, Result<>, Promise<>) with strings as Buffers; Record keys stay strings. */
+function bufferReply(text) {
+  let out = "";
+  let from = 0;
+  const re = /\b(?:Callback|Result|Promise)</g;
+  for (let m; (m = re.exec(text));) {
+    const open = m.index + m[0].length - 1;
+    const end = closing(text, open);
+    out += text.slice(from, open) + text.slice(open, end).replace(/(?<!Record<)\bstring\b/g, "Buffer");
+    from = end;
+    re.lastIndex = end;
+  }
+  return out + text.slice(from);
+}
+
+/** Any arguments, for the commands ioredis's declarations do not type. */
+function genericMethod(name) {
+  const reply = GENERIC_REPLIES[name] ?? "unknown";
   const variants = [
-    [name, known],
-    [`${name}Buffer`, known.replace(/string/g, "Buffer")],
+    [name, reply],
+    [`${name}Buffer`, reply.replace(/string/g, "Buffer")],
   ];
-  const lines = variants.flatMap(([method, reply]) => {
+  const lines = variants.flatMap(([method, type]) => {
     const id = /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(method) ? method : `['${method}']`;
     return [
-      `  ${id}(...args: [...args: (RedisValue | RedisValue[])[], callback: Callback<${reply}>]): Result<${reply}, Context>;`,
-      `  ${id}(...args: (RedisValue | RedisValue[] | Callback<${reply}> | undefined)[]): Result<${reply}, Context>;`,
+      `  ${id}(...args: [...args: (RedisValue | RedisValue[])[], callback: Callback<${type}>]): Result<${type}, Context>;`,
+      `  ${id}(...args: (RedisValue | RedisValue[] | Callback<${type}> | undefined)[]): Result<${type}, Context>;`,
     ];
   });
-  return `\n  /** ${name.toUpperCase()}: not documented by the server the types were generated from: any arguments. */\n${lines.join("\n")}`;
+  return [`  /** ${name.toUpperCase()}: not typed by ioredis ${IOREDIS_VERSION}: any arguments. */`, ...lines];
 }
 
-async function main() {
-  const address = await server();
-  try {
-    // ioredis's command list, plus SENTINEL; MONITOR and MULTI are methods of the client of their own.
-    const commands = [...list.filter((c) => c !== "monitor" && c !== "multi"), "sentinel"].sort();
-    const { known, version } = await documented(address, commands);
-    const returnTypes = require("./return-types");
-    const generated = await getCommanderInterface({
-      commands: commands.filter((c) => known.has(c)),
-      complexityLimit: 50,
-      redisOpts: { host: address.host, port: address.port, protocol: 2 },
-      overrides: require("./overrides"),
-      returnTypes,
-      argumentTypes: require("./argument-types"),
-      sortArguments: require("./sort-arguments"),
-      typeMaps: require("./type-maps"),
-      ignoredBufferVariant: [],
-    });
-    const generic = commands
-      .filter((c) => !known.has(c))
-      .map((c) => genericMethod(c, returnTypes))
-      .join("\n");
-    const template = fs.readFileSync(path.join(HERE, "commander.template.d.ts"), "utf8");
-    const header = `// Generated from the COMMAND DOCS of ${version} (${known.size} of ${commands.length} commands documented).\n`;
-    fs.mkdirSync(path.dirname(OUT), { recursive: true });
-    fs.writeFileSync(OUT, header + template.replace("/* GENERATED METHODS */", () => generated + "\n" + generic));
-    console.log(
-      `wrote ${path.relative(process.cwd(), OUT)}: ${known.size} commands from ${version}, ${commands.length - known.size} generic (${commands.filter((c) => !known.has(c)).join(", ")})`,
-    );
-  } finally {
-    await address.cleanup();
+/** ioredis's 4-space indentation as this repository's 2. */
+const reindent = (line) => line.replace(/^( {4})+/, (s) => " ".repeat(s.length / 2));
+
+function main() {
+  const { types, members } = readIoredis();
+  const typed = new Set(members.map((m) => m.name));
+  const out = [];
+  for (const member of members) {
+    if (member.name === "call" || member.name === "callBuffer") continue; // the template's
+    out.push(...member.doc.map(reindent), ...member.text.map(reindent));
+    const twin = `${member.name}Buffer`;
+    const command = member.name.toLowerCase();
+    if (list.includes(command) && !member.name.endsWith("Buffer") && !typed.has(twin))
+      out.push(...member.text.map((l) => reindent(bufferReply(l.replace(member.name, twin)))));
   }
+  // MONITOR and MULTI are methods of the client of its own.
+  const untyped = [...list, "sentinel"].filter((c) => c !== "monitor" && c !== "multi" && !typed.has(c)).sort();
+  for (const name of untyped) out.push("", ...genericMethod(name));
+  const template = fs.readFileSync(path.join(HERE, "commander.template.d.ts"), "utf8");
+  const header = `// Generated from the declarations of ioredis ${IOREDIS_VERSION} (${typed.size} methods), ${untyped.length} commands generic.\n/* eslint-disable */\n`;
+  fs.mkdirSync(path.dirname(OUT), { recursive: true });
+  fs.writeFileSync(
+    OUT,
+    header +
+      template
+        .replace("/* IOREDIS TYPES */", () => types.trim())
+        .replace("  /* GENERATED METHODS */", () => out.join("\n")),
+  );
+  console.log(
+    `wrote ${path.relative(process.cwd(), OUT)}: ioredis ${IOREDIS_VERSION}'s methods, generic: ${untyped.join(", ")}`,
+  );
 }
 
-// Exit when done: the generator leaves its own client connected.
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+main();

@@ -194,6 +194,18 @@ test("errors: redactOptions masks passwords (also nested) and leaves functions o
 
 // --- the command spec ---
 
+test("spec: every blocking command of @ioredis/commands knows where its timeout is", () => {
+  const commands = require("@ioredis/commands");
+  const blocking = commands.list.filter((name) => commands.hasFlag(name, "blocking"));
+  assert.ok(blocking.includes("bzmove") && blocking.includes("blpop"), blocking.join(" "));
+  const unplaced = blocking.filter((name) => specFor(name).timeoutAt === undefined);
+  // WAIT/WAITAOF block on replication, not on data: they stay on the connection's lane.
+  assert.deepStrictEqual(
+    unplaced.filter((n) => n !== "wait" && n !== "waitaof"),
+    [],
+  );
+});
+
 test("spec: one spec per name whatever the case; facts from the command table", () => {
   assert.strictEqual(specFor("GET"), specFor("get"));
   assert.strictEqual(specFor("get").readonly, true);
@@ -204,6 +216,9 @@ test("spec: one spec per name whatever the case; facts from the command table", 
   assert.strictEqual(specFor("xread").timeoutAt, "block-option");
   assert.strictEqual(specFor("blmovem").blocking, true, "ioredis 6's new blocking command");
   assert.strictEqual(specFor("blmovem").timeoutAt, "fifth");
+  assert.strictEqual(specFor("bzmove").blocking, true, "ioredis 6.1's new blocking command");
+  assert.strictEqual(specFor("bzmove").timeoutAt, "fourth");
+  assert.strictEqual(specFor("zmove").blocking, false);
   assert.strictEqual(specFor("wait").timeoutAt, undefined, "WAIT stays on its connection's lane");
   assert.strictEqual(specFor("subscribe").subscription.kind, "channel");
   assert.strictEqual(specFor("ssubscribe").subscription.kind, "shard");
