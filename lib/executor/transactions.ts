@@ -199,7 +199,8 @@ export class ManualTransaction {
     if (control === "multi") return Promise.reject(new Error("ERR MULTI calls can not be nested"));
     pending(call, undefined).catch(() => undefined); // answered in exec()'s result instead
     this.calls.push(call);
-    return Promise.resolve("QUEUED");
+    // ioredis decodes the server's QUEUED as the call asked: a Buffer for getBuffer & co.
+    return Promise.resolve(call.buffer ? Buffer.from("QUEUED") : "QUEUED");
   }
 
   private async exec(): Promise<unknown> {

@@ -266,9 +266,9 @@ export class Pipeline {
     const group = this.#transactionOf(inner);
     const entries: Entry[] = [[null, "OK"]];
     const outcome = await group.outcome;
-    inner.forEach((_, i) => {
+    inner.forEach((q, i) => {
       const error = outcome.kind === "aborted" ? outcome.errors[i] : null;
-      entries.push(error ? failed(error) : [null, "QUEUED"]);
+      entries.push(error ? failed(error) : [null, queuedReply(q)]);
     });
     if (outcome.kind === "aborted") entries.push(failed(outcome.error));
     else if (outcome.kind === "watch-failed") entries.push([null, null]);
@@ -288,12 +288,17 @@ export class Pipeline {
     queued.forEach((q, i) => {
       if (!q.callback) return;
       const error = outcome.kind === "aborted" ? outcome.errors[i] : null;
-      asCallback(error ? Promise.reject(error) : Promise.resolve("QUEUED"), q.callback as never);
+      asCallback(error ? Promise.reject(error) : Promise.resolve(queuedReply(q)), q.callback as never);
     });
     if (outcome.kind === "watch-failed") return null;
     if (outcome.kind === "aborted") throw outcome.error;
     return outcome.replies.map((r): Entry => (r.error ? failed(r.error) : [null, r.value]));
   }
+}
+
+/** What MULTI answered for a queued command: a Buffer for a Buffer twin (getBuffer, ...), as on ioredis. */
+function queuedReply(q: Queued): string | Buffer {
+  return q.buffer ? Buffer.from("QUEUED") : "QUEUED";
 }
 
 /** Every command of a pipeline returns the pipeline (types/commander.d.ts, generated). */

@@ -132,6 +132,19 @@ family("pipelines-and-transactions", 15, [
       return seen;
     },
   ],
+  [
+    "multi: a Buffer command's QUEUED is a Buffer (callbacks, and entries of a pipeline's inner MULTI)",
+    async (c) => {
+      const seen = [];
+      await c
+        .multi()
+        .getBuffer("a", (e, v) => seen.push([e, v]))
+        .get("a", (e, v) => seen.push([e, v]))
+        .exec();
+      const inner = await c.pipeline().multi().getBuffer("a").hgetallBuffer("h").exec().exec();
+      return [seen, inner];
+    },
+  ],
   ["multi: callback of an aborted transaction", (c) => cb((f) => c.multi().set("a", "1").call("nosuchcmd").exec(f))],
   [
     "multi: reply shaping (doubles, Buffers, objects)",
@@ -185,6 +198,15 @@ family("pipelines-and-transactions", 15, [
       await c.exec(),
       await c.get("a"),
     ],
+  ],
+  [
+    // exec()'s results are left out: ioredis gives EXEC's raw replies there (see COMPATIBILITY.md)
+    "multi({pipeline: false}): a Buffer command's QUEUED is a Buffer",
+    async (c) => {
+      const queued = [await c.multi({ pipeline: false }), await c.getBuffer("a"), await c.get("a")];
+      await c.exec();
+      return queued;
+    },
   ],
   [
     "multi({pipeline: false}): discard",
