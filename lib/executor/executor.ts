@@ -17,7 +17,7 @@ import { sleepUnref } from "../timers";
 import { BlockingLane } from "./blocking-lane";
 import { OrderedLane } from "./ordered-lane";
 import { pending } from "./settle";
-import { ManualTransaction } from "./transactions";
+import { execAbortError, ManualTransaction } from "./transactions";
 import type { CallTracer } from "../tracing";
 
 /** How long a blocked call may take to settle on the blocking client of a master Sentinel moved away from. */
@@ -97,7 +97,17 @@ export class Executor implements SocketViewHost {
   submitTransaction(transaction: Call): Promise<unknown> {
     const refused = this.#offlineRefusal();
     if (refused) return Promise.reject(refused);
-    return this.ordered.submit(transaction);
+    const sent = this.ordered.submit(transaction);
+    if (!this.options.reconnectOnError) return sent;
+    // A ReplyError here refused a queued command (GLIDE reports the first): reconnectOnError
+    // is asked with it, then with the EXECABORT, as ioredis reads them off its socket.
+    return sent.catch((err: Error) => {
+      if (err instanceof ReplyError && !err.message.startsWith("EXECABORT")) {
+        this.#askReconnectOnError(err);
+        this.#askReconnectOnError(execAbortError([err]));
+      }
+      throw err;
+    });
   }
 
   /** A transaction was refused before it went out: UNWATCH, as the server's EXECABORT would have. */
@@ -190,11 +200,20 @@ export class Executor implements SocketViewHost {
 
   /** reconnectOnError's decision on a failed call: reconnects when asked; true when the call goes again. */
   #resendAfter(err: Error): boolean {
+    return this.#askReconnectOnError(err) === 2;
+  }
+
+  /**
+   * Asks reconnectOnError about an error reply and reconnects when it says
+   * so. A transaction's errors are asked about too, but never resent: 2
+   * reconnects only (the commands went as one MULTI/EXEC).
+   */
+  #askReconnectOnError(err: Error): boolean | 1 | 2 {
     if (!(err instanceof ReplyError)) return false;
     const decision = this.options.reconnectOnError!(err);
     const reconnect = decision === 2 || decision === true || decision === 1;
     if (reconnect && this.connection.status !== "reconnecting") this.disconnect(true);
-    return decision === 2;
+    return decision;
   }
 
   // ---- what the connection reports (through the client) ------------------------

@@ -83,6 +83,7 @@ t(
         port,
         reconnectOnError: (err) => {
           seen.push([err.constructor.name, err instanceof Error, err.message.slice(0, 9)]);
+          if (/EXECABORT/.test(err.message)) return 1; // reconnects, resends nothing
           if (!/WRONGTYPE/.test(err.message)) return false;
           admin.del(k);
           return 2;
@@ -107,12 +108,27 @@ t(
         .exec()
         .catch((e) => e);
       await sleep(50);
-      observed.push(show({ single, pipelined, afterPipeline, transaction, seen, events }));
+      // Refused while queueing: asked with the command's error, then with EXECABORT.
+      const refused = await c
+        .multi()
+        .incr(k)
+        .call("nosuchcommand")
+        .exec()
+        .catch((e) => e.message.slice(0, 9));
+      for (let i = 0; i < 50 && events[events.length - 1] !== "ready"; i++) await sleep(20);
+      const selectedAfter = await c.exists(k); // the hash, in db 6 again after the reconnect
+      observed.push(show({ single, pipelined, afterPipeline, transaction, refused, selectedAfter, seen, events }));
       c.disconnect();
       admin.disconnect();
     }
     assert.equal(observed[0], observed[1]);
     assert.equal(observed[0].single, 1, "resent after the key was fixed");
+    assert.equal(
+      observed[0].seen.slice(-2).map(([, , m]) => m),
+      ["ERR unkno", "EXECABORT"],
+    );
+    assert.equal(observed[0].selectedAfter, 1);
+    assert.ok(observed[0].events.filter((e) => e === "ready").length >= 1, "EXECABORT's 1 reconnected");
   },
 );
 
