@@ -140,6 +140,11 @@ export abstract class CommandClient<
       tracer,
       chains: this.#chains,
       scripts: this.#scripts,
+      captureCallerStack: () => {
+        if (!this.#friendlyErrorStack) return undefined;
+        const callerStack = new Error().stack;
+        return (err) => withCallerStack(err, callerStack, PACKAGE_ROOT) as Error;
+      },
     });
     const scripts = connectionOptions.scripts;
     if (scripts) {

@@ -16,6 +16,7 @@ export function pipelineHost(parts: {
   tracer: CallTracer;
   chains: CommandChains;
   scripts: ScriptCache;
+  captureCallerStack: PipelineHost["captureCallerStack"];
 }): PipelineHost {
   const { executor, tracer, chains, scripts } = parts;
   return {
@@ -26,5 +27,6 @@ export function pipelineHost(parts: {
     transactionDiscarded: () => executor.dropWatches(),
     needsPromise: (command) => chains.middleware.length > 0 || scripts.has(command),
     definedCommandNames: () => scripts.names(),
+    captureCallerStack: parts.captureCallerStack,
   };
 }

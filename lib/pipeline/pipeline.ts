@@ -48,6 +48,11 @@ export interface PipelineHost {
   traceBatch<T>(size: number, exec: () => Promise<T>): Promise<T>;
   /** names of commands made by defineCommand (pipelines have them too) */
   definedCommandNames(): string[];
+  /**
+   * showFriendlyErrorStack: the caller's stack, captured now, as a function
+   * that puts it on an error; undefined when the option is off.
+   */
+  captureCallerStack(): ((error: Error) => Error) | undefined;
 }
 
 interface Queued {
@@ -57,6 +62,8 @@ interface Queued {
   callback: Callback | undefined;
   /** MULTI / EXEC of a transaction inside a plain pipeline */
   marker?: "multi" | "exec";
+  /** showFriendlyErrorStack: puts the stack of the line that queued it on its error */
+  friendly?: (error: Error) => Error;
 }
 
 /** A run of the queue: plain commands, or a transaction from its MULTI to its EXEC. */
@@ -106,7 +113,9 @@ export class Pipeline {
 
   [QUEUE](command: string, args: unknown[], buffer: boolean): this {
     const callback = typeof args[args.length - 1] === "function" ? (args.pop() as Callback) : undefined;
-    this.#queued.push({ command, args, buffer, callback });
+    // ioredis leaves the errors inside EXEC's reply as its parser made them
+    const friendly = this.#transaction || this.#open ? undefined : this.#host.captureCallerStack();
+    this.#queued.push({ command, args, buffer, callback, friendly });
     return this;
   }
 
@@ -137,9 +146,18 @@ export class Pipeline {
       return this as unknown as Promise<PipelineResult | null>;
     }
     // As ioredis: a second exec() sends the commands again but answers with the first results.
-    const run = this.#transaction
+    const friendly = this.#host.captureCallerStack();
+    let run = this.#transaction
       ? this.#host.traceBatch(this.#queued.length, () => this.#execTransaction())
       : this.#execPipeline();
+    if (friendly) {
+      // As ioredis: a plain entry's error shows the line that queued its command, exec's error exec's line.
+      const queued = this.#queued;
+      run = run.then(
+        (result) => (result?.forEach((entry, i) => entry[0] && queued[i]?.friendly?.(entry[0])), result),
+        (err: Error) => Promise.reject(friendly(err)),
+      );
+    }
     if (this.#result) run.catch(() => undefined);
     else this.#result = run;
     return callback ? asCallback(this.#result, callback as never) : this.#result;

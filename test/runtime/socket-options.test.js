@@ -94,4 +94,27 @@ t("showFriendlyErrorStack: a rejected call's stack starts at the caller's line, 
   assert.not.match(err.stack.split("\n")[1] || "", /socket-options\.test\.js/);
 });
 
+t("showFriendlyErrorStack: a pipeline's error shows the line that queued the command, EXECABORT exec's", async () => {
+  const frames = [];
+  const here = (err) => /socket-options\.test\.js:(\d+)/.exec(err.stack.split("\n")[1] || "")?.[1];
+  for (const c of clientsOf({ showFriendlyErrorStack: true })) {
+    const k = key("fesp");
+    await c.hset(k, "f", "v");
+    const pipe = c.pipeline();
+    pipe.get(k);
+    const queuedAt = new Error().stack.split("\n")[1].match(/:(\d+):/)[1];
+    pipe.incr(k); // the line after: WRONGTYPE
+    const [, [pipelined]] = await pipe.exec();
+    const tx = c.multi();
+    tx.incr(k);
+    const [[inside]] = await tx.exec();
+    const refused = c.multi().call("nosuchcommand");
+    const aborted = await refused.exec().catch((e) => e); // queuedAt + 7
+    frames.push([here(pipelined) - queuedAt, here(inside), here(aborted) - queuedAt]);
+  }
+  // ioredis: the queueing line; an error inside EXEC's reply as its parser made it; EXECABORT at exec()
+  assert.equal(frames[1], [1, undefined, 7]);
+  assert.equal(frames[0], frames[1]);
+});
+
 t.run();
