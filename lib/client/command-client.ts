@@ -102,7 +102,7 @@ export abstract class CommandClient<
       dropped: () => this.#executor.settleInFlight(),
       releaseBlocked: () => this.#executor.releaseBlocked(),
       abandonDropped: () => this.#executor.abandonDropped(),
-      flush: (error) => this.#executor.rejectAll(error),
+      flush: (error, afterStatus) => this.#executor.rejectAll(error, afterStatus),
       message: (msg) => this.#pubSubRouter.deliver(msg as PubSubMessage),
       sentinelError: (error) => this.emit("sentinelError", error),
       subscriberOpened: (client) => this.#pubSubRouter.restore(client as SubscriberHandle),
@@ -189,6 +189,14 @@ export abstract class CommandClient<
     return this.runCall(command, args, buffer, undefined).catch((err: unknown) => {
       throw withCallerStack(err, callerStack, PACKAGE_ROOT);
     });
+  }
+
+  /**
+   * ioredis's retryAttempts (private in its types; its own tests and some
+   * libraries read it): reconnect attempts since the last ready.
+   */
+  private get retryAttempts(): number {
+    return this[CONNECTION].retryAttempts;
   }
 
   /**

@@ -45,7 +45,8 @@ export class Connection {
   private readonly heartbeat: Heartbeat;
   /** the server's closing of connections, watched while ready (liveness.ts) */
   private readonly watch: ServerWatch;
-  private retryAttempts = 0;
+  /** reconnect attempts since the last ready (ioredis's retryAttempts) */
+  retryAttempts = 0;
   private manuallyClosing = false;
   private readonly reconnectTimer = new ReconnectTimer();
   /** calls still out on the client the last drop left (dropped-calls.ts) */
@@ -350,7 +351,7 @@ export class Connection {
     if (next.end !== undefined) return this.end(next.end);
     this.setStatus("reconnecting", next.delay);
     this.reconnectTimer.schedule(next.delay, () => this.connect().catch(noop));
-    if (next.flush) this.events.flush(next.flush);
+    if (next.flush) this.events.flush(next.flush, true);
   }
 
   private end(message = CONNECTION_CLOSED_ERROR_MSG, cause?: Error): void {
@@ -358,7 +359,7 @@ export class Connection {
     this.unblockEntry.unregister();
     this.failovers.stop();
     this.setStatus("end", undefined, cause);
-    this.events.flush(cause ?? new Error(message));
+    this.events.flush(cause ?? new Error(message), true);
     this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: false });
   }
 

@@ -32,8 +32,13 @@ export interface ConnectionEvents {
   releaseBlocked(): Promise<void>;
   /** what dropped() left out goes again on the next connection after all */
   abandonDropped(): void;
-  /** calls waiting for the connection fail with `error` (maxRetriesPerRequest, a refused AUTH, the end) */
-  flush(error: Error): void;
+  /**
+   * calls waiting for the connection fail with `error` (maxRetriesPerRequest,
+   * a refused AUTH, the end); `afterStatus`: their callers hear it after the
+   * status event just set (ioredis emits it on the next tick and rejects at
+   * once, from a socket event: a rejection handler sees the new status)
+   */
+  flush(error: Error, afterStatus?: boolean): void;
   /** a pub/sub message from the subscriber connection */
   message(msg: unknown): void;
   /** Sentinel: a sentinel could not be reached or gave no master (ioredis's 'sentinelError' event) */

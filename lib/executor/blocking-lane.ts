@@ -168,9 +168,9 @@ export class BlockingLane {
     if (!call.settled) this.queue.unshiftAll([{ call, after: 0 }]);
   }
 
-  rejectAll(error: Error): void {
-    for (const { call } of this.queue.drain()) fail(call, error);
-    if (this.current) fail(this.current, error);
+  rejectAll(error: Error, failCall: typeof fail = fail): void {
+    for (const { call } of this.queue.drain()) failCall(call, error);
+    if (this.current) failCall(this.current, error);
     this.current = null;
   }
 }

@@ -16,7 +16,7 @@ import type { ResolvedOptions } from "../options";
 import { sleepUnref } from "../timers";
 import { BlockingLane } from "./blocking-lane";
 import { OrderedLane } from "./ordered-lane";
-import { pending } from "./settle";
+import { fail, failAfterTick, pending } from "./settle";
 import { execAbortError, ManualTransaction } from "./transactions";
 import type { CallTracer } from "../tracing";
 
@@ -268,9 +268,10 @@ export class Executor implements SocketViewHost {
   }
 
   /** Reject every call not answered yet (maxRetriesPerRequest, a refused AUTH, the end). */
-  rejectAll(error: Error): void {
-    this.ordered.rejectAll(error);
-    this.blocking.rejectAll(error);
+  rejectAll(error: Error, afterStatus = false): void {
+    const failCall = afterStatus ? failAfterTick : fail;
+    this.ordered.rejectAll(error, failCall);
+    this.blocking.rejectAll(error, failCall);
   }
 
   // ---- lifecycle --------------------------------------------------------------

@@ -318,11 +318,11 @@ export class OrderedLane {
   }
 
   /** Reject every call not yet answered (maxRetriesPerRequest, end of connection). */
-  rejectAll(error: Error): void {
-    for (const call of this.queue.drain()) fail(call, error);
-    for (const request of this.outstanding) for (const call of request.calls) fail(call, error);
+  rejectAll(error: Error, failCall: typeof fail = fail): void {
+    for (const call of this.queue.drain()) failCall(call, error);
+    for (const request of this.outstanding) for (const call of request.calls) failCall(call, error);
     this.orphans.release();
-    this.held.failAll(error);
+    this.held.failAll(error, failCall);
     this.drains.advance(this.submitted);
   }
 

@@ -79,7 +79,7 @@ export class HeldCalls {
     return oldest;
   }
 
-  failAll(error: Error): void {
-    for (const calls of this.byDelay.values()) for (const call of calls) fail(call, error);
+  failAll(error: Error, failCall: typeof fail = fail): void {
+    for (const calls of this.byDelay.values()) for (const call of calls) failCall(call, error);
   }
 }

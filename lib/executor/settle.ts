@@ -5,6 +5,7 @@
  */
 import type { Call } from "../chain/call";
 import { exactCounterArgv } from "../commands/exact-counters";
+import { realNextTick } from "../timers";
 
 export interface Outcome {
   error: Error | null;
@@ -26,6 +27,22 @@ export function settle(call: Call, error: Error | null, value: unknown): void {
   if (call.settled) return;
   call.settled = true;
   if (call.timer) clearTimeout(call.timer);
+  deliver(call, error, value);
+}
+
+/**
+ * Fail now (nothing else settles it from here on), told to the caller on the
+ * next tick: after the status event the connection has just queued
+ * ('reconnecting' at maxRetriesPerRequest, 'end'), as ioredis's callers see it.
+ */
+export function failAfterTick(call: Call, error: Error): void {
+  if (call.settled) return;
+  call.settled = true;
+  if (call.timer) clearTimeout(call.timer);
+  realNextTick(() => deliver(call, error, undefined));
+}
+
+function deliver(call: Call, error: Error | null, value: unknown): void {
   if (call.observe !== undefined) call.observe(error, value);
   if (call.onDone) call.onDone(error, value);
   else if (error) call.reject!(error);

@@ -50,6 +50,38 @@ t("maxRetriesPerRequest (0, 1, 3, default 20): the error, and how many times ret
   ]);
 });
 
+t(
+  "maxRetriesPerRequest as ioredis's own test counts it: retryAttempts and 'reconnecting' events when the callback runs",
+  async () => {
+    const port = await closedPort();
+    const observed = [];
+    for (const Client of [Redis, IORedis]) {
+      const rows = [];
+      for (const max of [0, 1, undefined]) {
+        const c = new Client(port, {
+          connectTimeout: 1,
+          retryStrategy: () => 1,
+          ...(max === undefined ? {} : { maxRetriesPerRequest: max }),
+        });
+        c.on("error", () => undefined);
+        let reconnecting = 0;
+        c.on("reconnecting", () => reconnecting++);
+        const seen = () =>
+          new Promise((resolve) => c.get("k", (err) => resolve([err.name, c.retryAttempts, reconnecting])));
+        rows.push([max, await seen(), await seen()]);
+        c.disconnect();
+      }
+      observed.push(rows);
+    }
+    assert.equal(observed[1][2], [
+      undefined,
+      ["MaxRetriesPerRequestError", 21, 21],
+      ["MaxRetriesPerRequestError", 42, 42],
+    ]);
+    assert.equal(observed[0], observed[1]);
+  },
+);
+
 t("quit() before the client ever connected: retryStrategy is not called again", async () => {
   const port = await closedPort();
   const observed = [];
