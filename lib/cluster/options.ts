@@ -85,10 +85,6 @@ export function clusterOptionsOf(user: Partial<ResolvedClusterOptions> | undefin
   if (typeof s !== "function" && !["all", "master", "slave"].includes(s)) {
     throw new Error(`Invalid option scaleReads "${String(s)}". Expected "all", "master", "slave" or a custom function`);
   }
-  if (s === "all")
-    throw new Error(
-      'ioglide: not supported: scaleReads "all" (GLIDE reads from the primary or prefers replicas: use "master" or "slave")',
-    );
   if (typeof s === "function")
     throw new Error('ioglide: not supported: a scaleReads function (GLIDE chooses the node; use "master" or "slave")');
   const role = options.subscriberNodeRole;
@@ -167,7 +163,9 @@ export function glideClusterExtras(options: ResolvedClusterOptions): Partial<Gli
       ? Math.max(1, Math.round(options.slotsRefreshInterval / 1000))
       : DEFAULT_TOPOLOGY_CHECK_SEC;
   extra.periodicChecks = { duration_in_sec: interval };
+  // "all": GLIDE 2.5's allNodes spreads reads round robin over the slot's primary and replicas.
   if (options.scaleReads === "slave") extra.readFrom = "preferReplica";
+  else if (options.scaleReads === "all") extra.readFrom = "allNodes";
   const nat = options.natMap;
   if (nat) {
     extra.addressResolver = (host: string, port: number): [string, number] => {
