@@ -13,6 +13,7 @@ import type { Cluster } from "./cluster/cluster";
 import type { Command } from "./command";
 import asCallback from "standard-as-callback";
 import { MonitorClient } from "./monitor/monitor-client";
+import { ClusterNode } from "./cluster/node";
 
 /**
  * `ReplyMapping` is inferred from the options literal (`new Redis({
@@ -105,5 +106,16 @@ export class Redis<ReplyMapping extends ReplyMappingMode = "legacy"> extends Com
     return copy;
   }
 }
+
+// ioredis's Cluster hands out Redis instances (nodes(), '+node', '-node'), and code checks them
+// with `instanceof Redis`: a cluster's node objects pass it too. Defined at run time, so that
+// TypeScript keeps its own narrowing for `instanceof Redis`; subclasses keep the plain rule.
+Object.defineProperty(Redis, Symbol.hasInstance, {
+  value: function (this: unknown, value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    return this === Redis && value instanceof ClusterNode;
+  },
+  configurable: true,
+});
 
 export default Redis;

@@ -416,6 +416,26 @@ t("status and events; quit ends it", async () => {
   assert.is(c.status, "end");
 });
 
+t("cluster node objects pass instanceof Redis, as ioredis's do; the Cluster itself does not", async () => {
+  const verdicts = async (c, R) => {
+    await c.ping();
+    const all = c.nodes("all");
+    return {
+      count: all.length > 0,
+      nodes: all.every((n) => n instanceof R),
+      cluster: c instanceof R,
+      clusterIsCluster: c instanceof R.Cluster,
+    };
+  };
+  const want = await verdicts(o, IORedis);
+  assert.equal(want, { count: true, nodes: true, cluster: false, clusterIsCluster: true });
+  assert.equal(await verdicts(g, Redis), want);
+  // A subclass keeps the plain rule: a node is not an instance of it.
+  class Mine extends Redis {}
+  assert.is(g.nodes("all")[0] instanceof Mine, false);
+  assert.ok(new Mine({ lazyConnect: true }) instanceof Redis);
+});
+
 t("duplicate() gives an independent cluster client", async () => {
   const d = g.duplicate([], { redisOptions: { connectionName: "dup" } });
   opened.push(d);
