@@ -20,9 +20,11 @@ import type { Topology } from "./topology";
  * - superseded: a close or a newer attempt took over; nothing more to do
  * - failed: the error was emitted; the connection closes (and may reconnect)
  * - gave-up: the sentinels gave up (sentinelRetryStrategy); the client ends with `error`
+ * - moved: Sentinel: the master moved while the attempt connected to it; the connection closes (no
+ *   error, as ioredis's role check) and connects again
  * - ready: the connection may become ready
  */
-export type AttemptEnd = { kind: "superseded" | "failed" | "ready" } | { kind: "gave-up"; error: Error };
+export type AttemptEnd = { kind: "superseded" | "failed" | "moved" | "ready" } | { kind: "gave-up"; error: Error };
 
 /** What an attempt reads and reports; the status and the events stay the connection's. */
 export interface AttemptHost {
@@ -109,10 +111,15 @@ export class ConnectAttempts {
       host.error(new Error("Ready check failed: " + (err as Error).message));
       return stale() ? SUPERSEDED : FAILED;
     }
+    // Sentinel: the master found before connecting may have stalled (or died), been failed over and
+    // come back as a master the sentinels are about to demote while GLIDE waited on it.
+    const master = topology.masterCheck;
+    if (master && !(await master.confirmed())) return stale() ? SUPERSEDED : MOVED;
     if (blockingReady) await blockingReady;
     if (stale() || !host.stillConnecting) return SUPERSEDED;
     await host.beforeReady(glide.main!).catch(noop);
     if (stale() || !host.stillConnecting) return SUPERSEDED;
+    if (master && !master.unchanged()) return MOVED;
     return READY;
   }
 
@@ -128,4 +135,5 @@ export class ConnectAttempts {
 
 const SUPERSEDED: AttemptEnd = { kind: "superseded" };
 const FAILED: AttemptEnd = { kind: "failed" };
+const MOVED: AttemptEnd = { kind: "moved" };
 const READY: AttemptEnd = { kind: "ready" };

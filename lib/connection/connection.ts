@@ -291,6 +291,10 @@ export class Connection {
         return;
       case "failed":
         return this.onClose();
+      case "moved":
+        // What the attempt opened goes (the subscriber too: it is on the old master).
+        void this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: false });
+        return this.onClose();
       case "gave-up":
         // As ioredis's connector failing: the client ends with it.
         this.emitError(end.error);

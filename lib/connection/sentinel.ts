@@ -63,6 +63,8 @@ export class SentinelWatch {
   private listener: FailoverListener | undefined;
   private holdTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** +switch-master events for our master seen while following (a connect attempt that saw one is out of date) */
+  private switches = 0;
 
   constructor(private readonly options: ResolvedOptions) {
     this.sentinels = (options.sentinels as SentinelAddress[]).map((s) => ({
@@ -195,6 +197,28 @@ export class SentinelWatch {
     }
   }
 
+  /**
+   * The master as the first sentinel that answers names it now; null when
+   * none answers or knows it (no reports, no retries: a check, not a
+   * discovery).
+   */
+  async currentMaster(): Promise<SentinelAddress | null> {
+    for (const s of [...this.sentinels]) {
+      try {
+        const master = await this.askMaster(s);
+        if (master) return master;
+      } catch {
+        // the next sentinel
+      }
+    }
+    return null;
+  }
+
+  /** How many switches of our master were reported so far (while following). */
+  get switchCount(): number {
+    return this.switches;
+  }
+
   /** natMap applies to the addresses sentinels report, as in ioredis. */
   private mapped(address: SentinelAddress): SentinelAddress {
     const natMap = this.options.natMap as
@@ -235,6 +259,7 @@ export class SentinelWatch {
     // "master <name> <ip> <port>" (or "slave ... @ <name> ...").
     const forUs = type === "+switch-master" ? words[0] === name : words.includes(name);
     if (!forUs) return;
+    if (type === "+switch-master") this.switches++;
     // Whoever waits for news of the master (a connect attempt that found it unreachable) looks again.
     const waiting = this.newsWaiters.splice(0);
     for (const wake of waiting) wake();

@@ -50,6 +50,21 @@ export interface Topology {
   readonly traceTarget: TraceTarget;
   /** Sentinel: failovers of the master, as the sentinels report them */
   readonly failovers?: SentinelWatch;
+  /** Sentinel: is the server the attempt reached still the master? */
+  readonly masterCheck?: MasterCheck;
+}
+
+/**
+ * Sentinel: a master that stalled or died while a connect attempt waited on
+ * it comes back believing it is the master until the sentinels demote it;
+ * what it acknowledges meanwhile is gone at its resync. So an attempt, once
+ * connected, asks whether the master it found still is the one.
+ */
+export interface MasterCheck {
+  /** no switch of the master was reported since the address was found (synchronous: the last look before 'ready') */
+  unchanged(): boolean;
+  /** unchanged, and the sentinels still name that address (a sentinel answers now) */
+  confirmed(): Promise<boolean>;
 }
 
 export function standaloneTopology(options: ResolvedOptions): Topology {
@@ -89,6 +104,8 @@ export function sentinelTopology(options: ResolvedOptions): Topology {
   const live: ResolvedOptions = { ...options, host: undefined as unknown as string, port: 0 };
   const base = standaloneTopology(live);
   const tls = watchTls(options);
+  let switchesSeen = 0; // watch.switchCount when the address was found
+  const unchanged = () => watch.switchCount === switchesSeen;
   return {
     ...base,
     probe: async (timeoutMs, report) => {
@@ -97,6 +114,7 @@ export function sentinelTopology(options: ResolvedOptions): Topology {
       const deadline = Date.now() + SENTINEL_PATIENCE_MS;
       for (;;) {
         const address = await watch.resolve(report);
+        switchesSeen = watch.switchCount;
         live.host = address.host;
         live.port = address.port;
         try {
@@ -117,6 +135,15 @@ export function sentinelTopology(options: ResolvedOptions): Topology {
       tls,
     },
     failovers: watch,
+    masterCheck: {
+      unchanged,
+      async confirmed() {
+        if (!unchanged()) return false;
+        const now = await watch.currentMaster();
+        // No sentinel answering says nothing against the master they named a moment ago.
+        return (!now || (now.host === live.host && now.port === live.port)) && unchanged();
+      },
+    },
   };
 }
 

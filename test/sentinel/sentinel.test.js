@@ -183,4 +183,54 @@ t("kill -9 of the master under 4 writers: ioglide loses no acknowledged write an
   assert.ok(results.ioglide.longestStallMs < 10000, `longest stall ${results.ioglide.longestStallMs} ms`);
 });
 
+/**
+ * A client made while its master is stalled (SIGSTOP): the sentinels name it, the client's TCP
+ * connect succeeds (the kernel accepts), and its handshake waits. The sentinels fail it over;
+ * then it resumes, believing it is the master, until they demote it. Returns the writes
+ * acknowledged by that client and how many of them the final master holds.
+ */
+async function stalledMasterConnect(Client) {
+  const before = setup.masterPort();
+  const stalled = setup.server(before);
+  stalled.child.kill("SIGSTOP");
+  const c = make(Client);
+  const key = `stalled:${Client === Redis ? "g" : "o"}:${process.pid}`;
+  let acked = 0;
+  let stop = false;
+  const loop = (async () => {
+    while (!stop) {
+      try {
+        await c.incr(key);
+        acked++;
+      } catch {
+        await sleep(20);
+      }
+    }
+  })();
+  try {
+    await waitForNewMaster(before);
+  } finally {
+    stalled.child.kill("SIGCONT");
+  }
+  // The old master is back: wait until the sentinels have made it a replica (it resynced).
+  const old = new IORedis({ port: before, lazyConnect: true });
+  for (let i = 0; i < 100 && (await old.role())[0] !== "slave"; i++) await sleep(100);
+  await sleep(1000);
+  stop = true;
+  await loop;
+  old.disconnect();
+  const reader = make(IORedis);
+  const onServer = Number((await reader.get(key)) ?? 0);
+  reader.disconnect();
+  c.disconnect();
+  return { acked, lost: Math.max(0, acked - onServer) };
+}
+
+t("a client connecting while its master stalls and is failed over does not write to the stale master", async () => {
+  const results = { ioglide: await stalledMasterConnect(Redis), ioredis: await stalledMasterConnect(IORedis) };
+  console.log(`\n    connect to a stalled master that is failed over: ${JSON.stringify(results)}`);
+  assert.ok(results.ioglide.acked > 100, "the client wrote, on the new master");
+  assert.is(results.ioglide.lost, 0, "acknowledged writes lost");
+});
+
 t.run();
