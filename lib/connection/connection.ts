@@ -32,6 +32,9 @@ export type { ConnectionEvents, Status } from "./events";
 
 const noop = (): void => undefined;
 
+/** Sentinel: how long an attempt that found the master moving waits for the sentinels' news before the next. */
+const MASTER_MOVED_RETRY_MS = 250;
+
 export class Connection {
   status: Status = "wait";
   readonly env: ShapeEnv;
@@ -73,6 +76,9 @@ export class Connection {
     this.failovers = new FailoverFollower(topology.failovers, {
       get ready() {
         return self.status === "ready";
+      },
+      get server() {
+        return self.serverAddress;
       },
       relocate: () => this.relocated(),
       resume: () => this.events.ready(),
@@ -285,6 +291,7 @@ export class Connection {
   }
 
   private async attempt(): Promise<void> {
+    this.failovers.start();
     const end = await this.attempts.run();
     switch (end.kind) {
       case "superseded":
@@ -292,9 +299,10 @@ export class Connection {
       case "failed":
         return this.onClose();
       case "moved":
-        // What the attempt opened goes (the subscriber too: it is on the old master).
+        // What the attempt opened goes (the subscriber too: it is on the old master). Not a failed
+        // attempt (retryStrategy is not asked): again on the sentinels' next news, or in a while.
         void this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: false });
-        return this.onClose();
+        return this.onClose(this.topology.masterCheck?.retryWhen(MASTER_MOVED_RETRY_MS));
       case "gave-up":
         // As ioredis's connector failing: the client ends with it.
         this.emitError(end.error);
@@ -305,7 +313,7 @@ export class Connection {
         this.setStatus("ready");
         this.retryAttempts = 0;
         this.heartbeat.start();
-        this.failovers.start();
+        this.failovers.ready();
         this.watch.arm();
         this.events.ready();
     }
@@ -339,8 +347,13 @@ export class Connection {
     return server ? `${server.host}:${server.port}` : "";
   }
 
-  /** ioredis's close handler: 'close', then 'reconnecting' per retryStrategy, or 'end'. */
-  private onClose(): void {
+  /**
+   * ioredis's close handler: 'close', then 'reconnecting' per retryStrategy,
+   * or 'end'. `moved`: Sentinel: the attempt found the master moving; the
+   * next one goes when this settles (at most MASTER_MOVED_RETRY_MS), not
+   * counted as a retry.
+   */
+  private onClose(moved?: Promise<void>): void {
     // Ended stays ended: a late close (a graceful close still retiring) must not reconnect.
     if (this.status === "end") return;
     this.reconnectTimer.cancel();
@@ -350,6 +363,11 @@ export class Connection {
     if (this.manuallyClosing) {
       this.manuallyClosing = false;
       return this.end();
+    }
+    if (moved) {
+      this.setStatus("reconnecting", MASTER_MOVED_RETRY_MS);
+      this.reconnectTimer.schedule(MASTER_MOVED_RETRY_MS, () => this.connect().catch(noop), moved);
+      return;
     }
     const next = afterClose(this.options, ++this.retryAttempts, this.isCluster);
     if (next.end !== undefined) return this.end(next.end);

@@ -11,6 +11,8 @@ import type { SentinelWatch } from "./sentinel";
 export interface FollowerHost {
   /** ready now (else a reconnect is under way, which asks the sentinels again) */
   readonly ready: boolean;
+  /** the server the connection is on (host and port) */
+  readonly server: { host: string; port: number } | undefined;
   /** the master moved while ready: drop the connection and reconnect to the new one */
   relocate(): void;
   /** calls may go again (what waited for the switch, or for a reconnect's next attempt) */
@@ -27,7 +29,11 @@ export class FailoverFollower {
     private readonly host: FollowerHost,
   ) {}
 
-  /** Follow the master's failovers (from the first connection on; again after stop()). */
+  /**
+   * Follow the master's failovers, from the first connect attempt on (one
+   * made while a failover is under way must hold once ready, not write to
+   * the master about to be demoted); again after stop().
+   */
   start(): void {
     if (!this.failovers || this.following) return;
     this.following = true;
@@ -35,9 +41,12 @@ export class FailoverFollower {
       hold: () => {
         this.held = true;
       },
-      moved: () => {
+      moved: (to) => {
         this.held = false;
-        if (this.host.ready) this.host.relocate();
+        // Already there (a client that connected once the sentinels agreed on the promoted replica).
+        const server = this.host.server;
+        const there = to !== undefined && server !== undefined && server.host === to.host && server.port === to.port;
+        if (this.host.ready && !there) this.host.relocate();
         else this.host.resume();
       },
       released: () => {
@@ -45,6 +54,11 @@ export class FailoverFollower {
         if (this.host.ready) this.host.resume();
       },
     });
+  }
+
+  /** The client is ready. */
+  ready(): void {
+    this.failovers?.reached();
   }
 
   /** The client ended: stop following. */

@@ -13,12 +13,18 @@ import { realClearTimeout, realSetTimeout } from "../timers";
 export class ReconnectTimer {
   private timer: NodeJS.Timeout | null = null;
 
-  schedule(delayMs: number, run: () => void): void {
+  /** `run` after `delayMs`, or as soon as `sooner` resolves (if this is still the pending attempt). */
+  schedule(delayMs: number, run: () => void, sooner?: Promise<void>): void {
     this.cancel();
-    this.timer = realSetTimeout(() => {
+    const fire = (): void => {
+      if (this.timer !== timer) return;
+      realClearTimeout(timer);
       this.timer = null;
       run();
-    }, delayMs);
+    };
+    const timer = realSetTimeout(fire, delayMs);
+    this.timer = timer;
+    sooner?.then(fire, fire);
   }
 
   cancel(): void {

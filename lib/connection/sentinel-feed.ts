@@ -17,8 +17,18 @@ import { realSetTimeout } from "../timers";
 /** A sentinel event: its channel ("+switch-master", ...) and its message. */
 export type SentinelEventListener = (type: string, message: string) => void;
 
+/**
+ * How far back a new follower is told what the sentinel published: a failover
+ * lasts seconds, and a client that starts following in the middle of one
+ * must know that it is under way (its master is about to be demoted).
+ */
+const RECENT_MS = 10000;
+const RECENT_MAX = 200;
+
 class Feed {
   readonly listeners = new Set<SentinelEventListener>();
+  /** what the sentinel published in the last RECENT_MS, oldest first */
+  readonly recent: { at: number; type: string; message: string }[] = [];
   private connection: PlainConnection | null = null;
   private retry: NodeJS.Timeout | null = null;
 
@@ -39,7 +49,10 @@ class Feed {
       },
       push: (reply) => {
         if (!Array.isArray(reply) || reply[0] !== "pmessage") return false;
-        for (const listener of [...this.listeners]) listener(String(reply[2]), String(reply[3]));
+        const type = String(reply[2]);
+        const message = String(reply[3]);
+        this.remember(type, message);
+        for (const listener of [...this.listeners]) listener(type, message);
         return true;
       },
       error: () => undefined,
@@ -60,6 +73,19 @@ class Feed {
       },
     });
     this.connection = connection;
+  }
+
+  private remember(type: string, message: string): void {
+    const now = Date.now();
+    this.recent.push({ at: now, type, message });
+    while (this.recent.length > RECENT_MAX || (this.recent.length && this.recent[0].at < now - RECENT_MS))
+      this.recent.shift();
+  }
+
+  /** What the sentinel published lately, for a new follower. */
+  replay(listener: SentinelEventListener): void {
+    const since = Date.now() - RECENT_MS;
+    for (const e of this.recent.filter((x) => x.at >= since)) listener(e.type, e.message);
   }
 
   /** The last follower left: the connection goes. */
@@ -90,13 +116,15 @@ function feedKey(o: ResolvedOptions): string {
 
 /**
  * Follow one sentinel's events; `sentinelOptions` are the options for
- * talking to it (address, sentinel credentials and TLS). Returns the
- * function that stops following.
+ * talking to it (address, sentinel credentials and TLS). What it published
+ * in the last seconds is told first (to a client of the process that joins
+ * an open feed). Returns the function that stops following.
  */
 export function followSentinel(sentinelOptions: ResolvedOptions, listener: SentinelEventListener): () => void {
   const key = feedKey(sentinelOptions);
   const feed = feeds.get(key) ?? new Feed(key, sentinelOptions);
   feeds.set(key, feed);
+  feed.replay(listener);
   feed.listeners.add(listener);
   return () => {
     if (!feed.listeners.delete(listener)) return;

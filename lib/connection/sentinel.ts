@@ -35,8 +35,8 @@ export interface SentinelAddress {
 export interface FailoverListener {
   /** a failover started: send nothing new until moved() or released() */
   hold(): void;
-  /** the master changed: reconnect (to the new one) */
-  moved(): void;
+  /** the master changed: reconnect (to the new one, at `to`) */
+  moved(to: SentinelAddress | undefined): void;
   /** the failover ended without a switch: carry on */
   released(): void;
 }
@@ -53,6 +53,8 @@ const FAILOVER_STARTED = new Set([
 ]);
 /** A failover that ends without a switch (+failover-end is followed by +switch-master: not here). */
 const FAILOVER_ABORTED = new Set(["-failover-abort-not-elected", "-failover-abort-no-good-slave"]);
+/** How long a connect attempt's check waits for each sentinel (sentinel.confirms). */
+const CONFIRM_MS = 1000;
 /** A failover normally switches within seconds; a hold never lasts longer than this. */
 const MAX_HOLD_MS = 10000;
 
@@ -93,7 +95,7 @@ export class SentinelWatch {
    * replies. A connection that fails says "Connection is closed.", as
    * ioredis's sentinel client does.
    */
-  private ask(s: SentinelAddress, commands: string[][]): Promise<unknown[]> {
+  private ask(s: SentinelAddress, commands: string[][], withinMs?: number): Promise<unknown[]> {
     return new Promise((resolve, reject) => {
       let settled = false;
       const finish = (error: Error | null, value?: unknown[]) => {
@@ -104,7 +106,7 @@ export class SentinelWatch {
         if (error) reject(error);
         else resolve(value!);
       };
-      const timeoutMs = Number(this.options.sentinelCommandTimeout ?? this.options.connectTimeout ?? 10000);
+      const timeoutMs = withinMs ?? Number(this.options.sentinelCommandTimeout ?? this.options.connectTimeout ?? 10000);
       const timer = realSetTimeout(() => finish(new Error(CONNECTION_CLOSED_ERROR_MSG)), timeoutMs);
       const connection: PlainConnection = new PlainConnection(this.sentinelOptions(s), false, {
         connected: () => {
@@ -141,11 +143,13 @@ export class SentinelWatch {
     if (update && Array.isArray(others)) {
       for (const entry of others) {
         if (!Array.isArray(entry)) continue;
-        const fields: Record<string, string> = {};
-        for (let i = 0; i + 1 < entry.length; i += 2) fields[String(entry[i])] = String(entry[i + 1]);
+        const fields = fieldsOf(entry);
         if (!fields.ip || !fields.port || (fields.flags ?? "").split(",").includes("disconnected")) continue;
         const found = this.mapped({ host: fields.ip, port: Number(fields.port) });
-        if (!this.sentinels.some((x) => x.host === found.host && x.port === found.port)) this.sentinels.push(found);
+        if (this.sentinels.some((x) => x.host === found.host && x.port === found.port)) continue;
+        this.sentinels.push(found);
+        // Followed from the first attempt on: a sentinel learned since is followed too (up to the max).
+        if (this.listener && this.unfollow.length < this.maxFollowed) this.subscribe(found);
       }
     }
     return Array.isArray(master) && master.length === 2
@@ -198,20 +202,37 @@ export class SentinelWatch {
   }
 
   /**
-   * The master as the first sentinel that answers names it now; null when
-   * none answers or knows it (no reports, no retries: a check, not a
-   * discovery).
+   * The master as the sentinels agree on it now: every followed sentinel is
+   * asked (SENTINEL MASTER), each for at most CONFIRM_MS, and the answer of
+   * the highest config-epoch counts. During a failover the leader alone
+   * flags it (failover_in_progress), and it names the old master for
+   * seconds after the promoted replica is master and the other sentinels
+   * name it with the new epoch; the old master stays a master meanwhile
+   * (measured on Redis 7.0: about 5 s after a SENTINEL FAILOVER). Gives
+   * null while a failover of the master the highest epoch names is under
+   * way, undefined when no sentinel answered (nothing says otherwise).
    */
-  async currentMaster(): Promise<SentinelAddress | null> {
-    for (const s of [...this.sentinels]) {
-      try {
-        const master = await this.askMaster(s);
-        if (master) return master;
-      } catch {
-        // the next sentinel
-      }
+  async agreedMaster(): Promise<SentinelAddress | null | undefined> {
+    const name = String(this.options.name);
+    const commands = [
+      ["SENTINEL", "get-master-addr-by-name", name],
+      ["SENTINEL", "MASTER", name],
+    ];
+    const answers = await Promise.all(
+      this.sentinels.slice(0, this.maxFollowed).map((s) =>
+        this.ask(s, commands, CONFIRM_MS).then(
+          ([address, master]) => sentinelView(address, master),
+          () => null,
+        ),
+      ),
+    );
+    let best: SentinelView | null = null;
+    for (const view of answers) {
+      if (!view) continue;
+      if (!best || view.epoch > best.epoch || (view.epoch === best.epoch && view.promoting)) best = view;
     }
-    return null;
+    if (!best) return undefined;
+    return best.promoting ? null : this.mapped(best.address);
   }
 
   /** How many switches of our master were reported so far (while following). */
@@ -229,21 +250,39 @@ export class SentinelWatch {
     return mapped ?? address;
   }
 
-  /** Failovers are being followed (the client connected once and has not ended). */
-  get following(): boolean {
-    return this.listener !== undefined;
+  /** the client was ready once (its master was reachable then) */
+  private reachedOnce = false;
+
+  /** The client is ready (its first time counts: see `patient`). */
+  reached(): void {
+    this.reachedOnce = true;
+  }
+
+  /**
+   * Failovers are followed and the master was reached once: a connect
+   * attempt that finds it unreachable waits for the sentinels' news (a first
+   * connect fails and retries as ioredis's does).
+   */
+  get patient(): boolean {
+    return this.listener !== undefined && this.reachedOnce;
   }
 
   /**
    * Follow failovers (subscribing to the sentinels, the one that answered
    * first, at most sentinelMaxConnections of them, as ioredis's
-   * failoverDetector); `listener` is told.
+   * failoverDetector); `listener` is told, first of what the sentinels
+   * published in the last seconds (a failover already under way holds).
    */
   watch(listener: FailoverListener): void {
     this.closed = false;
     this.listener = listener;
+    for (const s of this.sentinels.slice(0, this.maxFollowed)) this.subscribe(s);
+  }
+
+  /** sentinelMaxConnections (0 or less: all) */
+  private get maxFollowed(): number {
     const max = Number(this.options.sentinelMaxConnections ?? 10);
-    for (const s of this.sentinels.slice(0, max > 0 ? max : this.sentinels.length)) this.subscribe(s);
+    return max > 0 ? max : Infinity;
   }
 
   private subscribe(s: SentinelAddress): void {
@@ -266,7 +305,8 @@ export class SentinelWatch {
     if (!this.listener) return;
     if (type === "+switch-master") {
       this.release();
-      this.listener.moved();
+      const port = Number(words[4]);
+      this.listener.moved(words[3] && port ? this.mapped({ host: words[3], port }) : undefined);
     } else if (FAILOVER_STARTED.has(type)) {
       if (this.holdTimer) return;
       this.holdTimer = realSetTimeout(() => {
@@ -316,4 +356,41 @@ export class SentinelWatch {
     this.listener = undefined;
     for (const stop of this.unfollow.splice(0)) stop();
   }
+}
+
+/** A sentinel's flat field list (SENTINEL MASTER, one entry of SENTINEL sentinels) as a record; RESP3 gives a map. */
+function fieldsOf(reply: unknown): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (Array.isArray(reply)) {
+    for (let i = 0; i + 1 < reply.length; i += 2) fields[String(reply[i])] = String(reply[i + 1]);
+  } else if (reply instanceof Map) {
+    for (const [k, v] of reply) fields[String(k)] = String(v);
+  } else if (reply && typeof reply === "object") {
+    for (const [k, v] of Object.entries(reply)) fields[k] = String(v);
+  }
+  return fields;
+}
+
+/** What one sentinel says of the master: where it is, the config epoch, and whether it is about to be replaced. */
+interface SentinelView {
+  address: SentinelAddress;
+  epoch: number;
+  /** a failover is under way and no replica is promoted yet (the address is the master being replaced) */
+  promoting: boolean;
+}
+
+/**
+ * get-master-addr-by-name and SENTINEL MASTER of one sentinel. The leader of
+ * a failover flags it (failover_in_progress) in its record of the old
+ * master until the failover ends; once a replica is promoted its
+ * get-master-addr-by-name names that replica, so the failover is past the
+ * point where the old master matters only while both still agree.
+ */
+function sentinelView(address: unknown, master: unknown): SentinelView | null {
+  if (!Array.isArray(address) || address.length !== 2) return null;
+  const named = { host: String(address[0]), port: Number(address[1]) };
+  const fields = fieldsOf(master);
+  const failingOver = (fields.flags ?? "").split(",").includes("failover_in_progress");
+  const sameAsRecord = fields.ip === named.host && Number(fields.port) === named.port;
+  return { address: named, epoch: Number(fields["config-epoch"] ?? 0), promoting: failingOver && sameAsRecord };
 }

@@ -15,7 +15,7 @@ import { connectHost, ResolvedOptions } from "../options";
 import { glideConfig, subscriberConfig } from "./glide-config";
 import { ShardChannels, StandaloneSubscriber } from "./standalone-subscriber";
 import { probeTcp } from "./probe";
-import { SentinelWatch } from "./sentinel";
+import { SentinelWatch, type SentinelAddress } from "./sentinel";
 import { classifyGlideError, clusterRefusal } from "../errors";
 import type { WatchTarget } from "./liveness";
 import type { TraceTarget } from "../tracing";
@@ -63,8 +63,10 @@ export interface Topology {
 export interface MasterCheck {
   /** no switch of the master was reported since the address was found (synchronous: the last look before 'ready') */
   unchanged(): boolean;
-  /** unchanged, and the sentinels still name that address (a sentinel answers now) */
+  /** unchanged, and the sentinels agree on that address, with no failover of it under way (sentinel.agreedMaster) */
   confirmed(): Promise<boolean>;
+  /** after a check said no: when to try again (at once if the sentinels agreed on another master, else on their news) */
+  retryWhen(maxMs: number): Promise<void>;
 }
 
 export function standaloneTopology(options: ResolvedOptions): Topology {
@@ -105,6 +107,7 @@ export function sentinelTopology(options: ResolvedOptions): Topology {
   const base = standaloneTopology(live);
   const tls = watchTls(options);
   let switchesSeen = 0; // watch.switchCount when the address was found
+  let next: SentinelAddress | undefined; // the master the sentinels agreed on, for the next attempt
   const unchanged = () => watch.switchCount === switchesSeen;
   return {
     ...base,
@@ -113,14 +116,16 @@ export function sentinelTopology(options: ResolvedOptions): Topology {
       // promote a replica: while they are followed, wait for their news and ask again, for a while.
       const deadline = Date.now() + SENTINEL_PATIENCE_MS;
       for (;;) {
-        const address = await watch.resolve(report);
+        // A check that found the sentinels agree on another master: straight there (it is checked again).
+        const address = next ?? (await watch.resolve(report));
+        next = undefined;
         switchesSeen = watch.switchCount;
         live.host = address.host;
         live.port = address.port;
         try {
           return await probeTcp(address.host, address.port, timeoutMs);
         } catch (err) {
-          if (!watch.following || Date.now() > deadline) throw err;
+          if (!watch.patient || Date.now() > deadline) throw err;
           await watch.newsOfMaster(500);
         }
       }
@@ -139,10 +144,12 @@ export function sentinelTopology(options: ResolvedOptions): Topology {
       unchanged,
       async confirmed() {
         if (!unchanged()) return false;
-        const now = await watch.currentMaster();
-        // No sentinel answering says nothing against the master they named a moment ago.
-        return (!now || (now.host === live.host && now.port === live.port)) && unchanged();
+        const agreed = await watch.agreedMaster();
+        if (agreed === undefined) return unchanged();
+        if (agreed && (agreed.host !== live.host || agreed.port !== live.port)) next = agreed;
+        return agreed !== null && next === undefined && unchanged();
       },
+      retryWhen: (maxMs) => (next ? Promise.resolve() : watch.newsOfMaster(maxMs)),
     },
   };
 }

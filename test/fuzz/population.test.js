@@ -5,8 +5,8 @@
 const { suite } = require("uvu");
 const assert = require("uvu/assert");
 const Redis = require("../..");
-const { startServer } = require("../support/servers");
-const { standaloneTarget } = require("../support/faults");
+const { startServer, startSentinels } = require("../support/servers");
+const { standaloneTarget, sentinelTarget } = require("../support/faults");
 const { populationRun } = require("../support/population");
 
 const t = suite("population");
@@ -35,8 +35,25 @@ t("standalone, seed 1, 12 s of CLIENT KILL, DEBUG SLEEP, restarts and crashes am
   }
 });
 
-// The Sentinel population (npm run fuzz -- --population --sentinel) is not in npm test yet: it still
-// finds two losses that are open (docs/COMPATIBILITY.md, "Sentinel: what the fault fuzzer still finds"),
-// so a fixed seed there would fail most runs.
+t("Sentinel, seed 2, 30 s of SENTINEL FAILOVER and kill -9 of the master among the clients", async () => {
+  const setup = await startSentinels({ extraArgs: AOF });
+  try {
+    const { figures, problems } = await populationRun({
+      seed: 2,
+      seconds: 30,
+      target: sentinelTarget(setup),
+      Client: Redis,
+      connect: () => ({ sentinels: setup.sentinels, name: setup.name }),
+      stranger: () => ({ sentinels: setup.sentinels, name: "nosuchmaster" }),
+    });
+    assert.equal(problems, []);
+    const faults = Object.values(figures.faults).reduce((a, b) => a + b, 0);
+    assert.ok(faults >= 2, `faults injected: ${JSON.stringify(figures.faults)}`);
+    assert.ok(figures.clients > 100, `${figures.clients} clients made`);
+    assert.ok(figures.required > 100, `${figures.required} messages that had to arrive`);
+  } finally {
+    await setup.cleanup();
+  }
+});
 
 t.run();

@@ -233,4 +233,108 @@ t("a client connecting while its master stalls and is failed over does not write
   assert.is(results.ioglide.lost, 0, "acknowledged writes lost");
 });
 
+/**
+ * Neighbours in the same process, as issue reports had them: a client for an unknown master whose
+ * first call fails and which is disconnected, and a client of the same master that is made, used and
+ * quit. A neighbour that fails or ends must not disturb what the writers follow.
+ */
+async function neighbours(Client) {
+  const stranger = make(Client, { name: "nosuchmaster", retryStrategy: () => null, sentinelRetryStrategy: () => null });
+  const failed = await stranger.get("x").then(
+    () => false,
+    () => true,
+  );
+  stranger.disconnect();
+  const passer = make(Client);
+  await passer.ping();
+  await passer.quit();
+  return failed;
+}
+
+t("neighbour Sentinel clients made, failed and ended before and during failovers: no write lost", async () => {
+  const results = {};
+  for (const [label, Client] of [
+    ["ioglide", Redis],
+    ["ioredis", IORedis],
+  ]) {
+    let killed;
+    let strangerFailed = true;
+    const graceful = await underWriters(Client, async () => {
+      strangerFailed = (await neighbours(Client)) && strangerFailed;
+      const before = setup.masterPort();
+      setup.sentinelCli(setup.sentinels[0].port, "sentinel", "failover", setup.name);
+      const during = neighbours(Client);
+      const switched = await waitForNewMaster(before);
+      strangerFailed = (await during) && strangerFailed;
+      return switched;
+    });
+    const kill9 = await underWriters(
+      Client,
+      async () => {
+        strangerFailed = (await neighbours(Client)) && strangerFailed;
+        const before = setup.masterPort();
+        killed = setup.server(before);
+        await killed.kill("SIGKILL");
+        const during = neighbours(Client);
+        const switched = await waitForNewMaster(before);
+        strangerFailed = (await during) && strangerFailed;
+        return switched;
+      },
+      { ms: 4000 },
+    );
+    await killed.start();
+    results[label] = { graceful, kill9, strangerFailed };
+  }
+  console.log(`\n    with neighbours: ${JSON.stringify(results)}`);
+  const g = results.ioglide;
+  assert.ok(g.strangerFailed, "the unknown master's calls failed");
+  assert.equal([g.graceful.lost, g.kill9.lost], [0, 0], "acknowledged writes lost");
+  assert.equal([g.graceful.failed, g.kill9.failed], [0, 0], "failed calls");
+  assert.ok(g.graceful.acked > 100 && g.kill9.acked > 100, "the writers kept writing");
+});
+
+/** A client made `delayMs` into a graceful failover writes until 3 s after the switch. */
+async function madeDuringFailover(Client, delayMs) {
+  const before = setup.masterPort();
+  setup.sentinelCli(setup.sentinels[0].port, "sentinel", "failover", setup.name);
+  await sleep(delayMs);
+  const c = make(Client);
+  const key = `during:${Client === Redis ? "g" : "o"}:${delayMs}:${process.pid}`;
+  let acked = 0;
+  let stop = false;
+  const loop = (async () => {
+    while (!stop) {
+      try {
+        await c.incr(key);
+        acked++;
+      } catch {
+        await sleep(20);
+      }
+    }
+  })();
+  await waitForNewMaster(before);
+  await sleep(3000);
+  stop = true;
+  await loop;
+  c.disconnect();
+  const reader = make(IORedis);
+  const onServer = Number((await reader.get(key)) ?? 0);
+  reader.disconnect();
+  return { acked, lost: Math.max(0, acked - onServer) };
+}
+
+t("a client made while a graceful failover is under way writes to the new master only", async () => {
+  const results = {};
+  for (const [label, Client] of [
+    ["ioglide", Redis],
+    ["ioredis", IORedis],
+  ]) {
+    results[label] = await madeDuringFailover(Client, 100);
+    await sleep(2000);
+  }
+  console.log(`\n    made during a failover: ${JSON.stringify(results)}`);
+  assert.ok(results.ioglide.acked > 100, "the client wrote, on the new master");
+  assert.is(results.ioglide.lost, 0, "acknowledged writes lost");
+});
+
 t.run();
