@@ -109,11 +109,15 @@ async function underWriters(Client, fault, { writers = 4, ms = 6000 } = {}) {
       longest = Math.max(longest, Date.now() - started);
     }
   });
-  await sleep(300);
-  switchedAt = await fault();
-  await sleep(ms);
-  stop = true;
-  await Promise.all(loops);
+  try {
+    await sleep(300);
+    switchedAt = await fault();
+    await sleep(ms);
+  } finally {
+    // A fault that throws (no failover) fails the test; the writers stop either way.
+    stop = true;
+    await Promise.all(loops);
+  }
   await sleep(2000); // the old master resyncs as a replica: what it alone acknowledged is gone now
   const reader = make(Client);
   let lost = 0;
@@ -262,7 +266,7 @@ t("neighbour Sentinel clients made, failed and ended before and during failovers
     const graceful = await underWriters(Client, async () => {
       strangerFailed = (await neighbours(Client)) && strangerFailed;
       const before = setup.masterPort();
-      setup.sentinelCli(setup.sentinels[0].port, "sentinel", "failover", setup.name);
+      await startFailover();
       const during = neighbours(Client);
       const switched = await waitForNewMaster(before);
       strangerFailed = (await during) && strangerFailed;
@@ -293,10 +297,22 @@ t("neighbour Sentinel clients made, failed and ended before and during failovers
   assert.ok(g.graceful.acked > 100 && g.kill9.acked > 100, "the writers kept writing");
 });
 
+/**
+ * SENTINEL FAILOVER, asked again until a sentinel takes it (right after another failover or a
+ * restarted master it answers NOGOODSLAVE until the replicas are in sync again).
+ */
+async function startFailover() {
+  for (let i = 0; i < 40; i++) {
+    if (setup.sentinelCli(setup.sentinels[0].port, "sentinel", "failover", setup.name).startsWith("OK")) return;
+    await sleep(500);
+  }
+  throw new Error("no sentinel took SENTINEL FAILOVER within 20 s");
+}
+
 /** A client made `delayMs` into a graceful failover writes until 3 s after the switch. */
 async function madeDuringFailover(Client, delayMs) {
   const before = setup.masterPort();
-  setup.sentinelCli(setup.sentinels[0].port, "sentinel", "failover", setup.name);
+  await startFailover();
   await sleep(delayMs);
   const c = make(Client);
   const key = `during:${Client === Redis ? "g" : "o"}:${delayMs}:${process.pid}`;
@@ -312,11 +328,14 @@ async function madeDuringFailover(Client, delayMs) {
       }
     }
   })();
-  await waitForNewMaster(before);
-  await sleep(3000);
-  stop = true;
-  await loop;
-  c.disconnect();
+  try {
+    await waitForNewMaster(before);
+    await sleep(3000);
+  } finally {
+    stop = true;
+    await loop;
+    c.disconnect();
+  }
   const reader = make(IORedis);
   const onServer = Number((await reader.get(key)) ?? 0);
   reader.disconnect();
