@@ -14,11 +14,15 @@
  *   ("No primary node found"), which counts as a failed attempt.
  * - Failovers: every sentinel is subscribed to (+try-failover, +switch-master
  *   and the events between), over one connection per sentinel shared by the
- *   process's clients (sentinel-feed.ts). Once a failover of our master starts, writes are
+ *   process's clients (sentinel-feed.ts), from a client's first connect
+ *   attempt. Once a failover of our master starts, writes are
  *   held (the client sends nothing new, as while offline) so that none lands
  *   on a master about to be demoted; on +switch-master the connection moves
  *   to the new master and what waited goes there. A failover that ends
  *   without a switch (aborted, or no switch within 10 s) releases the hold.
+ * - The check before 'ready' (agreedMaster): what the sentinels agree on
+ *   now, so that an attempt that reached a master being replaced (or one
+ *   that stalled and came back after a failover) connects again.
  */
 import { PlainConnection } from "./plain-connection";
 import type { ResolvedOptions } from "../options";

@@ -178,9 +178,23 @@ async function populationRun({
       const kind = pick(["subscribe", "psubscribe", "ssubscribe"]);
       const channel = `${tag}:s${slot}:${life}`;
       const c = make({});
-      const record = { channel, kind, readyAt: [], closedAt: [], endedAt: Infinity, received: new Set(), required: [] };
+      const record = {
+        channel,
+        kind,
+        client: c,
+        readyAt: [],
+        closedAt: [],
+        endedAt: Infinity,
+        received: new Set(),
+        required: [],
+        context: new Map(),
+        ackedAt: new Map(),
+      };
       c.on("ready", () => record.readyAt.push(Date.now()));
       c.on("close", () => record.closedAt.push(Date.now()));
+      record.log = [];
+      for (const e of ["error", "reconnecting", "end"])
+        c.on(e, (x) => record.log.push(`${e}${e === "error" ? ` ${x && x.message}` : ""} ${Date.now() % 100000}`));
       const got = (ch, message) => {
         if (String(ch) === channel) record.received.add(String(message));
       };
@@ -220,8 +234,17 @@ async function populationRun({
         // Not required within END_MARGIN_MS of the subscriber's end: a message the server had already
         // sent when the client began to close can be dropped by ioglide (its closing subscriber's late
         // messages are not delivered), where ioredis still reads it (open: docs/FAULTS.md).
+        // (The end may come after this: the margin is applied again once the run is over.)
         const beforeEnd = acked + END_MARGIN_MS < s.endedAt;
-        if (issued > lastReady && beforeEnd && !closedSince && quiet) s.required.push(message);
+        if (issued > lastReady && beforeEnd && !closedSince && quiet) {
+          s.required.push(message);
+          s.ackedAt.set(message, acked);
+          // for the report: where each side was when it was published (the publisher answered `o.value`)
+          s.context.set(
+            message,
+            `published ${acked % 100000} to ${o.value} via ${serverOf(c)}, sub on ${serverOf(s.client)}`,
+          );
+        }
       }
       await sleep(20);
     }
@@ -341,12 +364,14 @@ async function populationRun({
   reader.disconnect();
   let undelivered = 0;
   for (const s of subscribers) {
+    s.required = s.required.filter((m) => s.ackedAt.get(m) + END_MARGIN_MS < s.endedAt);
     figures.required += s.required.length;
     const missing = s.required.filter((m) => !s.received.has(m));
     if (missing.length) {
       undelivered += missing.length;
       problems.push(
-        `${s.kind} ${s.channel}: ${missing.length} messages published after 'ready' not delivered (first ${missing[0]})`,
+        `${s.kind} ${s.channel}: ${missing.length} messages published after 'ready' not delivered (first ${missing[0]}: ` +
+          `${s.context.get(missing[0])}; ready at ${s.readyAt.map((x) => x % 100000)}, closed at ${s.closedAt.map((x) => x % 100000)}; ${s.log.join(", ")}; ended at ${s.endedAt % 100000})`,
       );
     }
   }
