@@ -145,9 +145,11 @@ export class Cluster<ReplyMapping extends ReplyMappingMode = "legacy"> extends C
     overrideOptions?: Override,
   ): Cluster<ReplyMappingFromClusterOptions<ReplyMapping, Override>> {
     const startupNodes = overrideStartupNodes.length > 0 ? overrideStartupNodes : this.startupNodes.slice(0);
-    const copy = new Cluster(startupNodes, { ...this.options, ...overrideOptions }) as Cluster<
-      ReplyMappingFromClusterOptions<ReplyMapping, Override>
-    >;
+    const options = { ...this.options, ...overrideOptions };
+    // ioredis 6.1 merges redisOptions: overriding one keeps the rest (protocol, replyMapping, ...).
+    if (this.options.redisOptions && overrideOptions?.redisOptions)
+      options.redisOptions = { ...this.options.redisOptions, ...overrideOptions.redisOptions };
+    const copy = new Cluster(startupNodes, options) as Cluster<ReplyMappingFromClusterOptions<ReplyMapping, Override>>;
     this.copyMiddlewareTo(copy);
     return copy;
   }

@@ -445,6 +445,27 @@ t("duplicate() gives an independent cluster client", async () => {
   assert.is(await g.echo("still"), "still");
 });
 
+t(
+  "duplicate() overriding one redisOption keeps the others (protocol, replyMapping), as ioredis 6.1 merges them",
+  async () => {
+    const key = tag("{dup}z");
+    await o.del(key);
+    await o.zadd(key, 1, "a", 2, "b");
+    const shapes = [];
+    for (const make of [glide, oracle]) {
+      const c = make({ redisOptions: { protocol: 3, replyMapping: "resp3", connectionName: "orig" } });
+      const d = c.duplicate([], { redisOptions: { connectionName: "dup" } });
+      opened.push(d);
+      d.on("error", () => undefined);
+      const { protocol, replyMapping, connectionName } = d.options.redisOptions;
+      shapes.push({ protocol, replyMapping, connectionName, reply: await d.zrange(key, 0, -1, "WITHSCORES") });
+      d.disconnect();
+    }
+    assert.equal(shapes[0], shapes[1]);
+    assert.equal(shapes[0].replyMapping, "resp3");
+  },
+);
+
 t("the cluster helper's topology agrees with CLUSTER NODES", () => {
   const text = cli(nodes[0].port, "cluster", "nodes");
   assert.is(text.trim().split("\n").length, 6);
