@@ -6,7 +6,8 @@
  * id (what `client("ID")` answers) to its blocking connection's id, per
  * server, and CLIENT UNBLOCK sent by any ioglide client of this process is
  * aimed at the blocking connection. (A process that is not ioglide's cannot
- * know that id: CLIENT LIST shows it, with the same name.)
+ * know that id: CLIENT LIST shows it without a name, lib-name=ioglide; only
+ * the main connection carries connectionName.)
  */
 const targets = new Map<string, () => string | undefined>();
 

@@ -153,7 +153,8 @@ async function populationRun({
         const r = rand();
         const id = `${n}`;
         if (r < 0.35) {
-          if ("value" in (await settle(c.incr(`${k}:ctr`), "incr"))) (acked.incr++, (acked.at ??= acked.server()));
+          if ("value" in (await settle(c.incr(`${k}:ctr`), "incr")))
+            (acked.incr++, (acked.at ??= acked.server()), (acked.last = acked.server()));
         } else if (r < 0.65) {
           if ("value" in (await settle(c.rpush(`${k}:log`, id), "rpush"))) acked.log.push(id);
         } else if (r < 0.85) {
@@ -342,7 +343,9 @@ async function populationRun({
     ]);
     if (counter < w.incr) {
       lost += w.incr - counter;
-      problems.push(`${w.key}: counter ${counter} < ${w.incr} acknowledged INCRs (written to ${w.at})`);
+      problems.push(
+        `${w.key}: counter ${counter} < ${w.incr} acknowledged INCRs (written to ${w.at}, the last INCR to ${w.last})`,
+      );
     }
     const logged = new Set(entries);
     const missing = w.log.filter((id) => !logged.has(id));
