@@ -11,7 +11,13 @@ import { specFor } from "../commands/spec";
 import type { Connection } from "../connection/connection";
 import type { GlideHandle } from "../glide";
 import type { SocketViewHost } from "../connection/socket-view";
-import { CONNECTION_CLOSED_ERROR_MSG, OFFLINE_QUEUE_OFF_MSG, ReplyError, SimpleError } from "../errors";
+import {
+  classifyGlideError,
+  CONNECTION_CLOSED_ERROR_MSG,
+  OFFLINE_QUEUE_OFF_MSG,
+  ReplyError,
+  SimpleError,
+} from "../errors";
 import type { ResolvedOptions } from "../options";
 import { sleepUnref } from "../timers";
 import { BlockingLane } from "./blocking-lane";
@@ -154,7 +160,17 @@ export class Executor implements SocketViewHost {
     const status = this.connection.status;
     const ready =
       status === "ready" || status === "connect" ? after : Promise.all([after, this.connection.whenReady()]);
-    const done = ready.then(() => op(() => this.connection.subscriberClient()));
+    const attempt = () => op(() => this.connection.subscriberClient());
+    // A subscriber closed under the call (a reconnect replaced it: Sentinel moved the master) is not
+    // the call failing: it goes again on the next connection's subscriber, as ioredis resends it.
+    const closed = (err: unknown) =>
+      classifyGlideError(err) === "closed" ? new Error(CONNECTION_CLOSED_ERROR_MSG) : err;
+    const done = ready.then(attempt).catch(async (err: unknown) => {
+      if (classifyGlideError(err) !== "closed") throw err;
+      if (this.connection.status === "end" || this.#closing) throw closed(err);
+      await this.connection.whenReady();
+      return attempt().catch((again: unknown) => Promise.reject(closed(again)));
+    });
     const calls = this.#subscriberCalls;
     calls.add(done);
     const settled = () => calls.delete(done);
