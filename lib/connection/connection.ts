@@ -34,6 +34,8 @@ const noop = (): void => undefined;
 
 /** Sentinel: how long an attempt that found the master moving waits for the sentinels' news before the next. */
 const MASTER_MOVED_RETRY_MS = 250;
+/** Sentinel: how long attempts may find the master moving before they count as failed ones. */
+const MASTER_MOVED_PATIENCE_MS = 15000;
 
 export class Connection {
   status: Status = "wait";
@@ -62,6 +64,8 @@ export class Connection {
   private readonly waiters: StatusWaiters;
   /** Sentinel: failovers of the master, followed while the client lives */
   private readonly failovers: FailoverFollower;
+  /** Sentinel: when attempts began to find the master moving (reset at 'ready') */
+  private movingSince: number | undefined;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -298,16 +302,23 @@ export class Connection {
         return;
       case "failed":
         return this.onClose();
-      case "moved":
+      case "moved": {
         // What the attempt opened goes (the subscriber too: it is on the old master). Not a failed
-        // attempt (retryStrategy is not asked): again on the sentinels' next news, or in a while.
+        // attempt (retryStrategy is not asked): again on the sentinels' next news, or in a while;
+        // but a master moving for longer than MASTER_MOVED_PATIENCE_MS counts as failed attempts
+        // (retryStrategy and maxRetriesPerRequest apply), so that no call waits for ever.
         void this.closeGlide({ live: false, blockedId: undefined, keepSubscriber: false });
-        return this.onClose(this.topology.masterCheck?.retryWhen(MASTER_MOVED_RETRY_MS));
+        const now = Date.now();
+        this.movingSince ??= now;
+        const patient = now - this.movingSince < MASTER_MOVED_PATIENCE_MS;
+        return this.onClose(patient ? this.topology.masterCheck?.retryWhen(MASTER_MOVED_RETRY_MS) : undefined);
+      }
       case "gave-up":
         // As ioredis's connector failing: the client ends with it.
         this.emitError(end.error);
         return this.end(undefined, end.error);
       case "ready":
+        this.movingSince = undefined;
         this.droppedCalls.connected(this.addressKey());
         this.events.opened();
         this.setStatus("ready");
