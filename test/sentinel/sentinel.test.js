@@ -187,6 +187,31 @@ t("kill -9 of the master under 4 writers: ioglide loses no acknowledged write an
   assert.ok(results.ioglide.longestStallMs < 10000, `longest stall ${results.ioglide.longestStallMs} ms`);
 });
 
+/** Sequential INCRs of `key` on `c` until stop(); `acked` counts the acknowledged ones. */
+function incrWriter(c, key) {
+  const writer = { acked: 0, stopped: false };
+  const loop = (async () => {
+    while (!writer.stopped) {
+      try {
+        await c.incr(key);
+        writer.acked++;
+      } catch {
+        await sleep(20);
+      }
+    }
+  })();
+  writer.stop = () => ((writer.stopped = true), loop);
+  return writer;
+}
+
+/** The writer's acknowledged INCRs and how many of them the master (read by ioredis) lacks. */
+async function lostOf(writer, key) {
+  const reader = make(IORedis);
+  const onServer = Number((await reader.get(key)) ?? 0);
+  reader.disconnect();
+  return { acked: writer.acked, lost: Math.max(0, writer.acked - onServer) };
+}
+
 /**
  * A client made while its master is stalled (SIGSTOP): the sentinels name it, the client's TCP
  * connect succeeds (the kernel accepts), and its handshake waits. The sentinels fail it over;
@@ -199,18 +224,7 @@ async function stalledMasterConnect(Client) {
   stalled.child.kill("SIGSTOP");
   const c = make(Client);
   const key = `stalled:${Client === Redis ? "g" : "o"}:${process.pid}`;
-  let acked = 0;
-  let stop = false;
-  const loop = (async () => {
-    while (!stop) {
-      try {
-        await c.incr(key);
-        acked++;
-      } catch {
-        await sleep(20);
-      }
-    }
-  })();
+  const writer = incrWriter(c, key);
   try {
     await waitForNewMaster(before);
   } finally {
@@ -220,14 +234,10 @@ async function stalledMasterConnect(Client) {
   const old = new IORedis({ port: before, lazyConnect: true });
   for (let i = 0; i < 100 && (await old.role())[0] !== "slave"; i++) await sleep(100);
   await sleep(1000);
-  stop = true;
-  await loop;
+  await writer.stop();
   old.disconnect();
-  const reader = make(IORedis);
-  const onServer = Number((await reader.get(key)) ?? 0);
-  reader.disconnect();
   c.disconnect();
-  return { acked, lost: Math.max(0, acked - onServer) };
+  return lostOf(writer, key);
 }
 
 t("a client connecting while its master stalls and is failed over does not write to the stale master", async () => {
@@ -316,30 +326,15 @@ async function madeDuringFailover(Client, delayMs) {
   await sleep(delayMs);
   const c = make(Client);
   const key = `during:${Client === Redis ? "g" : "o"}:${delayMs}:${process.pid}`;
-  let acked = 0;
-  let stop = false;
-  const loop = (async () => {
-    while (!stop) {
-      try {
-        await c.incr(key);
-        acked++;
-      } catch {
-        await sleep(20);
-      }
-    }
-  })();
+  const writer = incrWriter(c, key);
   try {
     await waitForNewMaster(before);
     await sleep(3000);
   } finally {
-    stop = true;
-    await loop;
+    await writer.stop();
     c.disconnect();
   }
-  const reader = make(IORedis);
-  const onServer = Number((await reader.get(key)) ?? 0);
-  reader.disconnect();
-  return { acked, lost: Math.max(0, acked - onServer) };
+  return lostOf(writer, key);
 }
 
 t("a client made while a graceful failover is under way writes to the new master only", async () => {
